@@ -1,0 +1,75 @@
+"""helpdesk: the Success Coach Client Center."""
+
+import importlib
+import logging
+import os
+
+from flask import Flask
+
+# Feature packages, in the order their blueprints are registered. Each has `bp` (pages) in
+# __init__.py and may have `api.py` with `blp` (the flask-smorest API blueprint).
+FEATURES = (
+    "auth", "home", "admin", "clients", "notifications", "inbox", "audits", "moderation", "tickets",
+    "rankings", "imports", "demo",
+)
+
+
+def create_app(config=None) -> Flask:
+    """Build the app. `config` is a Config class or a dict of overrides; the environment applies on top."""
+    from helpdesk import errors, jobs
+    from helpdesk.auth import loaders
+    from helpdesk.config import Config
+    from helpdesk.extensions import api, csrf, db, limiter, login_manager, migrate
+
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    app = Flask(__name__, template_folder=os.path.join(root, "templates"),
+                instance_path=os.environ.get("HELPDESK_INSTANCE") or os.path.join(root, "instance"))
+    overrides = {}
+    config_class = Config
+    if isinstance(config, dict):
+        overrides = config
+    elif config is not None:
+        config_class = config
+    app.config.from_mapping(config_class.load(app.instance_path))
+    app.config.update(overrides)
+    app.config["WTF_CSRF_CHECK_DEFAULT"] = False  # checked in loaders.csrf_unless_bearer
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(root, "migrations"), render_as_batch=True)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    api.init_app(app)
+    loaders.init_app(app)
+    errors.init_app(app)
+    jobs.init_app(app)
+
+    for name in FEATURES:
+        package = importlib.import_module(f"helpdesk.{name}")
+        _import_optional(f"helpdesk.{name}.models")
+        if hasattr(package, "bp"):
+            app.register_blueprint(package.bp)
+        api_module = _import_optional(f"helpdesk.{name}.api")
+        if api_module is not None:
+            api.register_blueprint(api_module.blp)
+        cli_module = _import_optional(f"helpdesk.{name}.cli")
+        if cli_module is not None:
+            cli_module.register(app)
+
+    from helpdesk import cli, template_helpers
+
+    template_helpers.init_app(app)
+    cli.register(app)
+    return app
+
+
+def _import_optional(module: str):
+    """Import a feature's optional module (models, api, cli); None if the feature has none."""
+    try:
+        return importlib.import_module(module)
+    except ModuleNotFoundError as exc:
+        if exc.name != module:
+            raise
+        return None

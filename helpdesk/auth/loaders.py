@@ -1,0 +1,44 @@
+"""How Flask-Login finds the user: a server-side login session, or an API bearer token."""
+
+from flask import g, request
+
+from helpdesk.auth import services
+from helpdesk.extensions import csrf, login_manager
+
+
+def bearer_token() -> str | None:
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+
+
+def init_app(app) -> None:
+    login_manager.session_protection = "strong"
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please sign in to continue."
+
+    @login_manager.user_loader
+    def load_user(session_id: str):
+        return services.load_session_user(session_id)
+
+    @login_manager.request_loader
+    def load_from_token(req):
+        token = bearer_token()
+        if token is None or not req.path.startswith("/api/"):
+            return None
+        found = services.user_for_token(token)
+        if found is None:
+            return None
+        user, row = found
+        g.token_scope = row.scope
+        return user
+
+    @app.before_request
+    def csrf_unless_bearer():
+        # A bearer token is not sent by a browser on its own, so it needs no CSRF token;
+        # everything else that changes state does.
+        if not app.config.get("WTF_CSRF_ENABLED", True):
+            return None
+        if request.path.startswith("/api/") and bearer_token():
+            return None
+        csrf.protect()

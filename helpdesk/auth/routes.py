@@ -1,0 +1,50 @@
+"""Sign-in and sign-out pages."""
+
+from urllib.parse import urlsplit
+
+from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_user, logout_user
+
+from helpdesk.auth import bp, services
+from helpdesk.auth.forms import LoginForm
+from helpdesk.extensions import db, limiter
+
+
+def _safe_next(target: str | None) -> str | None:
+    """Only follow `next` to a path on this site."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("home.index"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = services.authenticate(form.login.data, form.password.data)
+        if user is None:
+            flash("That email or password is not right.", "error")
+            return render_template("auth/login.html", form=form), 401
+        session.clear()  # a new session at sign-in: nothing from before carries over
+        services.start_session(user)
+        db.session.commit()
+        login_user(user)
+        return redirect(_safe_next(request.args.get("next")) or url_for("home.index"))
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    if current_user.is_authenticated:
+        services.end_session(current_user._get_current_object())
+        db.session.commit()
+    logout_user()
+    session.clear()
+    flash("You are signed out.", "info")
+    return redirect(url_for("auth.login"))

@@ -1,0 +1,1 @@
+"""What the desk knows of clients: coach assignments, daily goals, surveys, ratings, profits, vacations."""

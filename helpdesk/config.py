@@ -1,0 +1,106 @@
+"""Configuration read from the environment, with a test variant."""
+
+import os
+import secrets
+from pathlib import Path
+
+from decimal import Decimal
+
+
+def _instance_secret(instance_path: str) -> str:
+    """Return the secret key kept in instance/, creating it on first use."""
+    path = Path(instance_path) / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
+class Config:
+    """Settings for a running desk; every value can be overridden from the environment."""
+
+    HELPDESK_ENV = "development"
+    SQLALCHEMY_DATABASE_URI = None  # filled in by load(): DATABASE_URL or instance/helpdesk.sqlite3
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    REDIS_URL = None
+    SECRET_KEY = None
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    WTF_CSRF_TIME_LIMIT = None  # tied to the session instead of a clock
+
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_RATE_LIMIT = "10 per minute;50 per hour"
+
+    API_TITLE = "helpdesk"
+    API_VERSION = "v1"
+    OPENAPI_VERSION = "3.0.3"
+    OPENAPI_URL_PREFIX = "/api/v1"
+    OPENAPI_JSON_PATH = "openapi.json"
+    OPENAPI_SWAGGER_UI_PATH = None
+    OPENAPI_REDOC_PATH = None
+
+    # Business settings (../shared/spec/metrics.md); defaults are the spec's.
+    NEW_CLIENT_MONTHS = 3
+    NEW_CLIENT_WEIGHT = 10
+    SLA_HOURS = 24
+    TARGET_HOURS = 9
+    WARN_HOURS = 20
+    MODERATION_MIN_DECISIONS = 10
+    BONUS_MULTIPLIERS = {"bottom": Decimal("0.10"), "middle": Decimal("0.20"), "top": Decimal("0.30")}
+    AUDIT_SAMPLE_PER_COACH = 2
+    AUDIT_SAMPLE_PER_NEW_COACH = 4
+    INBOX_PAGE_SIZE = 25
+    JOB_TIMEOUT = 600
+    OUTBOX_SWEEP_SECONDS = 60
+
+    @classmethod
+    def load(cls, instance_path: str) -> dict:
+        """Return this configuration as a dict, with the environment applied."""
+        values = {k: getattr(cls, k) for k in dir(cls) if k.isupper()}
+        env = os.environ
+        values["HELPDESK_ENV"] = env.get("HELPDESK_ENV", values["HELPDESK_ENV"])
+        database_url = env.get("DATABASE_URL")
+        if database_url:
+            # Heroku-style postgres:// and plain postgresql:// both mean psycopg 3 here.
+            for prefix in ("postgres://", "postgresql://"):
+                if database_url.startswith(prefix):
+                    database_url = "postgresql+psycopg://" + database_url[len(prefix):]
+            values["SQLALCHEMY_DATABASE_URI"] = database_url
+        elif not values["SQLALCHEMY_DATABASE_URI"]:
+            Path(instance_path).mkdir(parents=True, exist_ok=True)
+            values["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + str(Path(instance_path) / "helpdesk.sqlite3")
+        values["REDIS_URL"] = env.get("REDIS_URL") or values["REDIS_URL"]
+        if values["REDIS_URL"]:
+            values["RATELIMIT_STORAGE_URI"] = values["REDIS_URL"]
+        production = values["HELPDESK_ENV"] == "production"
+        secret = env.get("SECRET_KEY") or values["SECRET_KEY"]
+        if not secret:
+            if production:
+                raise RuntimeError("SECRET_KEY must be set when HELPDESK_ENV=production")
+            secret = _instance_secret(instance_path)
+        values["SECRET_KEY"] = secret
+        values["SESSION_COOKIE_SECURE"] = production
+        values["REMEMBER_COOKIE_SECURE"] = production
+        if values["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+            values["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_pre_ping": True}
+        return values
+
+
+class TestConfig(Config):
+    """Settings for the test suite: database and Redis from the environment, SQLite in memory otherwise."""
+
+    TESTING = True
+    SECRET_KEY = "test-secret"
+    WTF_CSRF_ENABLED = False
+    SQLALCHEMY_DATABASE_URI = "sqlite://"
+    RATELIMIT_ENABLED = True
+    LOGIN_RATE_LIMIT = "1000 per minute"
+    ARGON2_PARAMS = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}

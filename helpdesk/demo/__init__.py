@@ -1,0 +1,1 @@
+"""`helpdesk demo`: a generated, realistic program to look around in."""

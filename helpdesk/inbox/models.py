@@ -1,0 +1,77 @@
+"""Client threads, their messages, read marks and coaches' saved replies."""
+
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from helpdesk.extensions import db
+from helpdesk.types import UTCDateTime, utcnow
+
+
+class Thread(db.Model):
+    """A conversation between one client and the desk."""
+
+    __tablename__ = "threads"
+    __table_args__ = (
+        Index("ix_threads_client_last", "client_id", "last_message_at"),
+        Index("ix_threads_waiting_since", "waiting_since"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    external_id: Mapped[str | None] = mapped_column(String(64), unique=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    subject: Mapped[str] = mapped_column(String(300), default="")
+    created_at = mapped_column(UTCDateTime, default=utcnow)
+    last_message_at = mapped_column(UTCDateTime, nullable=True)
+    # Start of the wait open now (metrics.md section 3): the client wrote and no staff has answered yet.
+    waiting_since = mapped_column(UTCDateTime, nullable=True)
+
+    client = relationship("User")
+    messages = relationship("Message", back_populates="thread", order_by="(Message.sent_at, Message.id)")
+
+
+class Message(db.Model):
+    __tablename__ = "messages"
+    __table_args__ = (
+        Index("ix_messages_thread_sent", "thread_id", "sent_at", "id"),
+        Index("ix_messages_author_sent", "author_id", "sent_at"),
+        Index("ix_messages_sent", "sent_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    external_id: Mapped[str | None] = mapped_column(String(64), unique=True)
+    thread_id: Mapped[int] = mapped_column(ForeignKey("threads.id"))
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    sent_at = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    body: Mapped[str] = mapped_column(db.Text)
+
+    thread = relationship("Thread", back_populates="messages")
+    author = relationship("User")
+
+
+class ThreadRead(db.Model):
+    """When a user last read a thread; the client sees when their coach read it."""
+
+    __tablename__ = "thread_reads"
+    __table_args__ = (UniqueConstraint("thread_id", "user_id", name="uq_thread_reads_thread_user"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    thread_id: Mapped[int] = mapped_column(ForeignKey("threads.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    read_at = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+
+
+class SavedReply(db.Model):
+    """A reusable answer or Learning Center link kept by a coach or team leader."""
+
+    __tablename__ = "saved_replies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(db.Text)
+    # "reply" or "link" (a Learning Center article)
+    kind: Mapped[str] = mapped_column(String(10), default="reply")
+    # Shared with the owner's team (a team leader's library is shared with their coaches).
+    shared: Mapped[bool] = mapped_column(default=False)
+    created_at = mapped_column(UTCDateTime, default=utcnow)
+    updated_at = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

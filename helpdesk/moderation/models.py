@@ -1,0 +1,62 @@
+"""Marketplace listings, moderators' decisions and citizen reports."""
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from helpdesk.extensions import db
+from helpdesk.types import UTCDateTime, utcnow
+
+
+class Listing(db.Model):
+    __tablename__ = "listings"
+    __table_args__ = (
+        CheckConstraint("status IN ('pending','approved','rejected')", name="status"),
+        Index("ix_listings_status_submitted", "status", "submitted_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    external_id: Mapped[str | None] = mapped_column(String(64), unique=True)
+    seller_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    title: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str | None] = mapped_column(db.Text)
+    submitted_at = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    # The latest decision's outcome; "pending" until the first decision.
+    status: Mapped[str] = mapped_column(String(10), default="pending")
+    first_decision_at = mapped_column(UTCDateTime, nullable=True)
+    claimed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    claimed_at = mapped_column(UTCDateTime, nullable=True)
+
+    seller = relationship("User", foreign_keys=[seller_id])
+    decisions = relationship("ModerationDecision", back_populates="listing", order_by="ModerationDecision.at")
+
+
+class ModerationDecision(db.Model):
+    __tablename__ = "moderation_decisions"
+    __table_args__ = (
+        CheckConstraint("decision IN ('approve','reject')", name="decision"),
+        Index("ix_moderation_decisions_moderator_at", "moderator_id", "at"),
+        Index("ix_moderation_decisions_listing_at", "listing_id", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    listing_id: Mapped[int] = mapped_column(ForeignKey("listings.id"))
+    moderator_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    decision: Mapped[str] = mapped_column(String(10))
+    at = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    reason: Mapped[str | None] = mapped_column(db.Text)
+
+    listing = relationship("Listing", back_populates="decisions")
+    moderator = relationship("User")
+
+
+class ListingReport(db.Model):
+    """A member's report that a listing breaks the marketplace rules."""
+
+    __tablename__ = "listing_reports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    listing_id: Mapped[int] = mapped_column(ForeignKey("listings.id"), index=True)
+    reporter_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    reason: Mapped[str] = mapped_column(db.Text)
+    created_at = mapped_column(UTCDateTime, default=utcnow)
+    resolved_at = mapped_column(UTCDateTime, nullable=True)

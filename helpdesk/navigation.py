@@ -1,0 +1,47 @@
+"""The navigation per role: one declared list; an entry shows once its feature's endpoint exists."""
+
+from dataclasses import dataclass
+
+from flask import current_app, url_for
+
+ALL = ("client", "coach", "team_leader", "auditor", "support", "admin")
+LEADERS = ("team_leader", "admin")
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    endpoint: str
+    roles: tuple[str, ...]
+
+
+NAV = [
+    NavItem("My threads", "inbox.client_home", ("client",)),
+    NavItem("Inbox", "inbox.index", ("coach", "team_leader")),
+    NavItem("Coverage", "inbox.coverage", ("coach", "team_leader")),
+    NavItem("Audits", "audits.inbox", ("coach", "team_leader")),
+    NavItem("Audit queue", "audits.queue", ("auditor", "admin")),
+    NavItem("Calibration", "audits.calibration", ("auditor", "team_leader", "admin")),
+    NavItem("Moderation", "moderation.queue", ("coach", "team_leader", "admin", "support")),
+    NavItem("Tickets", "tickets.index", ("coach", "team_leader", "support", "admin")),
+    NavItem("My standing", "rankings.standing", ("coach",)),
+    NavItem("Team", "inbox.team", ("team_leader",)),
+    NavItem("Rankings", "rankings.index", LEADERS),
+    NavItem("SLA", "rankings.sla", LEADERS),
+    NavItem("Unassigned", "inbox.unassigned", LEADERS),
+    NavItem("Saved replies", "inbox.saved_replies", ("coach", "team_leader")),
+    NavItem("Users", "admin.users", ("admin",)),
+    NavItem("API", "home.api_docs", ALL),
+]
+
+
+def nav_for(role: str) -> list[tuple[str, str, str]]:
+    """(label, url, endpoint) for each entry `role` may use whose page exists."""
+    views = current_app.view_functions
+    return [(i.label, url_for(i.endpoint), i.endpoint) for i in NAV if role in i.roles and i.endpoint in views]
+
+
+def landing_url(role: str) -> str | None:
+    """The first page of a role's navigation, where sign-in lands."""
+    items = nav_for(role)
+    return items[0][1] if items else None

@@ -1,0 +1,5 @@
+"""Support tickets: Who, What, Where, When; triaged by team leaders."""
+
+from flask import Blueprint
+
+bp = Blueprint("tickets", __name__)

@@ -1,0 +1,52 @@
+"""RQ workers whose jobs run inside an app context, keeping the outbox row of each job up to date."""
+
+import logging
+
+from rq import SimpleWorker, Worker
+
+from helpdesk.extensions import db
+from helpdesk.types import utcnow
+
+log = logging.getLogger(__name__)
+
+
+def app_worker_class(app, base=Worker):
+    """Return a subclass of `base` that runs every job in a fresh app context of `app`."""
+
+    class AppWorker(base):
+        def perform_job(self, job, queue):
+            from helpdesk import jobs
+
+            outbox_id = job.meta.get("outbox_id")
+            with app.app_context():
+                if outbox_id:
+                    row = db.session.get(jobs.OutboxJob, outbox_id)
+                    attempts = (row.attempts if row else 0) + 1
+                    jobs.mark(outbox_id, status="started", attempts=attempts)
+                try:
+                    ok = super().perform_job(job, queue)
+                finally:
+                    db.session.remove()
+                if outbox_id:
+                    if ok:
+                        result = job.return_value()
+                        jobs.mark(outbox_id, status="finished", progress=100, finished_at=utcnow(),
+                                  result=result if isinstance(result, dict) else None)
+                    else:
+                        jobs.mark(outbox_id, status="failed", finished_at=utcnow(),
+                                  error=(job.exc_info or "failed")[-2000:])
+                return ok
+
+    AppWorker.__name__ = f"App{base.__name__}"
+    return AppWorker
+
+
+def make_worker(app, queues=("default",), simple=False):
+    """A worker bound to the app's Redis, listening on `queues`."""
+    from helpdesk.jobs import get_queue, get_redis
+
+    with app.app_context():
+        connection = get_redis()
+        qs = [get_queue(name) for name in queues]
+    cls = app_worker_class(app, SimpleWorker if simple else Worker)
+    return cls(qs, connection=connection)
