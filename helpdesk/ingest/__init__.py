@@ -1,0 +1,1 @@
+"""Platform data in: daily goals, surveys and profits posted in batches."""
