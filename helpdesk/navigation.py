@@ -17,6 +17,9 @@ class NavItem:
 
 NAV = [
     NavItem("My threads", "inbox.client_home", ("client",)),
+    NavItem("Rate my coach", "clients.rating", ("client",)),
+    NavItem("Monthly survey", "clients.survey", ("client",)),
+    NavItem("Privacy", "clients.settings", ("client",)),
     NavItem("Inbox", "inbox.index", ("coach", "team_leader")),
     NavItem("Coverage", "inbox.coverage", ("coach", "team_leader")),
     NavItem("Audits", "audits.inbox", ("coach", "team_leader")),
@@ -28,8 +31,9 @@ NAV = [
     NavItem("Team", "inbox.team", ("team_leader",)),
     NavItem("Rankings", "rankings.index", LEADERS),
     NavItem("SLA", "rankings.sla", LEADERS),
-    NavItem("Unassigned", "inbox.unassigned", LEADERS),
+    NavItem("Unassigned", "clients.unassigned", LEADERS),
     NavItem("Saved replies", "inbox.saved_replies", ("coach", "team_leader")),
+    NavItem("Vacations", "inbox.vacations", ("coach", "team_leader")),
     NavItem("Users", "admin.users", ("admin",)),
     NavItem("API", "home.api_docs", ALL),
 ]
