@@ -7,6 +7,8 @@ in memory with jobs in-process.
 import os
 
 import pytest
+from flask import g, has_app_context
+from flask.testing import FlaskClient
 from flask_sqlalchemy.session import Session as FlaskSession
 from sqlalchemy import delete
 
@@ -24,9 +26,20 @@ class _ConnectionBoundSession(FlaskSession):
         return self.bind
 
 
+class _FreshGlobalsClient(FlaskClient):
+    """Each test holds one app context, which requests reuse; clear `g` before every request so nothing
+    request-scoped (Flask-Login's cached user, a token's scope) leaks from one request to the next."""
+
+    def open(self, *args, **kwargs):
+        if has_app_context():
+            g.__dict__.clear()
+        return super().open(*args, **kwargs)
+
+
 @pytest.fixture(scope="session")
 def app():
     app = create_app(TestConfig)
+    app.test_client_class = _FreshGlobalsClient
     with app.app_context():
         db.drop_all()
         db.create_all()
