@@ -1,6 +1,7 @@
 """RQ workers whose jobs run inside an app context, keeping the outbox row of each job up to date."""
 
 import logging
+import os
 
 from rq import SimpleWorker, Worker
 
@@ -13,18 +14,23 @@ log = logging.getLogger(__name__)
 def app_worker_class(app, base=Worker):
     """Return a subclass of `base` that runs every job in a fresh app context of `app`."""
 
+    parent_pid = os.getpid()
+
     class AppWorker(base):
-        def perform_job(self, job, queue):
+        def perform_job(self, job, queue, *args, **kwargs):
             from helpdesk import jobs
 
             outbox_id = job.meta.get("outbox_id")
             with app.app_context():
+                if os.getpid() != parent_pid:
+                    # A forked work horse must not share the parent's pooled database connections.
+                    db.engine.dispose(close=False)
                 if outbox_id:
                     row = db.session.get(jobs.OutboxJob, outbox_id)
                     attempts = (row.attempts if row else 0) + 1
                     jobs.mark(outbox_id, status="started", attempts=attempts)
                 try:
-                    ok = super().perform_job(job, queue)
+                    ok = super().perform_job(job, queue, *args, **kwargs)
                 finally:
                     db.session.remove()
                 if outbox_id:
