@@ -1,0 +1,135 @@
+"""Client pages (rating, survey, privacy) and the team leaders' unassigned queue."""
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from helpdesk.auth.models import User
+from helpdesk.auth.permissions import roles_required
+from helpdesk.clients import assignments, bp, feedback, services
+from helpdesk.clients.forms import AssignForm, ConsentForm, RatingForm, SurveyForm
+from helpdesk.extensions import db
+from helpdesk.types import utcnow
+
+
+@bp.app_template_global("client_facts")
+def client_facts_global(viewer, client):
+    """For templates (the thread's facts panel): the facts `viewer` may see, or None."""
+    if viewer is None or client is None or not viewer.is_authenticated:
+        return None
+    return services.client_facts(viewer, client)
+
+
+@bp.app_template_filter("money")
+def money_filter(value):
+    return services.display_money(value) or ""
+
+
+def _me() -> User:
+    return current_user._get_current_object()
+
+
+@bp.route("/me/rating", methods=["GET", "POST"])
+@roles_required("client")
+def rating():
+    coach, current = feedback.current_rating(_me())
+    form = RatingForm(data={"stars": current.stars, "comment": current.comment} if current else None)
+    status = 200
+    if request.method == "POST":
+        if form.validate_on_submit():
+            try:
+                _, created = feedback.rate_coach(_me(), form.stars.data, form.comment.data)
+            except feedback.Refused as exc:
+                flash(str(exc), "error")
+                return render_template("clients/rating.html", form=form, coach=coach, rating=current), exc.status
+            db.session.commit()
+            flash("Thank you, your rating is saved." if created else "Your rating is updated.", "info")
+            return redirect(url_for("clients.rating"))
+        status = 400
+    return render_template("clients/rating.html", form=form, coach=coach, rating=current), status
+
+
+@bp.route("/me/survey", methods=["GET", "POST"])
+@roles_required("client")
+def survey():
+    form = SurveyForm()
+    status = 200
+    if request.method == "POST":
+        if form.validate_on_submit():
+            try:
+                feedback.answer_survey(_me(), form.score.data)
+            except feedback.Refused as exc:
+                db.session.rollback()
+                flash(str(exc), "error")
+                status = exc.status
+            else:
+                db.session.commit()
+                flash("Thank you, your answer is saved.", "info")
+                return redirect(url_for("clients.survey"))
+        else:
+            status = 400
+    answered = feedback.survey_answer_this_month(_me())
+    next_opens = feedback.month_bounds(answered.at)[1] if answered else None
+    return render_template("clients/survey.html", form=form, answered=answered, next_opens=next_opens,
+                           question=feedback.SURVEY_QUESTION), status
+
+
+@bp.route("/me/privacy", methods=["GET", "POST"])
+@roles_required("client")
+def settings():
+    form = ConsentForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            flash("Choose whether your coach may see your balance.", "error")
+            return render_template("clients/settings.html", form=form), 400
+        granted = form.granted.data == "yes"
+        feedback.set_balance_consent(_me(), granted)
+        db.session.commit()
+        flash("Your coach can now see your balance." if granted else "Your coach can no longer see your balance.",
+              "info")
+        return redirect(url_for("clients.settings"))
+    return render_template("clients/settings.html", form=form)
+
+
+@bp.route("/unassigned")
+@roles_required("team_leader", "admin")
+def unassigned():
+    page = db.paginate(assignments.unassigned_clients(_me()), per_page=50)
+    rows = list(page.items)
+    waits = assignments.waiting_threads_of([c.id for c in rows])
+    coaches = db.session.scalars(assignments.assignable_coaches(_me())).all()
+    return render_template("clients/unassigned.html", page=page, clients=rows, waits=waits, coaches=coaches,
+                           wait_badge=_wait_badge)
+
+
+def _wait_badge(since) -> str:
+    """Calm under the target, amber past it, red past the SLA (metrics.md section 3)."""
+    hours = (utcnow() - since).total_seconds() / 3600
+    if hours > current_app.config["SLA_HOURS"]:
+        return "badge-red"
+    return "badge-amber" if hours > current_app.config["TARGET_HOURS"] else "badge-calm"
+
+
+@bp.route("/clients/<int:client_id>/assign", methods=["POST"])
+@roles_required("team_leader", "admin")
+def assign(client_id):
+    client = db.session.get(User, client_id)
+    form = AssignForm()
+    if client is None or not services.client_visible_to(_me(), client):
+        abort(404)
+    back = request.form.get("next") or url_for("clients.unassigned")
+    if not back.startswith("/") or back.startswith("//"):
+        back = url_for("clients.unassigned")
+    if not form.validate_on_submit():
+        flash("Choose a coach.", "error")
+        return redirect(back)
+    try:
+        assignments.assign_coach(_me(), client, db.session.get(User, form.coach_id.data))
+    except LookupError:
+        abort(404)
+    except (ValueError, feedback.Refused) as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return redirect(back)
+    db.session.commit()
+    flash(f"{client.name} is now assigned to {services.current_coach(client).name}.", "info")
+    return redirect(back)
