@@ -1,6 +1,6 @@
 """Client threads, their messages, read marks and coaches' saved replies."""
 
-from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from helpdesk.extensions import db
@@ -35,6 +35,9 @@ class Message(db.Model):
         Index("ix_messages_thread_sent", "thread_id", "sent_at", "id"),
         Index("ix_messages_author_sent", "author_id", "sent_at"),
         Index("ix_messages_sent", "sent_at"),
+        # Full-text search (inbox/search.py uses the same expression); PostgreSQL only.
+        Index("ix_messages_body_fts", text("to_tsvector('english'::regconfig, body)"),
+              postgresql_using="gin").ddl_if(dialect="postgresql"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -75,3 +78,5 @@ class SavedReply(db.Model):
     shared: Mapped[bool] = mapped_column(default=False)
     created_at = mapped_column(UTCDateTime, default=utcnow)
     updated_at = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    owner = relationship("User")

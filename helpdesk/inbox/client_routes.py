@@ -1,0 +1,44 @@
+"""The client's side: their threads, and starting a new one with their coach."""
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from helpdesk.auth.models import Role
+from helpdesk.auth.permissions import roles_required
+from helpdesk.extensions import db
+from helpdesk.inbox import bp
+from helpdesk.inbox.models import Thread
+from helpdesk.inbox.queries import paginate, rows_for
+from helpdesk.inbox.services import current_coach_id, start_thread
+
+
+def _home(status=200, form=None):
+    newest = func.coalesce(Thread.last_message_at, Thread.created_at)
+    stmt = select(Thread).where(Thread.client_id == current_user.id).order_by(newest.desc(), Thread.id.desc())
+    try:
+        page_no = int(request.args.get("page", 1))
+    except ValueError:
+        page_no = 1
+    page = paginate(stmt, page_no)
+    has_coach = current_coach_id(current_user.id) is not None
+    return render_template("inbox/client_home.html", page=page, rows=rows_for(page.items, current_user),
+                           has_coach=has_coach, form=form or {}), status
+
+
+@bp.route("/my/threads")
+@roles_required(Role.CLIENT.value)
+def client_home():
+    return _home()
+
+
+@bp.route("/my/threads", methods=["POST"])
+@roles_required(Role.CLIENT.value)
+def new_thread():
+    try:
+        thread = start_thread(current_user, request.form.get("subject"), request.form.get("body"))
+    except ValueError as exc:
+        flash(str(exc).split(": ", 1)[-1], "error")
+        return _home(400, request.form)
+    db.session.commit()
+    return redirect(url_for("inbox.thread", thread_id=thread.id))

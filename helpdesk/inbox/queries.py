@@ -1,0 +1,146 @@
+"""Inbox lists: the views (Waiting, Unread, Breached, All), their counts, rows with excerpts, and badges."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import and_, func, or_, select
+
+from helpdesk.auth.models import User
+from helpdesk.extensions import db
+from helpdesk.inbox.models import Message, Thread, ThreadRead
+from helpdesk.inbox.search import search_condition
+from helpdesk.inbox.services import visible_client_condition
+from helpdesk.types import utcnow
+
+VIEWS = ("all", "waiting", "unread", "breached")
+
+
+def _hours(name: str) -> int:
+    return int(current_app.config[name])
+
+
+@dataclass(frozen=True)
+class Wait:
+    """An open wait (metrics.md section 3) as the badge shows it."""
+
+    since: datetime
+    seconds: int
+    state: str  # calm (meets the target), amber (past target), red (breached)
+
+    @property
+    def label(self) -> str:
+        hours, rest = divmod(self.seconds, 3600)
+        return f"{hours} h {rest // 60:02d} min" if hours else f"{rest // 60} min"
+
+
+def wait_state(waiting_since: datetime | None, now: datetime | None = None) -> Wait | None:
+    """The badge for a wait: at most TARGET_HOURS calm, up to SLA_HOURS amber, longer red; None if no wait."""
+    if waiting_since is None:
+        return None
+    now = now or utcnow()
+    seconds = max(0, int((now - waiting_since).total_seconds()))
+    if seconds <= _hours("TARGET_HOURS") * 3600:
+        state = "calm"
+    elif seconds <= _hours("SLA_HOURS") * 3600:
+        state = "amber"
+    else:
+        state = "red"
+    return Wait(waiting_since, seconds, state)
+
+
+def _read_join(user: User):
+    return and_(ThreadRead.thread_id == Thread.id, ThreadRead.user_id == user.id)
+
+
+def unread_condition():
+    """Thread has activity the user has not read (needs the outer join on the user's ThreadRead)."""
+    return and_(Thread.last_message_at.is_not(None),
+                or_(ThreadRead.read_at.is_(None), ThreadRead.read_at < Thread.last_message_at))
+
+
+def breached_condition(now: datetime):
+    return Thread.waiting_since < now - timedelta(hours=_hours("SLA_HOURS"))
+
+
+def _filtered(user: User, client_id: int | None, q: str | None):
+    stmt = (select(Thread).where(visible_client_condition(user, Thread.client_id))
+            .outerjoin(ThreadRead, _read_join(user)))
+    if client_id:
+        stmt = stmt.where(Thread.client_id == client_id)
+    if q:
+        stmt = stmt.where(search_condition(q))
+    return stmt
+
+
+def inbox_select(user: User, view: str = "all", client_id: int | None = None, q: str | None = None,
+                 now: datetime | None = None):
+    """The threads of one inbox view, in its order: Waiting oldest wait first, the others newest activity first."""
+    now = now or utcnow()
+    stmt = _filtered(user, client_id, q)
+    if view == "waiting":
+        return stmt.where(Thread.waiting_since.is_not(None)).order_by(Thread.waiting_since, Thread.id)
+    if view == "breached":
+        return stmt.where(breached_condition(now)).order_by(Thread.waiting_since, Thread.id)
+    if view == "unread":
+        stmt = stmt.where(unread_condition())
+    newest = func.coalesce(Thread.last_message_at, Thread.created_at)
+    return stmt.order_by(newest.desc(), Thread.id.desc())
+
+
+def view_counts(user: User, client_id: int | None = None, q: str | None = None,
+                now: datetime | None = None) -> dict[str, int]:
+    """How many threads each view holds, in one aggregate query."""
+    now = now or utcnow()
+    base = _filtered(user, client_id, q).with_only_columns(
+        func.count(Thread.id),
+        func.count(Thread.id).filter(Thread.waiting_since.is_not(None)),
+        func.count(Thread.id).filter(unread_condition()),
+        func.count(Thread.id).filter(breached_condition(now)),
+    )
+    total, waiting, unread, breached = db.session.execute(base).one()
+    return {"all": total, "waiting": waiting, "unread": unread, "breached": breached}
+
+
+@dataclass
+class Row:
+    thread: Thread
+    client_name: str
+    excerpt: str
+    unread: bool
+    wait: Wait | None
+
+
+def rows_for(threads: list[Thread], user: User, now: datetime | None = None, excerpt_len: int = 140) -> list[Row]:
+    """One row per thread: client, subject, last message excerpt, unread flag and waiting badge."""
+    if not threads:
+        return []
+    now = now or utcnow()
+    ids = [t.id for t in threads]
+    last = (select(Message.thread_id, Message.body,
+                   func.row_number().over(partition_by=Message.thread_id,
+                                          order_by=(Message.sent_at.desc(), Message.id.desc())).label("n"))
+            .where(Message.thread_id.in_(ids)).subquery())
+    excerpts = dict(db.session.execute(select(last.c.thread_id, last.c.body).where(last.c.n == 1)).all())
+    names = dict(db.session.execute(
+        select(User.id, User.name).where(User.id.in_({t.client_id for t in threads}))).all())
+    reads = dict(db.session.execute(
+        select(ThreadRead.thread_id, ThreadRead.read_at).where(ThreadRead.thread_id.in_(ids),
+                                                               ThreadRead.user_id == user.id)).all())
+    rows = []
+    for t in threads:
+        body = " ".join((excerpts.get(t.id) or "").split())
+        read_at = reads.get(t.id)
+        rows.append(Row(
+            thread=t, client_name=names.get(t.client_id, ""),
+            excerpt=body if len(body) <= excerpt_len else body[: excerpt_len - 1] + "…",
+            unread=t.last_message_at is not None and (read_at is None or read_at < t.last_message_at),
+            wait=wait_state(t.waiting_since, now),
+        ))
+    return rows
+
+
+def paginate(stmt, page: int, per_page: int | None = None):
+    """A Flask-SQLAlchemy page of threads (out-of-range pages are empty, not errors)."""
+    return db.paginate(stmt, page=max(page, 1), per_page=per_page or current_app.config["INBOX_PAGE_SIZE"],
+                       error_out=False, count=True)

@@ -1,0 +1,66 @@
+"""Saved replies: a coach's or team leader's library of answers and Learning Center links."""
+
+from sqlalchemy import and_, or_, select
+
+from helpdesk.auth.models import Role, User
+from helpdesk.extensions import db
+from helpdesk.inbox.models import SavedReply
+
+KINDS = ("reply", "link")
+
+
+class SavedReplyError(ValueError):
+    """Invalid saved reply input; the message names the field."""
+
+
+def visible_saved_replies(user: User):
+    """A select of the saved replies `user` may use: their own, their team leader's shared ones, and
+    shared ones of teammates (coaches of the same team leader)."""
+    conditions = [SavedReply.owner_id == user.id]
+    if user.reports_to_id is not None:
+        conditions.append(and_(SavedReply.shared.is_(True), SavedReply.owner_id == user.reports_to_id))
+        teammates = select(User.id).where(User.reports_to_id == user.reports_to_id, User.role == Role.COACH.value)
+        conditions.append(and_(SavedReply.shared.is_(True), SavedReply.owner_id.in_(teammates)))
+    return select(SavedReply).where(or_(*conditions)).order_by(SavedReply.title, SavedReply.id)
+
+
+def saved_reply_visible_to(user: User, reply: SavedReply | None) -> bool:
+    if reply is None:
+        return False
+    return db.session.scalar(visible_saved_replies(user).where(SavedReply.id == reply.id)) is not None
+
+
+def _clean(title: str | None, body: str | None, kind: str | None) -> tuple[str, str, str]:
+    title = (title or "").strip()
+    body = (body or "").strip()
+    kind = kind or "reply"
+    if not title:
+        raise SavedReplyError("title: a title is required.")
+    if len(title) > 200:
+        raise SavedReplyError("title: at most 200 characters.")
+    if not body:
+        raise SavedReplyError("body: the text is required.")
+    if kind not in KINDS:
+        raise SavedReplyError("kind: must be reply or link.")
+    return title, body, kind
+
+
+def create_saved_reply(owner: User, title: str, body: str, kind: str = "reply", shared: bool = False) -> SavedReply:
+    title, body, kind = _clean(title, body, kind)
+    reply = SavedReply(owner_id=owner.id, title=title, body=body, kind=kind, shared=bool(shared))
+    db.session.add(reply)
+    db.session.flush()
+    return reply
+
+
+def update_saved_reply(reply: SavedReply, title: str, body: str, kind: str = "reply", shared: bool = False) -> SavedReply:
+    reply.title, reply.body, reply.kind = _clean(title, body, kind)
+    reply.shared = bool(shared)
+    db.session.flush()
+    return reply
+
+
+def own_saved_reply(user: User, reply_id: int) -> SavedReply | None:
+    """The saved reply if `user` owns it (only owners edit or delete)."""
+    reply = db.session.get(SavedReply, reply_id)
+    return reply if reply is not None and reply.owner_id == user.id else None

@@ -1,0 +1,45 @@
+"""Full-text search over threads: PostgreSQL text search, a LIKE fallback elsewhere (SQLite).
+
+Callers always combine this with `visible_threads` / `visible_client_condition`, so a search never
+reaches a thread the caller cannot see.
+"""
+
+from sqlalchemy import and_, exists, func, literal_column, or_, select, true
+
+from helpdesk.extensions import db
+from helpdesk.inbox.models import Message, Thread
+
+# The same expression as the GIN index on messages (models.py), so PostgreSQL can use it.
+TS_CONFIG = literal_column("'english'::regconfig")
+
+
+def _dialect() -> str:
+    return db.session.get_bind().dialect.name
+
+
+def _like_pattern(term: str) -> str:
+    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def search_condition(q: str):
+    """SQL condition on Thread: the subject or any message body matches the query `q`."""
+    q = (q or "").strip()
+    if not q:
+        return true()
+    if _dialect() == "postgresql":
+        query = func.websearch_to_tsquery(TS_CONFIG, q)
+        tsv = func.to_tsvector
+        in_body = exists(select(Message.id).where(Message.thread_id == Thread.id,
+                                                  tsv(TS_CONFIG, Message.body).op("@@")(query)))
+        return or_(tsv(TS_CONFIG, Thread.subject).op("@@")(query), in_body)
+    # Fallback: every word must appear (case-insensitively) in the subject or in some message.
+    conditions = []
+    for term in q.split():
+        if not term.strip('"'):
+            continue
+        pattern = _like_pattern(term.strip('"'))
+        in_body = exists(select(Message.id).where(Message.thread_id == Thread.id,
+                                                  Message.body.ilike(pattern, escape="\\")))
+        conditions.append(or_(Thread.subject.ilike(pattern, escape="\\"), in_body))
+    return and_(true(), *conditions)
