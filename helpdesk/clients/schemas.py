@@ -2,6 +2,15 @@
 
 from marshmallow import Schema, fields, validate
 
+from helpdesk.clients.services import display_money
+
+
+class MoneyString(fields.String):
+    """An exact amount as text: two decimals, or four when it has them; never rounded."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return display_money(value)
+
 
 class ConsentSchema(Schema):
     """The client's consent to show their balance to their coach."""
@@ -62,4 +71,4 @@ class ClientFactsSchema(Schema):
     last_survey = fields.Nested(_Survey, allow_none=True)
     balance_visible = fields.Bool()
     # Exact, as a string; null unless the client has granted their coach the view.
-    balance = fields.Decimal(as_string=True, allow_none=True)
+    balance = MoneyString(allow_none=True)
