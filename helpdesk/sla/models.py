@@ -1,0 +1,50 @@
+"""Every wait of a client thread (metrics.md section 3) and the watermark of the incremental job."""
+
+from sqlalchemy import BigInteger, ForeignKey, Index
+from sqlalchemy.orm import Mapped, mapped_column
+
+from helpdesk.extensions import db
+from helpdesk.types import UTCDateTime, utcnow
+
+
+class ResponseWait(db.Model):
+    """One wait: opened by a client message, closed by the first later staff message (null while open).
+
+    `start_us` / `reply_us` repeat the two instants as integer microseconds since the epoch, so
+    durations, means and comparisons with T are exact integer arithmetic on SQLite and PostgreSQL.
+    """
+
+    __tablename__ = "response_waits"
+    __table_args__ = (
+        Index("ix_response_waits_start_us", "start_us"),
+        Index("ix_response_waits_replied_by_start", "replied_by_id", "start_us"),
+        Index("ix_response_waits_client_start", "client_id", "start_us"),
+        Index("ix_response_waits_thread_start", "thread_id", "start_us"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    thread_id: Mapped[int] = mapped_column(ForeignKey("threads.id"))
+    client_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    opened_by_message_id: Mapped[int] = mapped_column(ForeignKey("messages.id"), unique=True)
+    wait_start = mapped_column(UTCDateTime, nullable=False)
+    start_us: Mapped[int] = mapped_column(BigInteger)
+    reply_message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id"))
+    replied_at = mapped_column(UTCDateTime, nullable=True)
+    reply_us: Mapped[int | None] = mapped_column(BigInteger)
+    replied_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class SlaCursor(db.Model):
+    """Watermark of the incremental job: message ids up to `last_message_id` have been replayed.
+
+    The job rereads ids above `previous_message_id` (the watermark of the run before), so a message
+    whose transaction committed late, with an id below one already seen, is still picked up.
+    Replaying a message twice gives the same rows, so the overlap costs only time.
+    """
+
+    __tablename__ = "sla_cursor"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    last_message_id: Mapped[int] = mapped_column(BigInteger, default=0)
+    previous_message_id: Mapped[int] = mapped_column(BigInteger, default=0)
+    updated_at = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
