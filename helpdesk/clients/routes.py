@@ -19,6 +19,12 @@ def client_facts_global(viewer, client):
     return services.client_facts(viewer, client)
 
 
+@bp.app_template_global("assignable_coaches")
+def assignable_coaches_global(viewer):
+    """For templates: the coaches `viewer` may assign a client to (none for other roles)."""
+    return db.session.scalars(assignments.assignable_coaches(viewer)).all()
+
+
 @bp.app_template_filter("money")
 def money_filter(value):
     return services.display_money(value) or ""

@@ -150,3 +150,22 @@ def test_assigning_outside_the_team_is_refused(client, auth, desk):
 def test_coaches_do_not_see_the_queue(client, auth, desk):
     auth.login(desk.ann)
     assert client.get("/unassigned").status_code == 403
+
+
+def test_team_leader_reassigns_from_the_facts_panel(app, client, auth, desk):
+    d = desk
+    panel = _panel(app, d.lea, d.kim)
+    options = panel.split("Reassign to", 1)[1]
+    assert ">Bob<" in options and ">Ann<" not in options  # Ann is Kim's coach already
+    assert "Reassign to" not in _panel(app, d.ann, d.kim)  # coaches do not reassign
+    auth.login(d.lea)
+    response = client.post(f"/clients/{d.kim.id}/assign", data={"coach_id": d.bob.id, "next": "/somewhere"})
+    assert response.status_code == 302 and response.headers["Location"] == "/somewhere"
+    rows = db.session.execute(select(Assignment.coach_id, Assignment.starts_at, Assignment.ends_at)
+                              .where(Assignment.client_id == d.kim.id).order_by(Assignment.starts_at)).all()
+    assert [r.coach_id for r in rows] == [d.ann.id, d.bob.id]
+    assert rows[0].ends_at == rows[1].starts_at and rows[1].ends_at is None
+    # Ann no longer sees Kim's facts; Bob does
+    assert _panel(app, d.ann, d.kim).strip() == "" and "Kim" in _panel(app, d.bob, d.kim)
+    evil = client.post(f"/clients/{d.joe.id}/assign", data={"coach_id": d.ann.id, "next": "//evil.example"})
+    assert evil.headers["Location"] == "/unassigned"
