@@ -1,0 +1,143 @@
+"""Thread pages, replies, read receipts, permissions and what a client may see."""
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from helpdesk.clients.models import Vacation
+from helpdesk.extensions import db
+from helpdesk.inbox.models import Message, SavedReply
+from helpdesk.types import utcnow
+
+
+def test_coach_cannot_open_or_reply_to_another_coachs_thread(client, auth, team, waiting_thread):
+    thread = waiting_thread(team["bob_client"], 2, subject="Bob's client asks")
+    auth.login(team["ann"])
+    assert client.get(f"/threads/{thread.id}").status_code == 404
+    assert client.post(f"/threads/{thread.id}/reply", data={"body": "sneaky"}).status_code == 404
+    assert client.post(f"/threads/{thread.id}/read").status_code == 404
+    assert client.get("/threads/999999").status_code == 404
+    assert db.session.scalar(select(Message).where(Message.body == "sneaky")) is None
+
+
+def test_coach_replies_and_client_sees_answer_and_read_receipt(client, auth, team, waiting_thread):
+    thread = waiting_thread(team["ann_client"], 3, subject="Fees?", body="What are the fees?")
+    auth.login(team["ann"])
+    page = client.get(f"/threads/{thread.id}").get_data(as_text=True)
+    assert "What are the fees?" in page and "Alice Client" in page
+    assert client.post(f"/threads/{thread.id}/read").status_code == 302
+    response = client.post(f"/threads/{thread.id}/reply", data={"body": "See https://learn.example.com/fees."})
+    assert response.status_code == 302 and "#m" in response.headers["Location"]
+    assert thread.waiting_since is None
+    auth.logout()
+    auth.login(team["ann_client"])
+    page = client.get(f"/threads/{thread.id}").get_data(as_text=True)
+    assert "Ann Coach" in page
+    assert '<a href="https://learn.example.com/fees" rel="noopener nofollow">' in page
+    assert "Read by your coach (Ann Coach) at" in page
+
+
+def test_client_pages_have_nothing_staff_only(client, auth, team, waiting_thread, create_client):
+    mine = waiting_thread(team["ann_client"], 30, subject="Mine")
+    waiting_thread(create_client(coach=team["ann"], name="Zed Otherclient"), 1, subject="Someone else's")
+    db.session.add(SavedReply(owner_id=team["ann"].id, title="Fee options", body="Internal canned text"))
+    db.session.flush()
+    auth.login(team["ann_client"])
+    for url in ("/my/threads", f"/threads/{mine.id}"):
+        html = client.get(url).get_data(as_text=True)
+        assert "Zed Otherclient" not in html and "Someone else" not in html
+        assert "badge-red" not in html and "waiting" not in html.lower()
+        assert "communication" not in html.lower() and "Internal canned text" not in html
+        assert "other threads" not in html.lower()
+    assert client.get("/inbox").status_code == 403
+    assert client.get("/coverage").status_code == 403
+
+
+def test_client_starts_thread_with_and_without_coach(client, auth, team, create_client):
+    auth.login(team["ann_client"])
+    response = client.post("/my/threads", data={"subject": "Hello", "body": "First question"})
+    assert response.status_code == 302
+    assert client.post("/my/threads", data={"subject": "", "body": "x"}).status_code == 400
+    auth.logout()
+    loner = create_client(name="Lonely Client")
+    auth.login(loner)
+    assert "a team leader will pick up" in client.get("/my/threads").get_data(as_text=True)
+    assert client.post("/my/threads", data={"subject": "Help", "body": "No coach yet"}).status_code == 302
+    auth.logout()
+    auth.login(team["leader"])
+    assert "Help" in client.get("/inbox").get_data(as_text=True)
+
+
+def test_thread_page_lists_other_threads_and_saved_replies(client, auth, team, create_thread, create_coach):
+    current = create_thread(team["ann_client"], subject="Current")
+    older = create_thread(team["ann_client"], subject="Older question")
+    db.session.add_all([
+        SavedReply(owner_id=team["ann"].id, title="My own", body="own text"),
+        SavedReply(owner_id=team["leader"].id, title="Leader shared", body="shared text", shared=True),
+        SavedReply(owner_id=team["leader"].id, title="Leader private", body="private text"),
+        SavedReply(owner_id=team["carl"].id, title="Carl shared", body="carl text", shared=True),
+    ])
+    db.session.flush()
+    auth.login(team["ann"])
+    html = client.get(f"/threads/{current.id}").get_data(as_text=True)
+    assert "Older question" in html and f'data-link="http://localhost/threads/{older.id}"' in html
+    assert "My own" in html and "Leader shared" in html
+    assert "Leader private" not in html and "Carl shared" not in html
+    assert client.get("/saved-replies").status_code == 200
+
+
+def test_saved_reply_crud_only_by_owner(client, auth, team):
+    auth.login(team["leader"])
+    assert client.post("/saved-replies", data={"title": "", "body": "x"}).status_code == 400
+    client.post("/saved-replies", data={"title": "Fees", "body": "Options: A, B", "shared": "on"})
+    reply = db.session.scalar(select(SavedReply).where(SavedReply.owner_id == team["leader"].id))
+    assert reply.shared and reply.body == "Options: A, B"
+    client.post(f"/saved-replies/{reply.id}", data={"title": "Fees", "body": "Options: A, B, C", "shared": "on"})
+    assert reply.body == "Options: A, B, C"
+    auth.logout()
+    auth.login(team["ann"])
+    assert "Options: A, B, C" in client.get("/saved-replies").get_data(as_text=True)
+    assert client.post(f"/saved-replies/{reply.id}/delete").status_code == 404
+    assert db.session.get(SavedReply, reply.id) is not None
+
+
+def test_vacations_and_coverage_pages(client, auth, team, waiting_thread):
+    today = utcnow().date()
+    bobs = waiting_thread(team["bob_client"], 5, subject="Bob's client waits")
+    auth.login(team["bob"])
+    bad = client.post("/settings/vacations", data={"starts_on": str(today), "ends_on": str(today - timedelta(days=1))})
+    assert bad.status_code == 400
+    assert client.post("/settings/vacations", data={"starts_on": str(today), "ends_on": str(today)}).status_code == 302
+    overlap = client.post("/settings/vacations", data={"starts_on": str(today - timedelta(days=2)),
+                                                       "ends_on": str(today + timedelta(days=2))})
+    assert overlap.status_code == 400 and "overlaps" in overlap.get_data(as_text=True)
+    auth.logout()
+    auth.login(team["ann"])
+    html = client.get("/coverage").get_data(as_text=True)
+    assert "Bob&#39;s client waits" in html and "Bob Coach" in html
+    assert client.post(f"/threads/{bobs.id}/reply", data={"body": "Covering for Bob"}).status_code == 302
+    assert "Bob&#39;s client waits" not in client.get("/coverage").get_data(as_text=True)
+    auth.logout()
+    auth.login(team["carl"])
+    assert "Bob&#39;s client waits" not in client.get("/coverage").get_data(as_text=True)
+    auth.logout()
+    auth.login(team["leader"])
+    team_page = client.get("/team").get_data(as_text=True)
+    assert "away until" in team_page
+    auth.logout()
+    auth.login(team["bob_client"])
+    assert "Covering for Bob" in client.get(f"/threads/{bobs.id}").get_data(as_text=True)
+    assert "Ann Coach" in client.get(f"/threads/{bobs.id}").get_data(as_text=True)
+    vacation = db.session.scalar(select(Vacation).where(Vacation.coach_id == team["bob"].id))
+    auth.logout()
+    auth.login(team["ann"])
+    assert client.post(f"/settings/vacations/{vacation.id}/delete").status_code == 404
+
+
+def test_get_changes_nothing(client, auth, team, waiting_thread):
+    from helpdesk.inbox.models import ThreadRead
+
+    thread = waiting_thread(team["ann_client"], 1)
+    auth.login(team["ann"])
+    client.get(f"/threads/{thread.id}")
+    assert db.session.scalar(select(ThreadRead).where(ThreadRead.user_id == team["ann"].id)) is None

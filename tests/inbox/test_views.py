@@ -1,0 +1,100 @@
+"""The inbox views: counts, ordering, badges, client filter, search and pagination."""
+
+import re
+from datetime import timedelta
+
+from helpdesk.extensions import db
+from helpdesk.inbox.queries import inbox_select, view_counts, wait_state
+from helpdesk.inbox.services import mark_read, post_message
+from helpdesk.types import utcnow
+
+
+def _ids(user, view, **kw):
+    return [t.id for t in db.session.scalars(inbox_select(user, view, **kw))]
+
+
+def test_badge_thresholds_at_exactly_9_and_24_hours():
+    now = utcnow()
+    h = timedelta(hours=1)
+    assert wait_state(None) is None
+    assert wait_state(now - 9 * h, now).state == "calm"  # 9 h meets the target (at most TARGET_HOURS)
+    assert wait_state(now - 9 * h - timedelta(seconds=1), now).state == "amber"
+    assert wait_state(now - 24 * h, now).state == "amber"  # exactly 24 h is not yet a breach
+    assert wait_state(now - 24 * h - timedelta(seconds=1), now).state == "red"
+    assert wait_state(now - 2 * h - timedelta(minutes=5), now).label == "2 h 05 min"
+
+
+def test_views_counts_and_ordering(team, waiting_thread, create_thread, create_message):
+    ann, client = team["ann"], team["ann_client"]
+    w30 = waiting_thread(client, 30, subject="thirty")   # breached
+    w10 = waiting_thread(client, 10, subject="ten")      # amber
+    w1 = waiting_thread(client, 1, subject="one")        # calm, newest activity
+    answered = create_thread(client, subject="answered", last_message_at=utcnow() - timedelta(hours=5))
+    create_message(answered, client, sent_at=utcnow() - timedelta(hours=6))
+    create_message(answered, ann, sent_at=utcnow() - timedelta(hours=5))
+    mark_read(answered, ann)
+    waiting_thread(team["bob_client"], 40, subject="bob's")  # another coach's: never counted for Ann
+
+    assert _ids(ann, "waiting") == [w30.id, w10.id, w1.id]  # oldest wait first
+    assert _ids(ann, "breached") == [w30.id]
+    assert _ids(ann, "all") == [w1.id, answered.id, w10.id, w30.id]  # newest activity first
+    assert set(_ids(ann, "unread")) == {w30.id, w10.id, w1.id}
+    assert view_counts(ann) == {"all": 4, "waiting": 3, "unread": 3, "breached": 1}
+    # Reading one and replying to another moves the counts.
+    mark_read(w10, ann)
+    post_message(w1, ann, "On it")
+    assert view_counts(ann) == {"all": 4, "waiting": 2, "unread": 1, "breached": 1}
+
+
+def test_inbox_page_shows_rows_counts_and_badges(client, auth, team, waiting_thread):
+    waiting_thread(team["ann_client"], 30, subject="Breached one", body="My payout is late")
+    waiting_thread(team["ann_client"], 10, subject="Amber one")
+    waiting_thread(team["ann_client"], 2, subject="Calm one")
+    waiting_thread(team["bob_client"], 2, subject="Not Ann's")
+    auth.login(team["ann"])
+    html = client.get("/inbox?view=waiting").get_data(as_text=True)
+    assert 'data-testid="count-waiting">3<' in html
+    assert 'data-testid="count-breached">1<' in html
+    assert "Not Ann&#39;s" not in html and "Not Ann's" not in html
+    order = [m for m in re.findall(r"(Breached one|Amber one|Calm one)", html)]
+    assert order == ["Breached one", "Amber one", "Calm one"]
+    assert html.count("badge badge-red") == 1 and html.count("badge badge-amber") == 1
+    assert html.count("badge badge-calm") == 1
+    assert "Alice Client" in html and "My payout is late" in html
+
+
+def test_client_filter(team, waiting_thread, create_client):
+    other = create_client(coach=team["ann"], name="Other Client")
+    waiting_thread(team["ann_client"], 1)
+    mine = waiting_thread(other, 2)
+    assert _ids(team["ann"], "all", client_id=other.id) == [mine.id]
+    assert view_counts(team["ann"], client_id=other.id)["all"] == 1
+
+
+def test_search_finds_old_messages_only_in_visible_threads(client, auth, team, create_thread, create_message):
+    old = create_thread(team["ann_client"], subject="Payout question")
+    create_message(old, team["ann_client"], body="What are the ad platform fee options?")
+    create_thread(team["ann_client"], subject="Unrelated")
+    secret = create_thread(team["bob_client"], subject="Fee for Bob's client")
+    create_message(secret, team["bob_client"], body="fee options please")
+    assert _ids(team["ann"], "all", q="fee options") == [old.id]
+    assert _ids(team["ann"], "all", q="PAYOUT") == [old.id]  # subject, any case
+    assert _ids(team["ann"], "all", q="nothing-like-this") == []
+    assert _ids(team["bob"], "all", q="fee") == [secret.id]
+    assert _ids(team["ann"], "all", q="100%") == []  # LIKE wildcards are literal
+    auth.login(team["ann"])
+    html = client.get("/inbox?q=fee").get_data(as_text=True)
+    assert "Payout question" in html and "Bob&#39;s client" not in html
+
+
+def test_pagination(client, auth, app, team, create_thread):
+    per_page = app.config["INBOX_PAGE_SIZE"]
+    for i in range(per_page + 3):
+        create_thread(team["ann_client"], subject=f"Thread {i:03d}", last_message_at=utcnow() - timedelta(minutes=i))
+    auth.login(team["ann"])
+    first = client.get("/inbox").get_data(as_text=True)
+    second = client.get("/inbox?page=2").get_data(as_text=True)
+    assert "Thread 000" in first and f"Thread {per_page - 1:03d}" in first and f"Thread {per_page:03d}" not in first
+    assert f"Thread {per_page:03d}" in second and "Thread 000" not in second
+    assert second.count('data-thread="') == 3
+    assert client.get("/inbox?page=99").status_code == 200
