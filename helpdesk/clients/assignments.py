@@ -90,7 +90,13 @@ def assign_coach(viewer: User, client: User, coach: User | None, at: datetime | 
     assignment = Assignment(client_id=client.id, coach_id=coach.id, starts_at=at, ends_at=None)
     db.session.add(assignment)
     db.session.flush()
-    link = url_for("inbox.index") if "inbox.index" in current_app.view_functions else None
-    notify(coach.id, "client_assigned", f"{client.name} is now your client.", link,
+    notify(coach.id, "client_assigned", f"{client.name} is now your client.", _link("inbox.index"),
+           dedupe_key=f"assignment-{assignment.id}")
+    notify(client.id, "coach_assigned", f"{coach.name} is now your coach.", _link("inbox.client_home"),
            dedupe_key=f"assignment-{assignment.id}")
     return assignment
+
+
+def _link(endpoint: str) -> str | None:
+    """A link to a page of another feature, if that page exists."""
+    return url_for(endpoint) if endpoint in current_app.view_functions else None

@@ -51,6 +51,8 @@ def test_assign_creates_an_open_assignment_and_notifies_the_coach(desk):
     assert current_coach(d.una, at) == d.bob
     note = db.session.scalar(select(Notification).where(Notification.user_id == d.bob.id))
     assert note.text == "Una is now your client."
+    note = db.session.scalar(select(Notification).where(Notification.user_id == d.una.id))
+    assert note.text == "Bob is now your coach."
 
 
 def test_reassigning_ends_the_previous_assignment_at_the_same_instant(desk):
