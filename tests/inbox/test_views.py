@@ -98,3 +98,17 @@ def test_pagination(client, auth, app, team, create_thread):
     assert f"Thread {per_page:03d}" in second and "Thread 000" not in second
     assert second.count('data-thread="') == 3
     assert client.get("/inbox?page=99").status_code == 200
+
+
+def test_postgresql_full_text_search_stems_and_respects_visibility(team, create_thread, create_message):
+    import pytest
+
+    if db.session.get_bind().dialect.name != "postgresql":
+        pytest.skip("PostgreSQL full-text search")
+    old = create_thread(team["ann_client"], subject="Money")
+    create_message(old, team["ann_client"], body="Which payout options do I have?")
+    hidden = create_thread(team["bob_client"], subject="Money too")
+    create_message(hidden, team["bob_client"], body="payout option")
+    assert _ids(team["ann"], "all", q="option") == [old.id]  # stemmed: options ~ option
+    assert _ids(team["ann"], "all", q='"payout options" -refund') == [old.id]  # websearch syntax
+    assert _ids(team["ann"], "all", q="refund") == []
