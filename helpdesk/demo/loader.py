@@ -1,0 +1,73 @@
+"""Load the demo program into the database once, and give one user of each role the demo password."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select
+
+from helpdesk.auth.models import User
+from helpdesk.demo.extras import add_extras
+from helpdesk.demo.generator import generate, to_lines
+from helpdesk.demo.people import DEMO_LOGINS, DEMO_PASSWORD
+from helpdesk.extensions import db
+from helpdesk.types import utcnow
+
+# The program counts as loaded once this user exists; the demo is then never loaded a second time.
+MARKER = DEMO_LOGINS["admin"]
+
+
+class DemoLoadError(RuntimeError):
+    """The generated program did not import; `errors` are the importer's "FILE:LINE: message" lines."""
+
+    def __init__(self, errors: list[str]):
+        self.errors = list(errors)
+        shown = "\n".join(self.errors[:20])
+        more = f"\n... and {len(self.errors) - 20} more" if len(self.errors) > 20 else ""
+        super().__init__(f"the demo program did not import:\n{shown}{more}")
+
+
+@dataclass
+class DemoLoad:
+    loaded: bool  # False: the program was already there and nothing was added
+    stored: dict = field(default_factory=dict)
+    skipped: dict = field(default_factory=dict)
+    extras: dict = field(default_factory=dict)
+
+
+def demo_loaded() -> bool:
+    return db.session.scalar(select(User.id).where(User.external_id == MARKER)) is not None
+
+
+def load_demo(seed: int = 2026, scale: float = 1.0, now: datetime | None = None) -> DemoLoad:
+    """Generate the program relative to `now` and import it with the app-only extras, unless it is already
+    loaded. Flushes; the caller commits. Raises DemoLoadError (nothing stored) if the import refuses it."""
+    from helpdesk.imports.services import import_lines
+
+    if demo_loaded():
+        return DemoLoad(loaded=False)
+    now = (now or utcnow()).replace(second=0, microsecond=0)
+    lines = to_lines(generate(seed=seed, scale=scale, now=now))
+    result = import_lines(lines, source="demo")
+    if not result.ok:
+        db.session.rollback()
+        raise DemoLoadError(result.errors)
+    extras = add_extras(seed, scale, now)
+    return DemoLoad(loaded=True, stored=dict(result.stored), skipped=dict(result.skipped), extras=extras)
+
+
+def set_demo_passwords(password: str = DEMO_PASSWORD) -> list[tuple[str, str]]:
+    """Give each role's demo user `password` (ending their sessions); return (role, external id) pairs."""
+    from helpdesk.auth.services import set_password
+
+    users = {u.external_id: u for u in db.session.scalars(
+        select(User).where(User.external_id.in_(DEMO_LOGINS.values()))).all()}
+    logins = []
+    for role, external_id in DEMO_LOGINS.items():
+        user = users.get(external_id)
+        if user is None:
+            raise DemoLoadError([f"the demo user {external_id} is missing"])
+        user.active = True
+        set_password(user, password)
+        logins.append((role, external_id))
+    db.session.flush()
+    return logins
