@@ -1,0 +1,72 @@
+"""The monthly export, exactly as metrics.md section 10: JSON array or CSV with a header."""
+
+import csv
+import io
+import json
+from decimal import Decimal
+
+from helpdesk.rankings.models import RankingSnapshot
+
+FIELDS = (
+    "month", "coach", "answered", "needs_improvement", "communication_quality", "cq_rank",
+    "eligible", "samples", "breaches", "mean_response_seconds", "fast_responder_rank",
+    "fast_responder_tier", "client_success_rate", "client_success_tier",
+    "client_happiness", "client_happiness_tier", "moderated", "approved_later_rejected",
+    "moderation_accuracy", "moderation_tier", "base_compensation",
+    "ad_credit_compensation", "bonus_client_success", "bonus_client_happiness",
+    "bonus_fast_responder", "bonus_moderation",
+)
+RATE_FIELDS = ("communication_quality", "mean_response_seconds", "client_success_rate", "client_happiness",
+               "moderation_accuracy")
+MONEY_FIELDS = ("base_compensation", "ad_credit_compensation", "bonus_client_success", "bonus_client_happiness",
+                "bonus_fast_responder", "bonus_moderation")
+
+
+def _plain(value: Decimal) -> str:
+    """A decimal as a plain JSON number: no exponent, no trailing zeros."""
+    return format(value.normalize(), "f")
+
+
+def export_record(row) -> dict:
+    """One coach's export object: rates as numbers, money as strings with two decimals, None for none."""
+    record = {}
+    for field in FIELDS:
+        value = getattr(row, field) if not isinstance(row, dict) else row[field]
+        if value is None:
+            record[field] = None
+        elif field in MONEY_FIELDS:
+            record[field] = f"{Decimal(value):.2f}"
+        elif field in RATE_FIELDS:
+            record[field] = Decimal(value)
+        else:
+            record[field] = value
+    return record
+
+
+def to_json(snapshot: RankingSnapshot) -> str:
+    """The JSON array of section 10 (rates printed exactly as stored, e.g. 0.95 or 12600)."""
+    parts = []
+    for row in snapshot.rows:
+        record = export_record(row)
+        items = []
+        for key, value in record.items():
+            if isinstance(value, Decimal):
+                text = _plain(value)
+            else:
+                text = json.dumps(value)
+            items.append(f"{json.dumps(key)}: {text}")
+        parts.append("{" + ", ".join(items) + "}")
+    return "[" + ",\n".join(parts) + "]"
+
+
+def to_csv(snapshot: RankingSnapshot) -> str:
+    """The same columns as CSV with a header; none is an empty cell, booleans true/false."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(FIELDS)
+    for row in snapshot.rows:
+        record = export_record(row)
+        writer.writerow(["" if v is None else ("true" if v is True else "false" if v is False else
+                                                _plain(v) if isinstance(v, Decimal) else v)
+                         for v in record.values()])
+    return out.getvalue()

@@ -1,0 +1,76 @@
+"""Response-time samples (metrics.md section 3) and moderation accuracy (section 9) in SQL."""
+
+from datetime import datetime
+
+from flask import current_app
+from sqlalchemy import and_, case, exists, func, or_, select
+from sqlalchemy.orm import aliased
+
+from helpdesk.auth.models import User
+from helpdesk.clients.models import Assignment
+from helpdesk.extensions import db
+from helpdesk.moderation.models import ModerationDecision
+from helpdesk.sla.models import ResponseWait
+from helpdesk.sla.services import to_us
+
+US = 1_000_000
+
+
+def response_samples(start: datetime, end: datetime, as_of: datetime) -> dict[int, dict]:
+    """coach id -> {samples, breaches, met_target, total_us} of the waits starting in M before T.
+
+    A wait answered before T is a response credited to the replier; one still open at T is an open
+    wait of T - start, credited to coach_at(client, wait_start).
+    """
+    t_us = to_us(as_of)
+    w = ResponseWait
+    a = aliased(Assignment)
+    answered = w.reply_us < t_us
+    credited = case((answered, w.replied_by_id), else_=a.coach_id).label("coach_id")
+    duration = case((answered, w.reply_us - w.start_us), else_=t_us - w.start_us).label("duration_us")
+    samples = (
+        select(credited, duration)
+        .select_from(w)
+        .outerjoin(a, and_(a.client_id == w.client_id, a.starts_at <= w.wait_start,
+                           or_(a.ends_at.is_(None), a.ends_at > w.wait_start)))
+        .where(w.start_us >= to_us(start), w.start_us < min(to_us(end), t_us))
+        .subquery("samples")
+    )
+    sla_us = int(current_app.config["SLA_HOURS"] * 3600 * US)
+    target_us = int(current_app.config["TARGET_HOURS"] * 3600 * US)
+    coach = aliased(User)
+    query = (
+        select(samples.c.coach_id, func.count().label("samples"),
+               func.sum(case((samples.c.duration_us > sla_us, 1), else_=0)).label("breaches"),
+               func.sum(case((samples.c.duration_us <= target_us, 1), else_=0)).label("met_target"),
+               func.sum(samples.c.duration_us).label("total_us"))
+        .join(coach, and_(coach.id == samples.c.coach_id, coach.role == "coach"))
+        .group_by(samples.c.coach_id)
+    )
+    return {row.coach_id: {"samples": int(row.samples), "breaches": int(row.breaches),
+                           "met_target": int(row.met_target), "total_us": int(row.total_us)}
+            for row in db.session.execute(query)}
+
+
+def moderation_counts(start: datetime, end: datetime, as_of: datetime) -> dict[int, tuple[int, int]]:
+    """moderator id -> (moderated, approved_later_rejected) for decisions in M before T."""
+    d = ModerationDecision
+    later = aliased(ModerationDecision)
+    overturned = exists().where(later.listing_id == d.listing_id, later.decision == "reject",
+                                later.moderator_id != d.moderator_id, later.at > d.at, later.at < as_of)
+    query = (
+        select(d.moderator_id, func.count().label("moderated"),
+               func.sum(case((and_(d.decision == "approve", overturned), 1), else_=0)).label("overturned"))
+        .where(d.at >= start, d.at < min(end, as_of))
+        .group_by(d.moderator_id)
+    )
+    return {row.moderator_id: (int(row.moderated), int(row.overturned or 0)) for row in db.session.execute(query)}
+
+
+def coaches_assigned(start: datetime, end: datetime, as_of: datetime) -> set[int]:
+    """Coaches with an assignment overlapping M (that exists before T)."""
+    a = Assignment
+    coach = aliased(User)
+    query = (select(a.coach_id).distinct().join(coach, and_(coach.id == a.coach_id, coach.role == "coach"))
+             .where(a.starts_at < min(end, as_of), or_(a.ends_at.is_(None), a.ends_at > start)))
+    return set(db.session.scalars(query))

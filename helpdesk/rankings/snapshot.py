@@ -1,0 +1,61 @@
+"""Computing and storing a month's ranking: new rows first, then one atomic switch.
+
+The whole computation runs in one transaction: the new snapshot and its rows are written as
+`building`, then the month's previous complete snapshot is deleted and the new one marked
+`complete`, and only then is anything committed. A run killed or failing at any point commits
+nothing, so the previous complete snapshot stays what every page and export shows.
+"""
+
+from datetime import datetime
+
+from sqlalchemy import delete, insert, select
+
+from helpdesk.extensions import db
+from helpdesk.rankings.metrics import ranked_rows
+from helpdesk.rankings.models import RankingRow, RankingSnapshot
+from helpdesk.rankings.periods import as_utc, parse_month
+from helpdesk.types import utcnow
+
+ROW_FIELDS = tuple(c.name for c in RankingRow.__table__.columns if c.name not in ("id", "snapshot_id"))
+
+
+def compute_snapshot(month: str, as_of: datetime | None = None, progress=None) -> RankingSnapshot:
+    """Compute month "YYYY-MM" as of T (default now) and make it the month's ranking. Flushes only."""
+    from helpdesk.sla.services import update_waits
+
+    progress = progress or (lambda percent, text: None)
+    _, end = parse_month(month)
+    as_of = as_utc(as_of) if as_of is not None else utcnow()
+    progress(5, "bringing response waits up to date")
+    update_waits()
+    progress(20, "computing the month's figures")
+    rows = ranked_rows(month, as_of)
+    progress(70, f"storing {len(rows)} coach rows")
+    snapshot = RankingSnapshot(month=month, as_of=as_of, computed_at=utcnow(), status="building",
+                               provisional=as_of < end)
+    db.session.add(snapshot)
+    db.session.flush()
+    if rows:
+        db.session.execute(insert(RankingRow), [
+            {"snapshot_id": snapshot.id, **{field: row.get(field) for field in ROW_FIELDS}} for row in rows])
+    progress(90, "switching to the new ranking")
+    switch_to(snapshot)
+    return snapshot
+
+
+def switch_to(snapshot: RankingSnapshot) -> None:
+    """Replace the month's other snapshots (complete, or left building by a dead run) with this one."""
+    others = select(RankingSnapshot.id).where(RankingSnapshot.month == snapshot.month,
+                                             RankingSnapshot.id != snapshot.id)
+    db.session.execute(delete(RankingRow).where(RankingRow.snapshot_id.in_(others)))
+    db.session.execute(delete(RankingSnapshot).where(RankingSnapshot.id.in_(others)))
+    snapshot.status = "complete"
+    db.session.flush()
+
+
+def current_snapshot(month: str) -> RankingSnapshot | None:
+    """The month's complete ranking, or None if it was never computed."""
+    return db.session.scalars(
+        select(RankingSnapshot).where(RankingSnapshot.month == month, RankingSnapshot.status == "complete")
+        .order_by(RankingSnapshot.id.desc()).limit(1)
+    ).first()
