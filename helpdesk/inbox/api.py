@@ -19,8 +19,9 @@ from helpdesk.inbox.schemas import (
     VacationSchema,
     thread_schema_for,
 )
-from helpdesk.inbox.services import mark_read, post_message, start_thread, thread_visible_to
+from helpdesk.inbox.services import mark_read, post_message, start_thread, thread_visible_to, visibility
 from helpdesk.inbox.thread_page import read_receipt, thread_messages
+from helpdesk.types import utcnow
 
 blp = Blueprint("inbox_api", __name__, url_prefix="/api/v1", description="Threads, messages and vacations")
 
@@ -68,14 +69,18 @@ def list_threads(args):
     view = args["view"]
     if current_user.role == Role.CLIENT.value and view in ("waiting", "breached"):
         view = "all"  # wait views are staff-only
-    stmt = inbox_select(current_user, view, args["client"], args["q"])
-    page = paginate(stmt, args["page"])
-    rows = rows_for(page.items, current_user)
+    visible, now = visibility(current_user), utcnow()
+    counts = None
+    if current_user.role != Role.CLIENT.value:
+        counts = view_counts(current_user, args["client"], args["q"], now, visible)
+    stmt = inbox_select(current_user, view, args["client"], args["q"], now, visible)
+    page = paginate(stmt, args["page"], total=counts[view] if counts else None)
+    rows = rows_for(page.items, current_user, now)
     body = {"items": thread_schema_for(current_user, many=True).dump([_thread_dict(r.thread, r) for r in rows]),
             "page": page.page, "pages": page.pages, "total": page.total,
             "per_page": current_app.config["INBOX_PAGE_SIZE"]}
-    if current_user.role != Role.CLIENT.value:
-        body["counts"] = view_counts(current_user, args["client"], args["q"])
+    if counts is not None:
+        body["counts"] = counts
     return body
 
 

@@ -10,7 +10,7 @@ from helpdesk.auth.models import User
 from helpdesk.extensions import db
 from helpdesk.inbox.models import Message, Thread, ThreadRead
 from helpdesk.inbox.search import search_condition
-from helpdesk.inbox.services import visible_client_condition
+from helpdesk.inbox.services import visibility
 from helpdesk.types import utcnow
 
 VIEWS = ("all", "waiting", "unread", "breached")
@@ -63,8 +63,9 @@ def breached_condition(now: datetime):
     return Thread.waiting_since < now - timedelta(hours=_hours("SLA_HOURS"))
 
 
-def _filtered(user: User, client_id: int | None, q: str | None):
-    stmt = (select(Thread).where(visible_client_condition(user, Thread.client_id))
+def _filtered(user: User, client_id: int | None, q: str | None, visible=None):
+    visible = visible or visibility(user)
+    stmt = (select(Thread).where(visible(Thread.client_id))
             .outerjoin(ThreadRead, _read_join(user)))
     if client_id:
         stmt = stmt.where(Thread.client_id == client_id)
@@ -74,10 +75,10 @@ def _filtered(user: User, client_id: int | None, q: str | None):
 
 
 def inbox_select(user: User, view: str = "all", client_id: int | None = None, q: str | None = None,
-                 now: datetime | None = None):
+                 now: datetime | None = None, visible=None):
     """The threads of one inbox view, in its order: Waiting oldest wait first, the others newest activity first."""
     now = now or utcnow()
-    stmt = _filtered(user, client_id, q)
+    stmt = _filtered(user, client_id, q, visible)
     if view == "waiting":
         return stmt.where(Thread.waiting_since.is_not(None)).order_by(Thread.waiting_since, Thread.id)
     if view == "breached":
@@ -89,10 +90,10 @@ def inbox_select(user: User, view: str = "all", client_id: int | None = None, q:
 
 
 def view_counts(user: User, client_id: int | None = None, q: str | None = None,
-                now: datetime | None = None) -> dict[str, int]:
+                now: datetime | None = None, visible=None) -> dict[str, int]:
     """How many threads each view holds, in one aggregate query."""
     now = now or utcnow()
-    base = _filtered(user, client_id, q).with_only_columns(
+    base = _filtered(user, client_id, q, visible).with_only_columns(
         func.count(Thread.id),
         func.count(Thread.id).filter(Thread.waiting_since.is_not(None)),
         func.count(Thread.id).filter(unread_condition()),
@@ -140,7 +141,42 @@ def rows_for(threads: list[Thread], user: User, now: datetime | None = None, exc
     return rows
 
 
-def paginate(stmt, page: int, per_page: int | None = None):
-    """A Flask-SQLAlchemy page of threads (out-of-range pages are empty, not errors)."""
-    return db.paginate(stmt, page=max(page, 1), per_page=per_page or current_app.config["INBOX_PAGE_SIZE"],
-                       error_out=False, count=True)
+@dataclass
+class Page:
+    """One page of a list (the shape templates use: items, page, pages, total, has_prev/next, prev/next_num)."""
+
+    items: list
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1
+
+
+def paginate(stmt, page: int, per_page: int | None = None, total: int | None = None) -> Page:
+    """A page of `stmt`'s rows; `total` when the caller already counted them (saves a query).
+    Out-of-range pages are empty, not errors."""
+    per_page = per_page or current_app.config["INBOX_PAGE_SIZE"]
+    page = max(page, 1)
+    if total is None:
+        total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    items = list(db.session.scalars(stmt.limit(per_page).offset((page - 1) * per_page)))
+    return Page(items, page, per_page, total)

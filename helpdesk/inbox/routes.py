@@ -12,8 +12,9 @@ from helpdesk.inbox.coverage import away_coach_ids, coverage_select, team_overvi
 from helpdesk.inbox.models import Thread
 from helpdesk.inbox.queries import VIEWS, inbox_select, paginate, rows_for, view_counts, wait_state
 from helpdesk.inbox.saved_replies import visible_saved_replies
-from helpdesk.inbox.services import mark_read, post_message, thread_visible_to, visible_client_condition
+from helpdesk.inbox.services import mark_read, post_message, thread_visible_to, visibility
 from helpdesk.inbox.thread_page import other_threads, read_receipt, thread_messages
+from helpdesk.types import utcnow
 
 INBOX_ROLES = (Role.COACH.value, Role.TEAM_LEADER.value)
 
@@ -46,11 +47,11 @@ def index():
         view = "all"
     client_id = _client_arg()
     q = request.args.get("q", "").strip()[:200]
-    page = paginate(inbox_select(current_user, view, client_id, q), _page_arg())
-    counts = view_counts(current_user, client_id, q)
+    visible, now = visibility(current_user), utcnow()
+    counts = view_counts(current_user, client_id, q, now, visible)
+    page = paginate(inbox_select(current_user, view, client_id, q, now, visible), _page_arg(), total=counts[view])
     clients = db.session.execute(
-        select(User.id, User.name).where(User.role == Role.CLIENT.value,
-                                         visible_client_condition(current_user, User.id))
+        select(User.id, User.name).where(User.role == Role.CLIENT.value, visible(User.id))
         .order_by(User.name).limit(500)).all()
     return render_template("inbox/index.html", page=page, rows=rows_for(page.items, current_user), view=view,
                            views=VIEWS, counts=counts, q=q, client_id=client_id, clients=clients)

@@ -54,21 +54,32 @@ def _client_ids_of_coaches(coach_ids, at: datetime):
     return select(Assignment.client_id).where(Assignment.coach_id.in_(coach_ids), assignment_covers(at))
 
 
-def visible_client_condition(user: User, client_id_column):
-    """SQL condition on a column holding a client id: `user` may see that client's threads."""
+def visibility(user: User):
+    """Work out once who `user` may see; return a function turning a client-id column into the SQL
+    condition "user may see this client's threads" (so a page with several queries asks only once)."""
     if user.role in ALL_THREADS_ROLES:
-        return client_id_column.is_not(None)
+        return lambda column: column.is_not(None)
     if user.role == Role.CLIENT.value:
-        return client_id_column == user.id
+        return lambda column: column == user.id
     now = utcnow()
     if user.role == Role.COACH.value:
-        return client_id_column.in_(_client_ids_of_coaches(covered_coach_ids(user), now))
+        clients = _client_ids_of_coaches(covered_coach_ids(user), now)
+        return lambda column: column.in_(clients)
     if user.role == Role.TEAM_LEADER.value:
         team = select(User.id).where(User.reports_to_id == user.id, User.role == Role.COACH.value)
-        assigned = exists(select(Assignment.id).where(Assignment.client_id == client_id_column,
-                                                      assignment_covers(now)))
-        return or_(client_id_column.in_(_client_ids_of_coaches(team, now)), ~assigned)
-    return false()
+        clients = _client_ids_of_coaches(team, now)
+
+        def condition(column):
+            assigned = exists(select(Assignment.id).where(Assignment.client_id == column, assignment_covers(now)))
+            return or_(column.in_(clients), ~assigned)
+
+        return condition
+    return lambda column: false()
+
+
+def visible_client_condition(user: User, client_id_column):
+    """SQL condition on a column holding a client id: `user` may see that client's threads."""
+    return visibility(user)(client_id_column)
 
 
 def visible_threads(user: User):
