@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from flask import current_app, url_for
+from flask import current_app, has_request_context, url_for
 from sqlalchemy import exists, func, select
 
 from helpdesk.auth.models import Role, User
@@ -98,5 +98,9 @@ def assign_coach(viewer: User, client: User, coach: User | None, at: datetime | 
 
 
 def _link(endpoint: str) -> str | None:
-    """A link to a page of another feature, if that page exists."""
-    return url_for(endpoint) if endpoint in current_app.view_functions else None
+    """A site-relative link to a page of another feature, if that page exists; works outside a request (CLI, jobs)."""
+    if endpoint not in current_app.view_functions:
+        return None
+    if has_request_context():
+        return url_for(endpoint)
+    return current_app.url_map.bind("localhost").build(endpoint)

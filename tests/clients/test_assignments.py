@@ -106,3 +106,13 @@ def test_a_scheduled_later_assignment_is_not_overlapped(desk, assign):
     with pytest.raises(Refused, match="already has an assignment starting"):
         assignments.assign_coach(d.lea, d.una, d.bob)
     assert _history(d.una) == [(d.ann.id, later, None)]
+
+
+def test_assignment_notifications_link_to_pages_outside_a_request(app, desk):
+    """Assignments also come from the CLI and jobs, where there is no request to build URLs from."""
+    from flask import has_request_context
+
+    assert not has_request_context()
+    assignments.assign_coach(desk.lea, desk.una, desk.bob)
+    links = db.session.scalars(select(Notification.link).where(Notification.user_id.in_([desk.bob.id, desk.una.id])))
+    assert all(link is None or link.startswith("/") for link in links)

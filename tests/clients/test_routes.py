@@ -169,3 +169,23 @@ def test_team_leader_reassigns_from_the_facts_panel(app, client, auth, desk):
     assert _panel(app, d.ann, d.kim).strip() == "" and "Kim" in _panel(app, d.bob, d.kim)
     evil = client.post(f"/clients/{d.joe.id}/assign", data={"coach_id": d.ann.id, "next": "//evil.example"})
     assert evil.headers["Location"] == "/unassigned"
+
+
+def test_thread_page_hides_the_balance_the_moment_consent_is_revoked(app, client, auth, desk, create_thread,
+                                                                       create_message):
+    """End to end through the inbox's thread page, which includes the facts panel for staff."""
+    import pytest
+
+    if "inbox.thread" not in app.view_functions:
+        pytest.skip("the inbox thread page is not there yet")
+    d = desk
+    thread = create_thread(d.kim, "Balance question")
+    create_message(thread, d.kim, body="Can you see my balance?")
+    d.kim.balance_visible_to_coach = True
+    db.session.flush()
+    auth.login(d.ann)
+    assert "1234.50" in client.get(f"/threads/{thread.id}").get_data(as_text=True)
+    d.kim.balance_visible_to_coach = False  # as the privacy page or the API does, committed
+    db.session.flush()
+    page = client.get(f"/threads/{thread.id}").get_data(as_text=True)
+    assert "1234.50" not in page and "not shared by the client" in page
