@@ -19,11 +19,10 @@ class Conversations:
 
     # -- words -------------------------------------------------------------------------------------------
 
-    def _fields(self, client_id: str, staff_id: str | None, topic: str) -> dict:
+    def _fields(self, client_id: str, topic: str) -> dict:
         rng = self.rng
         return {
             "first": self.p.people[client_id].first,
-            "coach": self.p.people[staff_id].first if staff_id else "there",
             "amount": f"${rng.randint(40, 900)}.{rng.randint(0, 99):02d}",
             "fee": rng.choice(("$19.00", "$29.00", "$49.00")),
             "goal": rng.choice((5, 8, 10, 12)),
@@ -114,11 +113,13 @@ class Conversations:
         if not script:
             return
         tid = self._thread(client_id, phrases.TOPICS[topic]["subjects"][index])
+        fields = self._fields(client_id, topic)  # the same amounts and names all through one conversation
         for author, at, template in script:
             if author == "staff":
                 author = self._responder(client_id, at)
             responder = author if author != client_id else self._responder(client_id, at)
-            self._message(tid, author, at, template.format(**self._fields(client_id, responder, topic)))
+            coach = self.p.people[responder].first if responder else "there"
+            self._message(tid, author, at, template.format(**fields, coach=coach))
 
     def _opening_time(self, client_id: str) -> datetime:
         joined = self.p.people[client_id].joined_on
