@@ -17,10 +17,15 @@ def at(day: int, hour: int = 0, minute: int = 0, month: int = 10, year: int = 20
 
 @pytest.fixture
 def rows():
-    """rows(month, as_of) -> {coach external id: the coach's ranked row}."""
+    """rows(month, as_of) -> {coach external id: the coach's ranked row} (waits brought up to date first)."""
     from helpdesk.rankings.metrics import ranked_rows
+    from helpdesk.sla.services import update_waits
 
-    return lambda month, as_of: {row["coach"]: row for row in ranked_rows(month, as_of)}
+    def make(month, as_of):
+        update_waits()
+        return {row["coach"]: row for row in ranked_rows(month, as_of)}
+
+    return make
 
 
 @pytest.fixture
