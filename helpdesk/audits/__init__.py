@@ -2,4 +2,6 @@
 
 from flask import Blueprint
 
-bp = Blueprint("audits", __name__)
+bp = Blueprint("audits", __name__, url_prefix="/audits")
+
+from helpdesk.audits import routes, routes_calibration, views  # noqa: E402,F401

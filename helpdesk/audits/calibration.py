@@ -1,0 +1,128 @@
+"""Calibration: several auditors review one reply independently; their agreement is measured.
+
+An item closes when `reviewers_needed` auditors have reviewed it; only then are the colours shown.
+Its majority colour is the colour more reviewers chose than any other. When the top count is tied
+(1-1-1, or 2-2 of four) the item has no majority and is left out of every auditor's agreement rate:
+there is nothing to agree with. An auditor's agreement rate over a month is the share of the closed
+items with a majority that closed in that month (the instant of the last review) and that the
+auditor reviewed, where their colour was the majority colour.
+"""
+
+from datetime import datetime
+
+from sqlalchemy import case, func, literal, select
+
+from helpdesk.audits.models import COLORS, CalibrationItem, CalibrationReview
+from helpdesk.audits.services import AuditError, clean_text, require_coach_reply
+from helpdesk.auth.models import Role, User
+from helpdesk.extensions import db
+from helpdesk.inbox.models import Message
+from helpdesk.types import utcnow
+
+
+def mark(user: User, message: Message, reviewers_needed=3) -> CalibrationItem:
+    """An admin or team leader puts a coach reply up for calibration."""
+    require_coach_reply(message)
+    try:
+        needed = int(reviewers_needed)
+    except (TypeError, ValueError):
+        raise AuditError("reviewers_needed", "Give a whole number of reviewers.") from None
+    if not 2 <= needed <= 20:
+        raise AuditError("reviewers_needed", "Between 2 and 20 reviewers are needed.")
+    if db.session.scalar(select(CalibrationItem.id).where(CalibrationItem.message_id == message.id)):
+        raise AuditError("message", "This reply is already marked for calibration.", 409)
+    item = CalibrationItem(message_id=message.id, created_by_id=user.id, reviewers_needed=needed,
+                           created_at=utcnow())
+    db.session.add(item)
+    db.session.flush()
+    return item
+
+
+def review_count(item: CalibrationItem) -> int:
+    return db.session.scalar(select(func.count()).select_from(CalibrationReview)
+                             .where(CalibrationReview.item_id == item.id))
+
+
+def is_closed(item: CalibrationItem) -> bool:
+    return review_count(item) >= item.reviewers_needed
+
+
+def review(auditor: User, item: CalibrationItem, color, comment=None, now: datetime | None = None):
+    """One auditor's independent colour for a calibration item (not an Audit: it counts in no quality)."""
+    if auditor.role != Role.AUDITOR.value:
+        raise AuditError("auditor", "Only auditors review calibration items.", 403)
+    color = clean_text(color).lower()
+    if color not in COLORS:
+        raise AuditError("color", f"Must be one of: {', '.join(COLORS)}.")
+    if db.session.scalar(select(CalibrationReview.id).where(CalibrationReview.item_id == item.id,
+                                                            CalibrationReview.auditor_id == auditor.id)):
+        raise AuditError("item", "You have already reviewed this item.", 409)
+    if is_closed(item):
+        raise AuditError("item", "This item already has all its reviews.", 409)
+    row = CalibrationReview(item_id=item.id, auditor_id=auditor.id, color=color,
+                            comment=clean_text(comment) or None, at=now or utcnow())
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
+def item_view(user: User, item: CalibrationItem) -> dict:
+    """What `user` may see of an item: every colour once closed; before that only their own review."""
+    reviews = db.session.scalars(select(CalibrationReview).where(CalibrationReview.item_id == item.id)
+                                 .order_by(CalibrationReview.at, CalibrationReview.id)).all()
+    closed = len(reviews) >= item.reviewers_needed
+    mine = next((r for r in reviews if r.auditor_id == user.id), None)
+    return {"item": item, "closed": closed, "count": len(reviews), "mine": mine,
+            "reviews": reviews if closed else [], "majority": majority(reviews) if closed else None}
+
+
+def majority(reviews) -> str | None:
+    counts: dict[str, int] = {}
+    for r in reviews:
+        counts[r.color] = counts.get(r.color, 0) + 1
+    if not counts:
+        return None
+    top = max(counts.values())
+    leaders = [c for c, n in counts.items() if n == top]
+    return leaders[0] if len(leaders) == 1 else None
+
+
+def items(limit: int = 100) -> list[CalibrationItem]:
+    return db.session.scalars(select(CalibrationItem).order_by(CalibrationItem.created_at.desc(),
+                                                               CalibrationItem.id.desc()).limit(limit)).all()
+
+
+def agreement_rates(start: datetime, end: datetime) -> list[dict]:
+    """Per auditor: closed items with a majority that closed in [start, end), how many they matched."""
+    closed = (
+        select(CalibrationReview.item_id.label("item_id"), func.max(CalibrationReview.at).label("closed_at"))
+        .join(CalibrationItem, CalibrationItem.id == CalibrationReview.item_id)
+        .group_by(CalibrationReview.item_id, CalibrationItem.reviewers_needed)
+        .having(func.count() >= CalibrationItem.reviewers_needed)
+        .subquery()
+    )
+    votes = (
+        select(CalibrationReview.item_id.label("item_id"), CalibrationReview.color.label("color"),
+               func.count().label("n"))
+        .join(closed, closed.c.item_id == CalibrationReview.item_id)
+        .where(closed.c.closed_at >= start, closed.c.closed_at < end)
+        .group_by(CalibrationReview.item_id, CalibrationReview.color)
+        .subquery()
+    )
+    ranked = select(votes.c.item_id, votes.c.color, votes.c.n,
+                    func.max(votes.c.n).over(partition_by=votes.c.item_id).label("top")).subquery()
+    leaders = (select(ranked.c.item_id, func.min(ranked.c.color).label("color"), func.count().label("ties"))
+               .where(ranked.c.n == ranked.c.top).group_by(ranked.c.item_id).subquery())
+    majority_colors = select(leaders.c.item_id, leaders.c.color).where(leaders.c.ties == 1).subquery()
+    matched = func.sum(case((CalibrationReview.color == majority_colors.c.color, 1), else_=0))
+    rows = db.session.execute(
+        select(User.id, User.name, func.count().label("items"), func.coalesce(matched, literal(0)).label("agreed"))
+        .select_from(CalibrationReview)
+        .join(majority_colors, majority_colors.c.item_id == CalibrationReview.item_id)
+        .join(User, User.id == CalibrationReview.auditor_id)
+        .group_by(User.id, User.name).order_by(User.name, User.id)
+    ).all()
+    return [{"auditor_id": r.id, "name": r.name, "items": int(r.items), "agreed": int(r.agreed),
+             "rate": int(r.agreed) / int(r.items)} for r in rows]
+
+

@@ -1,0 +1,47 @@
+"""Page forms of auditing (the API validates with schemas.py)."""
+
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, IntegerField, SelectField, TextAreaField
+from wtforms.validators import DataRequired, NumberRange, Optional
+
+from helpdesk.audits.models import COLOR_LABELS, COLORS
+
+COLOR_CHOICES = [(c, f"{c.title()} ({COLOR_LABELS[c]})") for c in COLORS]
+
+
+class AuditForm(FlaskForm):
+    color = SelectField("Colour", choices=COLOR_CHOICES)
+    comment = TextAreaField("Comment")
+    next = HiddenField()
+
+
+class NoteForm(FlaskForm):
+    body = TextAreaField("Note", validators=[DataRequired()])
+    next = HiddenField()
+
+
+class ActForm(FlaskForm):
+    message_id = IntegerField("Your better reply", validators=[DataRequired()])
+    note = TextAreaField("Note", validators=[Optional()])
+    next = HiddenField()
+
+
+class DisputeForm(FlaskForm):
+    reason = TextAreaField("Reason", validators=[DataRequired()])
+    next = HiddenField()
+
+
+class ResolveForm(FlaskForm):
+    resolution = SelectField("Decision", choices=[("upheld", "Uphold"), ("overturned", "Overturn")])
+    next = HiddenField()
+
+
+class MarkCalibrationForm(FlaskForm):
+    message_id = IntegerField("Message id", validators=[DataRequired()])
+    reviewers_needed = IntegerField("Reviewers", default=3, validators=[NumberRange(2, 20)])
+    next = HiddenField()
+
+
+class ReviewForm(FlaskForm):
+    color = SelectField("Colour", choices=COLOR_CHOICES)
+    comment = TextAreaField("Comment")

@@ -1,0 +1,126 @@
+"""The auditors' queue: a daily sample of coach replies, claimed by one auditor at a time."""
+
+import random
+from datetime import UTC, date, datetime, time, timedelta
+
+from flask import abort, current_app
+from sqlalchemy import exists, func, or_, select, update
+
+from helpdesk.audits.models import Audit, AuditSample
+from helpdesk.audits.services import AuditError
+from helpdesk.auth.models import Role, User
+from helpdesk.extensions import db
+from helpdesk.inbox.models import Message
+from helpdesk.types import utcnow
+
+NEW_COACH_DAYS = 90
+
+
+def day_bounds(day: date) -> tuple[datetime, datetime]:
+    start = datetime.combine(day, time(0), tzinfo=UTC)
+    return start, start + timedelta(days=1)
+
+
+def coach_starts() -> dict[int, date]:
+    """Each coach's first day: the earlier of their account's creation and their first message."""
+    first_message = (select(Message.author_id, func.min(Message.sent_at).label("first"))
+                     .group_by(Message.author_id).subquery())
+    rows = db.session.execute(
+        select(User.id, User.created_at, first_message.c.first)
+        .outerjoin(first_message, first_message.c.author_id == User.id)
+        .where(User.role == Role.COACH.value)
+    )
+    starts = {}
+    for coach_id, created_at, first in rows:
+        moments = [m for m in (created_at, first) if m is not None]
+        if first is not None and first.tzinfo is None:  # func.min loses the column type on some drivers
+            moments[-1] = first.replace(tzinfo=UTC)
+        if moments:
+            starts[coach_id] = min(moments).date()
+    return starts
+
+
+def quota(coach_id: int, day: date, starts: dict[int, date]) -> int:
+    """How many replies of the coach are sampled for `day`: more in their first 90 days."""
+    start = starts.get(coach_id)
+    is_new = start is not None and (day - start).days < NEW_COACH_DAYS
+    config = current_app.config
+    return config["AUDIT_SAMPLE_PER_NEW_COACH"] if is_new else config["AUDIT_SAMPLE_PER_COACH"]
+
+
+def build_sample(day: date) -> dict:
+    """Sample the coach replies sent on `day` into the queue: up to each coach's quota, never a reply
+    already audited or already sampled. Idempotent: a second run only tops up what is missing."""
+    start, end = day_bounds(day)
+    audited = exists().where(Audit.message_id == Message.id)
+    sampled = exists().where(AuditSample.message_id == Message.id)
+    candidates = db.session.execute(
+        select(Message.id, Message.author_id).join(User, User.id == Message.author_id)
+        .where(User.role == Role.COACH.value, Message.sent_at >= start, Message.sent_at < end,
+               ~audited, ~sampled).order_by(Message.author_id, Message.id)
+    ).all()
+    already = dict(db.session.execute(
+        select(AuditSample.coach_id, func.count()).where(AuditSample.sample_day == day)
+        .group_by(AuditSample.coach_id)
+    ).all())
+    by_coach: dict[int, list[int]] = {}
+    for message_id, coach_id in candidates:
+        by_coach.setdefault(coach_id, []).append(message_id)
+    starts = coach_starts()
+    added = {}
+    for coach_id, message_ids in sorted(by_coach.items()):
+        wanted = quota(coach_id, day, starts) - already.get(coach_id, 0)
+        if wanted <= 0:
+            continue
+        # Seeded by day and coach: a random pick, but the same one if the job is run again.
+        chosen = random.Random(f"{day.isoformat()}:{coach_id}").sample(message_ids, min(wanted, len(message_ids)))
+        for message_id in sorted(chosen):
+            db.session.add(AuditSample(message_id=message_id, coach_id=coach_id, sample_day=day))
+        added[coach_id] = len(chosen)
+    db.session.flush()
+    return {"day": day.isoformat(), "added": sum(added.values()), "coaches": len(added)}
+
+
+def open_items(auditor: User, limit: int = 200) -> list[AuditSample]:
+    """Sample items not yet audited that are free or claimed by `auditor`, mine first, oldest day first."""
+    return db.session.scalars(
+        select(AuditSample).where(AuditSample.audit_id.is_(None),
+                                  or_(AuditSample.claimed_by_id.is_(None), AuditSample.claimed_by_id == auditor.id))
+        .order_by(AuditSample.claimed_by_id.is_(None), AuditSample.sample_day, AuditSample.id).limit(limit)
+    ).all()
+
+
+def get_item(item_id: int) -> AuditSample:
+    item = db.session.get(AuditSample, item_id)
+    if item is None:
+        abort(404)
+    return item
+
+
+def claim(auditor: User, item_id: int, now: datetime | None = None) -> AuditSample:
+    """Claim an item for `auditor` in one conditional UPDATE, so two auditors cannot both get it."""
+    item = get_item(item_id)
+    claimed = db.session.execute(
+        update(AuditSample)
+        .where(AuditSample.id == item_id, AuditSample.claimed_by_id.is_(None), AuditSample.audit_id.is_(None))
+        .values(claimed_by_id=auditor.id, claimed_at=now or utcnow())
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.refresh(item)
+    if claimed:
+        return item
+    if item.audit_id is not None:
+        raise AuditError("item", "This reply has already been audited.", 409)
+    if item.claimed_by_id != auditor.id:
+        raise AuditError("item", "Another auditor has already claimed this reply.", 409)
+    return item  # claiming one's own item again changes nothing
+
+
+def release(auditor: User, item_id: int) -> AuditSample:
+    """Give a claimed, not yet audited item back to the queue."""
+    item = get_item(item_id)
+    if item.claimed_by_id != auditor.id or item.audit_id is not None:
+        raise AuditError("item", "You have not claimed this item.", 409)
+    item.claimed_by_id, item.claimed_at = None, None
+    db.session.flush()
+    return item

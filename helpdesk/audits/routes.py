@@ -1,0 +1,164 @@
+"""Pages: the Audits view, the auditors' queue, and the forms of the communication area."""
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from helpdesk.audits import bp, disputes, feedback, listing, queue
+from helpdesk.audits.area import add_note
+from helpdesk.audits.feedback import yellow_clock
+from helpdesk.audits.forms import ActForm, AuditForm, DisputeForm, NoteForm, ResolveForm
+from helpdesk.audits.quality import live_quality
+from helpdesk.audits.services import AuditError, get_audit, get_message, get_thread, thread_link
+from helpdesk.auth.permissions import roles_required
+from helpdesk.extensions import db
+from helpdesk.jobs import enqueue
+from helpdesk.types import utcnow
+
+
+def back(default: str):
+    """Where a form returns: its `next` field when it is a path on this site."""
+    target = request.form.get("next") or ""
+    if target.startswith("/") and not target.startswith("//"):
+        return redirect(target)
+    return redirect(default)
+
+
+def refused(error: AuditError, default: str):
+    """A refused form: 403/404 as such, anything else flashed with its field, nothing saved."""
+    db.session.rollback()
+    if error.status in (403, 404):
+        abort(error.status)
+    flash(f"{error.field.replace('_', ' ').capitalize()}: {error.message}", "error")
+    return back(default)
+
+
+@bp.route("/")
+@roles_required("coach", "team_leader", "admin")
+def inbox():
+    """The Audits view: mine as a coach, my team's as a team leader, with filters and live quality."""
+    now = utcnow()
+    filters = {k: request.args.get(k) or None for k in ("color", "state", "coach_id", "month")}
+    if filters["coach_id"] and not filters["coach_id"].isdigit():
+        filters["coach_id"] = None
+    coaches = listing.coaches_in_view(current_user)
+    return render_template(
+        "audits/inbox.html", audits=listing.list_audits(current_user, now=now, **filters), filters=filters,
+        states=listing.STATES, coaches=coaches, quality=live_quality(coaches, now), now=now,
+        clock_of=lambda a: yellow_clock(a, now), overdue=listing.overdue_count(current_user, now),
+        thread_link=thread_link, dispute_form=DisputeForm(), resolve_form=ResolveForm(),
+        can_resolve=lambda a: disputes.can_resolve(current_user, a),
+    )
+
+
+@bp.route("/queue", endpoint="queue")
+@roles_required("auditor", "admin")
+def queue_page():
+    return render_template("audits/queue.html", items=queue.open_items(current_user), thread_link=thread_link)
+
+
+@bp.route("/queue/<int:item_id>")
+@roles_required("auditor", "admin")
+def queue_item(item_id):
+    item = queue.get_item(item_id)
+    message = get_message(current_user, item.message_id)
+    return render_template("audits/queue_item.html", item=item, message=message, form=AuditForm(),
+                           thread_link=thread_link)
+
+
+@bp.route("/queue/<int:item_id>/claim", methods=["POST"])
+@roles_required("auditor", "admin")
+def claim(item_id):
+    try:
+        queue.claim(current_user, item_id)
+    except AuditError as error:
+        return refused(error, url_for("audits.queue"))
+    db.session.commit()
+    return redirect(url_for("audits.queue_item", item_id=item_id))
+
+
+@bp.route("/queue/<int:item_id>/release", methods=["POST"])
+@roles_required("auditor", "admin")
+def release(item_id):
+    try:
+        queue.release(current_user, item_id)
+    except AuditError as error:
+        return refused(error, url_for("audits.queue"))
+    db.session.commit()
+    return redirect(url_for("audits.queue"))
+
+
+@bp.route("/sample", methods=["POST"])
+@roles_required("admin")
+def sample_now():
+    """Build today's sample now (the job also runs daily)."""
+    enqueue("workers.audits.build_daily_sample", request.form.get("day") or None, requested_by=current_user)
+    db.session.commit()
+    flash("The sample is being built.", "info")
+    return redirect(url_for("audits.queue"))
+
+
+@bp.route("/messages/<int:message_id>", methods=["POST"])
+@roles_required("auditor", "admin")
+def audit_message(message_id):
+    message = get_message(current_user, message_id)
+    form = AuditForm()
+    try:
+        feedback.create_audit(current_user, message, form.color.data, form.comment.data)
+    except AuditError as error:
+        return refused(error, thread_link(message.thread_id, message.id))
+    db.session.commit()
+    flash("Audit saved; the coach and their team leader have been told.", "info")
+    return back(thread_link(message.thread_id, message.id))
+
+
+@bp.route("/threads/<int:thread_id>/notes", methods=["POST"])
+@roles_required("coach", "team_leader", "auditor", "admin")
+def add_thread_note(thread_id):
+    thread = get_thread(current_user, thread_id)
+    try:
+        add_note(current_user, thread, NoteForm().body.data)
+    except AuditError as error:
+        return refused(error, thread_link(thread.id))
+    db.session.commit()
+    return back(thread_link(thread.id))
+
+
+@bp.route("/<int:audit_id>/act", methods=["POST"])
+@roles_required("coach")
+def act(audit_id):
+    audit = get_audit(current_user, audit_id)
+    form = ActForm()
+    default = thread_link(audit.message.thread_id)
+    try:
+        feedback.act_on_yellow(current_user, audit, request.form.get("message_id"), form.note.data)
+    except AuditError as error:
+        return refused(error, default)
+    db.session.commit()
+    flash("Your better reply is linked; the Yellow is acted on.", "info")
+    return back(default)
+
+
+@bp.route("/<int:audit_id>/dispute", methods=["POST"])
+@roles_required("coach")
+def dispute(audit_id):
+    audit = get_audit(current_user, audit_id)
+    try:
+        disputes.dispute(current_user, audit, DisputeForm().reason.data)
+    except AuditError as error:
+        return refused(error, url_for("audits.inbox"))
+    db.session.commit()
+    flash("Your dispute has been sent to your team leader.", "info")
+    return back(url_for("audits.inbox"))
+
+
+@bp.route("/<int:audit_id>/resolve", methods=["POST"])
+@roles_required("team_leader", "admin")
+def resolve(audit_id):
+    audit = get_audit(current_user, audit_id)
+    try:
+        disputes.resolve(current_user, audit, request.form.get("resolution"))
+    except AuditError as error:
+        return refused(error, url_for("audits.inbox"))
+    db.session.commit()
+    flash(f"Dispute {audit.resolution}.", "info")
+    return back(url_for("audits.inbox"))

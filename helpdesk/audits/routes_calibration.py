@@ -1,0 +1,64 @@
+"""Pages: calibration items, independent reviews and auditors' agreement rates."""
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from helpdesk.audits import bp, calibration
+from helpdesk.audits.forms import MarkCalibrationForm, ReviewForm
+from helpdesk.audits.listing import parse_month
+from helpdesk.audits.models import CalibrationItem
+from helpdesk.audits.routes import back, refused
+from helpdesk.audits.services import AuditError, get_message, thread_link
+from helpdesk.auth.permissions import roles_required
+from helpdesk.extensions import db
+from helpdesk.types import utcnow
+
+
+@bp.route("/calibration", endpoint="calibration")
+@roles_required("auditor", "team_leader", "admin")
+def calibration_page():
+    month = request.args.get("month") or utcnow().strftime("%Y-%m")
+    bounds = parse_month(month)
+    if bounds is None:
+        flash("Month: use the form YYYY-MM.", "error")
+        month = utcnow().strftime("%Y-%m")
+        bounds = parse_month(month)
+    views = [calibration.item_view(current_user, item) for item in calibration.items()]
+    return render_template("audits/calibration.html", views=views, month=month,
+                           rates=calibration.agreement_rates(*bounds), mark_form=MarkCalibrationForm(),
+                           review_form=ReviewForm(), thread_link=thread_link)
+
+
+
+
+@bp.route("/calibration/mark", methods=["POST"])
+@roles_required("team_leader", "admin")
+def calibration_mark():
+    try:
+        message_id = int(request.form.get("message_id") or "")
+    except ValueError:
+        flash("Message id: give the number of a coach's reply.", "error")
+        return back(url_for("audits.calibration"))
+    message = get_message(current_user, message_id)
+    try:
+        calibration.mark(current_user, message, request.form.get("reviewers_needed") or 3)
+    except AuditError as error:
+        return refused(error, url_for("audits.calibration"))
+    db.session.commit()
+    flash("Marked for calibration: auditors will review it independently.", "info")
+    return back(url_for("audits.calibration"))
+
+
+@bp.route("/calibration/<int:item_id>/review", methods=["POST"])
+@roles_required("auditor")
+def calibration_review(item_id):
+    item = db.session.get(CalibrationItem, item_id)
+    if item is None:
+        abort(404)
+    form = ReviewForm()
+    try:
+        calibration.review(current_user, item, form.color.data, form.comment.data)
+    except AuditError as error:
+        return refused(error, url_for("audits.calibration"))
+    db.session.commit()
+    return redirect(url_for("audits.calibration"))

@@ -1,0 +1,89 @@
+"""Shared rules of auditing: who may see an audit or a reply, and errors that name the field at fault.
+
+Clients never reach any of this: every getter here refuses a client with 404.
+"""
+
+from flask import abort, current_app
+from sqlalchemy import select
+
+from helpdesk.audits.models import Audit
+from helpdesk.auth.models import Role, User
+from helpdesk.extensions import db
+from helpdesk.inbox.models import Message, Thread
+
+AUDITOR_ROLES = (Role.AUDITOR.value, Role.ADMIN.value)
+LEADER_ROLES = (Role.TEAM_LEADER.value, Role.ADMIN.value)
+# Who takes part in the conversation of the communication area.
+NOTE_ROLES = (Role.COACH.value, Role.TEAM_LEADER.value, Role.AUDITOR.value, Role.ADMIN.value)
+
+
+class AuditError(Exception):
+    """A request the rules refuse; `field` names what is wrong, `status` is the HTTP status to answer."""
+
+    def __init__(self, field: str, message: str, status: int = 422):
+        super().__init__(f"{field}: {message}")
+        self.field, self.message, self.status = field, message, status
+
+
+def thread_visible(user: User, thread: Thread | None) -> bool:
+    """Staff who may open the thread (clients never: the communication area is staff only)."""
+    from helpdesk.inbox.services import thread_visible_to
+
+    return thread is not None and user.is_staff and thread_visible_to(user, thread)
+
+
+def team_coach_ids(leader: User):
+    """A select of the ids of the coaches reporting to `leader`."""
+    return select(User.id).where(User.reports_to_id == leader.id, User.role == Role.COACH.value)
+
+
+def can_see_audit(user: User, audit: Audit) -> bool:
+    """The audited coach, their team leader, auditors and admins."""
+    if user.role in AUDITOR_ROLES or user.id == audit.coach_id:
+        return True
+    return user.role == Role.TEAM_LEADER.value and audit.coach.reports_to_id == user.id
+
+
+def get_audit(user: User, audit_id: int) -> Audit:
+    """The audit if `user` may see it, else 404."""
+    audit = db.session.get(Audit, audit_id)
+    if audit is None or not user.is_staff or not can_see_audit(user, audit):
+        abort(404)
+    return audit
+
+
+def get_thread(user: User, thread_id: int) -> Thread:
+    """The thread if `user` is staff and may open it, else 404."""
+    thread = db.session.get(Thread, thread_id)
+    if not thread_visible(user, thread):
+        abort(404)
+    return thread
+
+
+def get_message(user: User, message_id: int) -> Message:
+    """The message if `user` is staff and may open its thread, else 404."""
+    message = db.session.get(Message, message_id)
+    if message is None or not thread_visible(user, message.thread):
+        abort(404)
+    return message
+
+
+def require_coach_reply(message: Message, field: str = "message") -> None:
+    """Only replies written by a coach are audited or calibrated."""
+    if message.author.role != Role.COACH.value:
+        raise AuditError(field, "Only a coach's reply can be audited; this message was not written by a coach.")
+
+
+def clean_text(value) -> str:
+    return (value or "").strip() if isinstance(value, str) or value is None else str(value).strip()
+
+
+def thread_link(thread_id: int, message_id: int | None = None) -> str:
+    """The staff page of a thread (the inbox's), anchored at a message; the Audits view if it has none."""
+    # Built from the URL map, so it works in a job as well as in a request.
+    adapter = current_app.url_map.bind("localhost", script_name=current_app.config.get("APPLICATION_ROOT") or "/")
+    if "inbox.thread" in current_app.view_functions:
+        url = adapter.build("inbox.thread", {"thread_id": thread_id})
+    else:
+        url = adapter.build("audits.inbox")
+    return f"{url}#m{message_id}" if message_id else url
