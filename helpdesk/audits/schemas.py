@@ -5,7 +5,7 @@ from marshmallow import Schema, fields, validate
 from helpdesk.audits.models import COLOR_LABELS, COLORS
 
 
-class PersonSchema(Schema):
+class AuditPersonSchema(Schema):
     id = fields.Int()
     name = fields.Str()
 
@@ -19,8 +19,8 @@ class AuditSchema(Schema):
     id = fields.Int()
     message_id = fields.Int()
     thread_id = fields.Function(lambda a: a.message.thread_id)
-    coach = fields.Nested(PersonSchema)
-    auditor = fields.Nested(PersonSchema)
+    coach = fields.Nested(AuditPersonSchema)
+    auditor = fields.Nested(AuditPersonSchema)
     color = fields.Str()
     label = fields.Function(lambda a: COLOR_LABELS[a.color])
     comment = fields.Str(allow_none=True)
@@ -44,7 +44,7 @@ class NoteInSchema(Schema):
 
 class NoteSchema(Schema):
     id = fields.Int()
-    author = fields.Nested(PersonSchema)
+    author = fields.Nested(AuditPersonSchema)
     body = fields.Str()
     audit_id = fields.Int(allow_none=True)
     linked_message_id = fields.Int(allow_none=True)
@@ -53,7 +53,7 @@ class NoteSchema(Schema):
 
 class CommunicationSchema(Schema):
     thread_id = fields.Int()
-    coaches = fields.List(fields.Nested(PersonSchema))
+    coaches = fields.List(fields.Nested(AuditPersonSchema))
     audits = fields.List(fields.Nested(AuditSchema))
     notes = fields.List(fields.Nested(NoteSchema))
 
