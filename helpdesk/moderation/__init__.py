@@ -3,3 +3,5 @@
 from flask import Blueprint
 
 bp = Blueprint("moderation", __name__)
+
+from helpdesk.moderation import routes  # noqa: E402,F401  (registers the pages on bp)

@@ -27,7 +27,10 @@ class Listing(db.Model):
     claimed_at = mapped_column(UTCDateTime, nullable=True)
 
     seller = relationship("User", foreign_keys=[seller_id])
-    decisions = relationship("ModerationDecision", back_populates="listing", order_by="ModerationDecision.at")
+    claimed_by = relationship("User", foreign_keys=[claimed_by_id])
+    decisions = relationship("ModerationDecision", back_populates="listing",
+                             order_by="[ModerationDecision.at, ModerationDecision.id]")
+    reports = relationship("ListingReport", back_populates="listing", order_by="ListingReport.created_at")
 
 
 class ModerationDecision(db.Model):
@@ -43,7 +46,9 @@ class ModerationDecision(db.Model):
     moderator_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     decision: Mapped[str] = mapped_column(String(10))
     at = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    # Shown to the seller on a reject; `note` is for moderators only.
     reason: Mapped[str | None] = mapped_column(db.Text)
+    note: Mapped[str | None] = mapped_column(db.Text)
 
     listing = relationship("Listing", back_populates="decisions")
     moderator = relationship("User")
@@ -60,3 +65,8 @@ class ListingReport(db.Model):
     reason: Mapped[str] = mapped_column(db.Text)
     created_at = mapped_column(UTCDateTime, default=utcnow)
     resolved_at = mapped_column(UTCDateTime, nullable=True)
+    resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    listing = relationship("Listing", back_populates="reports")
+    reporter = relationship("User", foreign_keys=[reporter_id])
+    resolved_by = relationship("User", foreign_keys=[resolved_by_id])

@@ -1,0 +1,106 @@
+"""Moderation rules: who decides, claims, decisions, reports."""
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from helpdesk.extensions import db
+from helpdesk.moderation import reports, services
+from helpdesk.moderation.models import ModerationDecision
+from helpdesk.moderation.services import ModerationError
+from helpdesk.notifications.models import Notification
+from helpdesk.types import utcnow
+
+
+def test_only_trained_coaches_team_leaders_and_admins_decide(mod, create_listing):
+    listing = create_listing(mod.sam)
+    for user in (mod.una, mod.support):
+        with pytest.raises(ModerationError) as exc:
+            services.decide(user, listing, "approve")
+        assert exc.value.status == 403
+    assert listing.status == "pending" and listing.decisions == []
+    for user in (mod.tia, mod.lea, mod.admin):
+        services.decide(user, listing, "approve")
+    assert len(listing.decisions) == 3
+
+
+def test_decisions_set_status_and_first_decision_once(mod, create_listing):
+    listing = create_listing(mod.sam)
+    t1 = utcnow()
+    services.decide(mod.tia, listing, "approve", now=t1)
+    assert (listing.status, listing.first_decision_at) == ("approved", t1)
+    services.decide(mod.tod, listing, "reject", reason="Counterfeit", now=t1 + timedelta(hours=2))
+    assert listing.status == "rejected"
+    assert listing.first_decision_at == t1  # not moved by the later decision
+    assert [d.decision for d in listing.decisions] == ["approve", "reject"]
+
+
+def test_reject_needs_a_reason(mod, create_listing):
+    listing = create_listing(mod.sam)
+    with pytest.raises(ModerationError) as exc:
+        services.decide(mod.tia, listing, "reject", reason="   ")
+    assert (exc.value.status, exc.value.field) == (422, "reason")
+    assert db.session.scalar(select(ModerationDecision.id)) is None
+
+
+def test_claim_conflicts_and_expiry(mod, create_listing):
+    listing = create_listing(mod.sam)
+    t0 = utcnow()
+    services.claim_listing(mod.tia, listing, now=t0)
+    with pytest.raises(ModerationError) as exc:
+        services.claim_listing(mod.tod, listing, now=t0 + timedelta(minutes=29))
+    assert exc.value.status == 409 and "Tia" in str(exc.value)
+    with pytest.raises(ModerationError):
+        services.decide(mod.tod, listing, "approve", now=t0 + timedelta(minutes=29))
+    # the holder renews; after 30 minutes without renewal anyone may take it
+    services.claim_listing(mod.tia, listing, now=t0 + timedelta(minutes=10))
+    services.claim_listing(mod.tod, listing, now=t0 + timedelta(minutes=40))
+    assert listing.claimed_by_id == mod.tod.id
+    services.decide(mod.tod, listing, "approve", now=t0 + timedelta(minutes=41))
+    assert listing.claimed_by_id is None
+
+
+def test_reports_put_a_decided_listing_in_the_reported_view_until_resolved(mod, create_listing):
+    listing = create_listing(mod.sam)
+    services.decide(mod.tia, listing, "approve")
+    assert services.queue_counts()["reported"] == 0
+    reports.report_listing(mod.rita, listing, "Stolen photos")
+    assert services.queue_counts()["reported"] == 1
+    assert db.session.scalars(services.queue_select("reported")).all() == [listing]
+    with pytest.raises(ModerationError) as exc:
+        reports.report_listing(mod.rita, listing, "again")
+    assert exc.value.status == 409
+    # a re-review that rejects closes the report: an approval later rejected by someone else
+    services.decide(mod.tod, listing, "reject", reason="Photos taken from another seller")
+    assert services.queue_counts()["reported"] == 0
+    reports.report_listing(mod.rita, listing, "Still there?")
+    assert reports.resolve_reports(mod.lea, listing) == 1
+    assert services.queue_counts()["reported"] == 0
+
+
+def test_report_rules(mod, create_listing):
+    listing = create_listing(mod.sam, status="approved")
+    with pytest.raises(ModerationError) as exc:
+        reports.report_listing(mod.sam, listing, "mine")
+    assert exc.value.status == 422
+    with pytest.raises(ModerationError) as exc:
+        reports.report_listing(mod.rita, listing, "")
+    assert exc.value.field == "reason"
+
+
+def test_queue_is_oldest_first_with_age_badges(mod, create_listing, app):
+    fresh = create_listing(mod.sam, "fresh", hours_ago=2)
+    late = create_listing(mod.sam, "late", hours_ago=30)
+    mid = create_listing(mod.sam, "mid", hours_ago=12)
+    assert db.session.scalars(services.queue_select("pending")).all() == [late, mid, fresh]
+    assert [services.age_badge(x.submitted_at) for x in (fresh, mid, late)] == ["badge-calm", "badge-amber", "badge-red"]
+    counts = services.queue_counts()
+    assert (counts["pending"], counts["overdue"]) == (3, 1)
+
+
+def test_seller_is_told_of_the_decision(mod, create_listing):
+    listing = create_listing(mod.sam, "Blue sofa")
+    services.decide(mod.tia, listing, "reject", reason="No photo")
+    note = db.session.scalar(select(Notification).where(Notification.user_id == mod.sam.id))
+    assert "Blue sofa" in note.text and "No photo" in note.text and "Tia" not in note.text
