@@ -30,7 +30,6 @@ VIEW_ROLES = ("coach", "team_leader", "auditor", "support", "admin")
 
 
 def refuse(error: AuditError):
-    db.session.rollback()
     abort(error.status, message=f"{error.field}: {error.message}", messages={"json": {error.field: [error.message]}})
 
 

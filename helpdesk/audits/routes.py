@@ -24,8 +24,7 @@ def back(default: str):
 
 
 def refused(error: AuditError, default: str):
-    """A refused form: 403/404 as such, anything else flashed with its field, nothing saved."""
-    db.session.rollback()
+    """A refused form: 403/404 as such, anything else flashed with its field (services check before they change anything)."""
     if error.status in (403, 404):
         abort(error.status)
     flash(f"{error.field.replace('_', ' ').capitalize()}: {error.message}", "error")
