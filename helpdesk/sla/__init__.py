@@ -3,3 +3,5 @@
 from flask import Blueprint
 
 bp = Blueprint("sla", __name__)
+
+from helpdesk.sla import routes  # noqa: E402,F401  (registers the pages on bp)

@@ -1,0 +1,60 @@
+"""API schemas of rankings, jobs and the SLA report."""
+
+from marshmallow import Schema, fields
+
+
+class SlaArgs(Schema):
+    from_ = fields.String(data_key="from", load_default=None, metadata={"description": "first day, YYYY-MM-DD"})
+    to = fields.String(load_default=None, metadata={"description": "last day (included), YYYY-MM-DD"})
+    coach = fields.String(load_default=None, metadata={"description": "a coach's external id"})
+
+
+class CoachSlaSchema(Schema):
+    coach = fields.Function(lambda s: s.coach.external_id)
+    name = fields.Function(lambda s: s.coach.name)
+    samples = fields.Integer()
+    breaches = fields.Integer()
+    met_target = fields.Integer()
+    mean_seconds = fields.Float(allow_none=True)
+    median_seconds = fields.Float(allow_none=True)
+    p90_seconds = fields.Float(allow_none=True)
+    share_within_target = fields.Float(allow_none=True)
+
+
+class SlaDaySchema(Schema):
+    date = fields.Date()
+    samples = fields.Integer()
+    breaches = fields.Integer()
+
+
+class SlaReportSchema(Schema):
+    from_ = fields.Date(data_key="from")
+    to = fields.Date()
+    as_of = fields.DateTime()
+    sla_hours = fields.Float()
+    target_hours = fields.Float()
+    coaches = fields.List(fields.Nested(CoachSlaSchema))
+    days = fields.List(fields.Nested(SlaDaySchema))
+
+
+class ComputeArgs(Schema):
+    as_of = fields.AwareDateTime(load_default=None, default_timezone=None,
+                                 metadata={"description": "compute as of this instant (ISO 8601 with offset)"})
+
+
+class JobIdSchema(Schema):
+    job_id = fields.Integer()
+    status = fields.String()
+    status_url = fields.String()
+
+
+class JobSchema(Schema):
+    id = fields.Integer()
+    name = fields.String()
+    status = fields.String(metadata={"description": "waiting, queued, started, finished or failed"})
+    progress = fields.Integer()
+    progress_text = fields.String(allow_none=True)
+    error = fields.String(allow_none=True)
+    result = fields.Dict(allow_none=True)
+    created_at = fields.DateTime()
+    finished_at = fields.DateTime(allow_none=True)

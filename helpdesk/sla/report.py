@@ -1,0 +1,171 @@
+"""Per-coach response-time statistics for any period, from the waits table (metrics.md section 3).
+
+A sample is a wait whose start lies in the period: a response (answered before T) credited to the
+user who replied, or an open wait of T - start credited to coach_at(client, wait_start). Everything
+is integer microseconds in SQL; median and p90 come from window functions, so no rows are loaded.
+"""
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import and_, case, false, func, or_, select
+from sqlalchemy.orm import aliased
+
+from helpdesk.auth.models import User
+from helpdesk.clients.models import Assignment
+from helpdesk.extensions import db
+from helpdesk.sla.models import ResponseWait
+from helpdesk.sla.services import to_us
+from helpdesk.types import utcnow
+
+US = 1_000_000
+DAY_US = 86_400 * US
+EPOCH_DAY = date(1970, 1, 1)
+MAX_PERIOD_DAYS = 366
+
+
+@dataclass
+class CoachSla:
+    """One coach's samples in a period; times in seconds, `None` without samples."""
+
+    coach: User
+    samples: int = 0
+    breaches: int = 0
+    met_target: int = 0
+    total_us: int = 0
+    median_us2: int = 0  # twice the median, so an even count's midpoint stays an integer
+    p90_us: int | None = None
+
+    @property
+    def mean_seconds(self) -> float | None:
+        return self.total_us / self.samples / US if self.samples else None
+
+    @property
+    def median_seconds(self) -> float | None:
+        return self.median_us2 / 2 / US if self.samples else None
+
+    @property
+    def p90_seconds(self) -> float | None:
+        return self.p90_us / US if self.samples else None
+
+    @property
+    def share_within_target(self) -> float | None:
+        return self.met_target / self.samples if self.samples else None
+
+
+@dataclass
+class Period:
+    """Days `first` to `last`, both included: the instants [first 00:00, last+1 00:00)."""
+
+    first: date
+    last: date
+
+    @property
+    def start(self) -> datetime:
+        return datetime(self.first.year, self.first.month, self.first.day, tzinfo=UTC)
+
+    @property
+    def end(self) -> datetime:
+        nxt = self.last + timedelta(days=1)
+        return datetime(nxt.year, nxt.month, nxt.day, tzinfo=UTC)
+
+    def days(self) -> list[date]:
+        return [self.first + timedelta(days=i) for i in range((self.last - self.first).days + 1)]
+
+
+def parse_period(first: str | None, last: str | None, today: date | None = None) -> Period:
+    """The period from two YYYY-MM-DD strings; default: this month up to today. ValueError if wrong."""
+    today = today or utcnow().date()
+    try:
+        first_day = date.fromisoformat(first) if first else today.replace(day=1)
+    except ValueError:
+        raise ValueError(f"from: {first!r} is not a date YYYY-MM-DD") from None
+    try:
+        last_day = date.fromisoformat(last) if last else max(today, first_day)
+    except ValueError:
+        raise ValueError(f"to: {last!r} is not a date YYYY-MM-DD") from None
+    if last_day < first_day:
+        raise ValueError("to: the period ends before it starts")
+    if (last_day - first_day).days >= MAX_PERIOD_DAYS:
+        raise ValueError(f"to: a period is at most {MAX_PERIOD_DAYS} days")
+    return Period(first_day, last_day)
+
+
+def visible_coaches(viewer: User) -> list[User]:
+    """The coaches whose figures `viewer` may see: a team leader's team, every coach for an admin."""
+    query = select(User).where(User.role == "coach").order_by(User.name, User.id)
+    if viewer.role == "team_leader":
+        query = query.where(User.reports_to_id == viewer.id)
+    elif viewer.role != "admin":
+        query = query.where(User.id == viewer.id) if viewer.role == "coach" else query.where(false())
+    return list(db.session.scalars(query))
+
+
+def samples_query(start: datetime, end: datetime, as_of: datetime):
+    """Subquery (coach_id, duration_us, day) of the samples whose wait started in [start, end) before T."""
+    t_us = to_us(as_of)
+    w = ResponseWait
+    a = aliased(Assignment)
+    answered = w.reply_us < t_us
+    return (
+        select(case((answered, w.replied_by_id), else_=a.coach_id).label("coach_id"),
+               case((answered, w.reply_us - w.start_us), else_=t_us - w.start_us).label("duration_us"),
+               (w.start_us // DAY_US).label("day"))
+        .select_from(w)
+        .outerjoin(a, and_(a.client_id == w.client_id, a.starts_at <= w.wait_start,
+                           or_(a.ends_at.is_(None), a.ends_at > w.wait_start)))
+        .where(w.start_us >= to_us(start), w.start_us < min(to_us(end), t_us))
+        .subquery("samples")
+    )
+
+
+def _limits() -> tuple[int, int]:
+    config = current_app.config
+    return int(config["SLA_HOURS"] * 3600 * US), int(config["TARGET_HOURS"] * 3600 * US)
+
+
+def coach_statistics(coaches: list[User], period: Period, as_of: datetime | None = None) -> list[CoachSla]:
+    """Samples, breaches, mean, median, p90 and share within the target for each of `coaches`."""
+    as_of = as_of or utcnow()
+    rows = {c.id: CoachSla(coach=c) for c in coaches}
+    if not rows:
+        return []
+    s = samples_query(period.start, period.end, as_of)
+    ranked = select(
+        s.c.coach_id, s.c.duration_us,
+        func.row_number().over(partition_by=s.c.coach_id, order_by=s.c.duration_us).label("rn"),
+        func.count().over(partition_by=s.c.coach_id).label("n"),
+    ).where(s.c.coach_id.in_(list(rows))).subquery("ranked")
+    sla_us, target_us = _limits()
+    r = ranked.c
+
+    def at_rank(position):
+        return func.coalesce(func.sum(case((r.rn == position, r.duration_us), else_=0)), 0)
+
+    query = select(
+        r.coach_id, func.count().label("samples"),
+        func.sum(case((r.duration_us > sla_us, 1), else_=0)).label("breaches"),
+        func.sum(case((r.duration_us <= target_us, 1), else_=0)).label("met_target"),
+        func.sum(r.duration_us).label("total_us"),
+        (at_rank((r.n + 1) // 2) + at_rank(r.n // 2 + 1)).label("median_us2"),
+        at_rank((r.n * 9 + 9) // 10).label("p90_us"),  # nearest rank: the ceil(0.9 n)-th smallest
+    ).group_by(r.coach_id)
+    for row in db.session.execute(query):
+        stats = rows[row.coach_id]
+        stats.samples, stats.breaches, stats.met_target = int(row.samples), int(row.breaches), int(row.met_target)
+        stats.total_us, stats.median_us2, stats.p90_us = int(row.total_us), int(row.median_us2), int(row.p90_us)
+    return list(rows.values())
+
+
+def daily_counts(coaches: list[User], period: Period, as_of: datetime | None = None) -> list[tuple[date, int, int]]:
+    """(day, samples, breaches) for every day of the period, over `coaches` together."""
+    as_of = as_of or utcnow()
+    by_day = {}
+    if coaches:
+        s = samples_query(period.start, period.end, as_of)
+        sla_us, _ = _limits()
+        query = (select(s.c.day, func.count(), func.sum(case((s.c.duration_us > sla_us, 1), else_=0)))
+                 .where(s.c.coach_id.in_([c.id for c in coaches])).group_by(s.c.day))
+        by_day = {EPOCH_DAY + timedelta(days=int(day)): (int(n), int(b)) for day, n, b in db.session.execute(query)}
+    return [(d, *by_day.get(d, (0, 0))) for d in period.days()]
