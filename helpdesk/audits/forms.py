@@ -2,11 +2,12 @@
 
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, SelectField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, NumberRange, Optional
 
 from helpdesk.audits.models import COLOR_LABELS, COLORS
 
-COLOR_CHOICES = [(c, f"{c.title()} ({COLOR_LABELS[c]})") for c in COLORS]
+COLOR_CHOICES = [SelectChoice(c, f"{c.title()} ({COLOR_LABELS[c]})") for c in COLORS]
 
 
 class AuditForm(FlaskForm):
@@ -32,7 +33,7 @@ class DisputeForm(FlaskForm):
 
 
 class ResolveForm(FlaskForm):
-    resolution = SelectField("Decision", choices=[("upheld", "Uphold"), ("overturned", "Overturn")])
+    resolution = SelectField("Decision", choices=[SelectChoice("upheld", "Uphold"), SelectChoice("overturned", "Overturn")])
     next = HiddenField()
 
 
