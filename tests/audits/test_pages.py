@@ -113,7 +113,7 @@ def test_client_sees_no_trace_of_audits(client, auth, api_headers, desk, audited
 
     h = api_headers(desk.client)
     for method, url, body in [
-        ("get", "/api/v1/audits", None), ("get", "/api/v1/audits?coach_id=%d" % desk.coach.id, None),
+        ("get", "/api/v1/audits", None), ("get", f"/api/v1/audits?coach_id={desk.coach.id}", None),
         ("get", "/api/v1/audits/queue", None), ("post", "/api/v1/audits/queue/1/claim", None),
         ("post", f"/api/v1/messages/{desk.reply.id}/audits", {"color": "green"}),
         ("post", f"/api/v1/messages/{desk.reply.id}/audits", {"color": "nope"}),
