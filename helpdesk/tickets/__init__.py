@@ -3,3 +3,5 @@
 from flask import Blueprint
 
 bp = Blueprint("tickets", __name__)
+
+from helpdesk.tickets import routes  # noqa: E402,F401

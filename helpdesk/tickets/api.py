@@ -1,0 +1,120 @@
+"""Tickets API: list, file, read, triage, notes, attachments; same visibility rules as the pages."""
+
+from flask import request
+from flask.views import MethodView
+from flask_login import current_user
+from flask_smorest import Blueprint, abort
+
+from helpdesk.auth.models import User
+from helpdesk.auth.permissions import roles_required, visible_or_404
+from helpdesk.extensions import db
+from helpdesk.tickets import attachments, services
+from helpdesk.tickets.models import Ticket
+from helpdesk.tickets.schemas import (
+    AttachmentSchema,
+    NewTicketSchema,
+    TicketNoteInSchema,
+    TicketNoteSchema,
+    TicketArgs,
+    TicketPageSchema,
+    TicketPatchSchema,
+    TicketSchema,
+)
+from helpdesk.tickets.services import FILER_ROLES, TICKET_ROLES, TicketError
+
+blp = Blueprint("tickets_api", __name__, url_prefix="/api/v1", description="Support tickets")
+
+
+def _me() -> User:
+    return current_user._get_current_object()
+
+
+def _ticket_or_404(ticket_id: int) -> Ticket:
+    ticket = db.session.get(Ticket, ticket_id)
+    return visible_or_404(ticket, services.ticket_visible_to(_me(), ticket))
+
+
+def _refuse(exc: TicketError):
+    db.session.rollback()
+    if exc.field:
+        abort(exc.status, message=f"{exc.field}: {exc}", messages={"json": {exc.field: [str(exc)]}})
+    abort(exc.status, message=str(exc))
+
+
+@blp.route("/tickets")
+class Tickets(MethodView):
+    @roles_required(*TICKET_ROLES)
+    @blp.arguments(TicketArgs, location="query")
+    @blp.response(200, TicketPageSchema)
+    def get(self, args):
+        """The tickets the caller sees: open work first, oldest first; filters status, priority, mine."""
+        stmt = services.ticket_list(_me(), args["status"], args["priority"], args["mine"])
+        page = db.paginate(stmt, page=args["page"], per_page=50, error_out=False)
+        return {"items": list(page.items), "page": page.page, "pages": page.pages, "total": page.total}
+
+    @roles_required(*FILER_ROLES)
+    @blp.arguments(NewTicketSchema)
+    @blp.response(201, TicketSchema)
+    def post(self, data):
+        """File a ticket (Who, What, Where, When defaulting to now, priority); the team leader is told."""
+        try:
+            ticket = services.file_ticket(_me(), **data)
+        except TicketError as exc:
+            _refuse(exc)
+        db.session.commit()
+        return ticket
+
+
+@blp.route("/tickets/<int:ticket_id>")
+class TicketItem(MethodView):
+    @roles_required(*TICKET_ROLES)
+    @blp.response(200, TicketSchema)
+    def get(self, ticket_id):
+        """One ticket with its notes and attachments."""
+        return _ticket_or_404(ticket_id)
+
+    @roles_required(*TICKET_ROLES)
+    @blp.arguments(TicketPatchSchema)
+    @blp.response(200, TicketSchema)
+    def patch(self, data, ticket_id):
+        """Triage: status (open, triaged, in_progress, resolved, closed, in that order), priority, assignee."""
+        ticket = _ticket_or_404(ticket_id)
+        try:
+            services.update_ticket(_me(), ticket, data)
+        except TicketError as exc:
+            _refuse(exc)
+        db.session.commit()
+        return ticket
+
+
+@blp.route("/tickets/<int:ticket_id>/notes", methods=["POST"])
+@roles_required(*TICKET_ROLES)
+@blp.arguments(TicketNoteInSchema)
+@blp.response(201, TicketNoteSchema)
+def add_note(data, ticket_id):
+    """Add a note to a ticket the caller can see."""
+    ticket = _ticket_or_404(ticket_id)
+    try:
+        note = services.add_note(_me(), ticket, data["body"])
+    except TicketError as exc:
+        _refuse(exc)
+    db.session.commit()
+    return note
+
+
+@blp.route("/tickets/<int:ticket_id>/attachments", methods=["POST"])
+@roles_required(*TICKET_ROLES)
+@blp.response(201, AttachmentSchema)
+def add_attachment(ticket_id):
+    """Attach a file (multipart field `file`, up to 5 MB); download it from the returned url."""
+    ticket = _ticket_or_404(ticket_id)
+    upload = request.files.get("file")
+    try:
+        if upload is None or not upload.filename:
+            raise TicketError(422, "Send the file as multipart field 'file'.", field="file")
+        row = attachments.add_attachment(_me(), ticket, upload.filename, upload.mimetype,
+                                         attachments.read_upload(upload))
+    except TicketError as exc:
+        _refuse(exc)
+    db.session.commit()
+    return row
