@@ -69,7 +69,7 @@ def test_agreement_rates_by_hand(desk, auditors, create_message):
              ("yellow", "yellow", "yellow")]
     for colors in votes:
         item = _item(desk, create_message)
-        for auditor, color in zip(auditors, colors):
+        for auditor, color in zip(auditors, colors, strict=True):
             row = calibration.review(auditor, item, color, now=AT)
     late = _item(desk, create_message)
     calibration.review(ann, late, "green", now=AT)

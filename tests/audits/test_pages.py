@@ -144,3 +144,48 @@ def test_partials_render_nothing_for_a_client(app, desk, audited):
         html = render_template("audits/_communication_area.html", thread=desk.thread, messages=[desk.reply])
         html += render_template("audits/_message_label.html", message=desk.reply)
     assert html.strip() == ""
+
+
+def test_dispute_and_overturn_from_the_audits_view_raises_quality(client, auth, desk, audit, create_message):
+    """This month the coach answered 2 replies (the fixture's is dated 2026-10-05, so two new ones now),
+    one carrying a Yellow: 1 - 1/2 = 50.0%; overturned: 100.0%."""
+    now = utcnow()
+    first = create_message(desk.thread, desk.coach, sent_at=now - timedelta(hours=5))
+    create_message(desk.thread, desk.coach, sent_at=now - timedelta(hours=4))
+    if first.sent_at.month != now.month:
+        pytest.skip("the first hours of a month")
+    a = audit("yellow", message=first, at=now - timedelta(hours=3))
+    auth.login(desk.coach)
+    html = _html(client.get("/audits/"))
+    assert '<td class="cq">50.0%</td>' in html
+    assert client.post(f"/audits/{a.id}/dispute", data={"reason": "I answered in full"}).status_code == 302
+    assert client.post(f"/audits/{a.id}/dispute", data={"reason": "again"}).status_code == 302
+    assert "already been disputed" in _html(client.get("/audits/"))
+    auth.logout()
+    auth.login(desk.leader)
+    html = _html(client.get("/audits/?state=disputed"))
+    assert "I answered in full" in html and "Overturn" in html
+    assert client.post(f"/audits/{a.id}/resolve", data={"resolution": "overturned"}).status_code == 302
+    html = _html(client.get("/audits/"))
+    assert '<td class="cq">100.0%</td>' in html
+
+
+def test_sample_command(runner, desk):
+    result = runner.invoke(args=["audits", "sample", "--day", desk.reply.sent_at.date().isoformat()])
+    assert result.exit_code == 0, result.output
+    assert "1 reply(ies) of 1 coach(es) added" in result.output
+    bad = runner.invoke(args=["audits", "sample", "--day", "yesterday"])
+    assert bad.exit_code != 0 and "YYYY-MM-DD" in bad.output
+
+
+def test_auditor_audits_from_the_thread_page(client, auth, desk):
+    auth.login(desk.auditor)
+    html = _html(client.get(f"/threads/{desk.thread.id}"))
+    assert html.count("Audit this reply") == 1  # the coach's reply, not the client's question
+    r = client.post(f"/audits/messages/{desk.reply.id}",
+                    data={"color": "green", "comment": "", "next": f"/threads/{desk.thread.id}"})
+    assert r.status_code == 302 and r.headers["Location"].endswith(f"/threads/{desk.thread.id}")
+    assert "SC Audit · Green" in _html(client.get(f"/threads/{desk.thread.id}"))
+    r = client.post(f"/audits/messages/{desk.question.id}", data={"color": "green"})
+    assert r.status_code == 302
+    assert "Message: Only a coach&#39;s reply can be audited" in _html(client.get(f"/threads/{desk.thread.id}"))
