@@ -1,0 +1,332 @@
+"""The first pass of an import: check every line against the format, earlier lines and the database.
+
+Nothing is written here. Lines are taken in chunks: each chunk's references are looked up in bulk, then
+its lines are checked in file order, so a reference is good only if an earlier line or a stored row
+defines it. The outcome is a plan (which lines to store), the counts and every error.
+"""
+
+from collections import Counter
+from datetime import UTC, datetime
+
+from helpdesk.imports.lookups import Stored
+from helpdesk.imports.records import ID_TYPES, REFERENCES, Record, fingerprint, parse_line
+
+UNKNOWN = object()  # a reference to nothing earlier in the file and nothing stored
+_FOREVER = datetime.max.replace(tzinfo=UTC)
+COMPARED_FIELDS = {
+    "user": ("role", "name", "email", "reports_to", "joined_on", "moderation_trained"),
+    "thread": ("client", "subject"), "message": ("thread", "author", "sent_at", "body"),
+    "audit": ("message", "auditor", "color", "at", "comment"),
+    "listing": ("seller", "title", "submitted_at", "description"),
+}
+
+
+class Checker:
+    def __init__(self, session):
+        self.stored = Stored(session)
+        # Per id type: ext -> (hash of the fields, new?, what later lines need to know, line number)
+        self.defined = {kind: {} for kind in ID_TYPES}
+        self.seen = {kind: set() for kind in ("survey", "profit", "moderation", "vacation")}
+        self.goals = {}  # (client ext, date) -> (hit, line)
+        self.intervals = {}  # client ext -> [(from, to, coach ext or stored coach pk, line or None)]
+        self.emails = {}  # email -> user ext, for the file's users
+        self.audited_new = set()  # new messages some audit refers to: the writer keeps their keys
+        self.plan = bytearray()  # per line: 0 = store it, 1 = nothing to store
+        self.stored_counts = Counter()
+        self.skipped_counts = Counter()
+        self.errors: list[tuple[int, str]] = []
+
+    # -- chunks -------------------------------------------------------------------------------------
+    def check_chunk(self, chunk: list[tuple[int, str | bytes]]) -> None:
+        """Check a run of (line number, text) pairs, in order."""
+        self.plan.extend(b"\x01" * len(chunk))
+        records = []
+        for lineno, raw in chunk:
+            if not raw.strip():
+                continue
+            record, problems = parse_line(raw)
+            self.errors.extend((lineno, p) for p in problems)
+            if record is not None:
+                records.append((lineno, record, not problems))
+        self._fetch(records)
+        for lineno, record, valid in records:
+            self._check(lineno, record, valid)
+
+    def _fetch(self, records) -> None:
+        """Look up, in bulk, the stored rows this chunk defines or refers to."""
+        refs = {kind: set() for kind in ID_TYPES}
+        defs = {kind: set() for kind in ID_TYPES}
+        emails = set()
+        for _, record, _ in records:
+            v = record.values
+            if record.kind in ID_TYPES and v["id"] is not None and v["id"] not in self.defined[record.kind]:
+                defs[record.kind].add(v["id"])
+            for field, target in REFERENCES[record.kind]:
+                ext = v[field]
+                if ext is None:
+                    continue
+                earlier = self.defined[target].get(ext)
+                if (earlier is None or not earlier[1]) and not self.stored.knows(target, ext):
+                    refs[target].add(ext)
+            if record.kind == "user" and v["email"] and v["email"] not in self.emails:
+                emails.add(v["email"])
+        self.found = {kind: self.stored.load(kind, refs[kind], defs[kind]) for kind in ID_TYPES}
+        self.found_emails = self.stored.emails(emails)
+        self._fetch_idless(records)
+
+    def _fetch_idless(self, records) -> None:
+        users = self.stored.cache["user"]
+        listings = self.stored.cache["listing"]
+        keys = {kind: [] for kind in ("daily_goal", "survey", "profit", "moderation", "vacation")}
+        load_clients = {}
+        for _, record, valid in records:
+            kind, v = record.kind, record.values
+            if not valid or kind in ID_TYPES:
+                continue
+            if kind == "assignment":
+                client = v["client"]
+                if client not in self.intervals and client in users:
+                    load_clients[users[client][0]] = client
+            elif kind == "moderation":
+                if v["listing"] in listings and v["moderator"] in users:
+                    keys[kind].append((listings[v["listing"]], users[v["moderator"]][0], v["decision"], v["at"]))
+            else:
+                person = v["coach"] if kind == "vacation" else v["client"]
+                if person in users:
+                    keys[kind].append((users[person][0], *_idless_values(kind, v)))
+        self.found_idless = {kind: self.stored.matching(kind, k) for kind, k in keys.items()}
+        for ext in load_clients.values():
+            self.intervals[ext] = []
+        for client_pk, coach_pk, starts_at, ends_at in self.stored.assignments(sorted(load_clients)):
+            self.intervals[load_clients[client_pk]].append((starts_at, ends_at, coach_pk, None))
+
+    # -- references ----------------------------------------------------------------------------------
+    def role(self, ext):
+        """The role of user `ext`, None if its line was bad, UNKNOWN if there is no such user."""
+        earlier = self.defined["user"].get(ext)
+        if earlier is not None:
+            return earlier[2]
+        cached = self.stored.cache["user"].get(ext)
+        return cached[1] if cached else UNKNOWN
+
+    def _info(self, kind, ext, stored_info):
+        earlier = self.defined[kind].get(ext)
+        if earlier is not None:
+            return earlier[2]
+        cached = self.stored.cache[kind].get(ext)
+        return UNKNOWN if cached is None else stored_info(cached)
+
+    def _need_role(self, problems, record, field, roles, what):
+        ext = record.values[field]
+        role = self.role(ext)
+        if role is UNKNOWN:
+            problems.append(_unknown(record, field, "user"))
+        elif role is not None and role not in roles:
+            problems.append(f'{record.label}: "{field}" must be {what}; user "{ext}" is a {role}')
+        return role
+
+    # -- lines ---------------------------------------------------------------------------------------
+    def _check(self, lineno: int, record: Record, valid: bool) -> None:
+        kind, v = record.kind, record.values
+        problems: list[str] = []
+        info = None
+        if kind == "user":
+            info = v["role"]
+            if valid:
+                self._check_user(problems, record)
+        elif kind == "thread":
+            info = v["client"]
+            if valid:
+                self._need_role(problems, record, "client", ("client",), "a client")
+        elif kind == "message" and valid:
+            info = self._check_message(problems, record)
+        elif kind == "audit" and valid:
+            self._check_audit(problems, record)
+        elif kind == "listing" and valid:
+            self._need_role(problems, record, "seller", ("client",), "a client")
+        if kind in ID_TYPES:
+            if v["id"] is not None:
+                self._define(lineno, record, info, problems, valid)
+        elif valid:
+            self._check_idless(lineno, record, problems)
+        self.errors.extend((lineno, p) for p in problems)
+
+    def _define(self, lineno, record, info, problems, valid) -> None:
+        kind, ext = record.kind, record.values["id"]
+        fields = fingerprint(record)
+        key = hash(fields)
+        earlier = self.defined[kind].get(ext)
+        if earlier is not None:
+            if earlier[0] != key:
+                problems.append(f'{record.label}: duplicate id; line {earlier[3]} has {kind} "{ext}" '
+                                "with different fields")
+            elif valid and not problems:
+                self.skipped_counts[kind] += 1
+            return
+        stored = self.found[kind].get(ext)
+        self.defined[kind][ext] = (key, stored is None, info, lineno)
+        if not valid:
+            return
+        if stored is not None:
+            if stored != fields:
+                problems.append(f"{record.label}: already stored with different fields: "
+                                + _differences(COMPARED_FIELDS[kind], stored, fields))
+            elif not problems:
+                self.skipped_counts[kind] += 1
+        elif not problems:
+            self._store(lineno, kind)
+
+    def _store(self, lineno, kind) -> None:
+        self.plan[lineno - 1] = 0
+        self.stored_counts[kind] += 1
+
+    def _check_user(self, problems, record) -> None:
+        v = record.values
+        if v["reports_to"] is not None:
+            self._need_role(problems, record, "reports_to", ("team_leader",), "a team leader")
+        email = v["email"]
+        if email:
+            owner = self.emails.get(email) or self.found_emails.get(email)
+            if owner is not None and owner != v["id"]:
+                problems.append(f'{record.label}: email "{email}" already belongs to user "{owner}"')
+            else:
+                self.emails[email] = v["id"]
+
+    def _check_message(self, problems, record):
+        v = record.values
+        client = self._info("thread", v["thread"], lambda cached: cached[1])
+        if client is UNKNOWN:
+            problems.append(_unknown(record, "thread", "thread"))
+        role = self.role(v["author"])
+        if role is UNKNOWN:
+            problems.append(_unknown(record, "author", "user"))
+        elif role == "client" and client not in (UNKNOWN, None) and v["author"] != client:
+            problems.append(f'{record.label}: author "{v["author"]}" is a client, but not this thread\'s '
+                            f'client "{client}"; only the thread\'s client or staff may write in it')
+        return role
+
+    def _check_audit(self, problems, record) -> None:
+        v = record.values
+        ext = v["message"]
+        author_role = self._info("message", ext, lambda cached: cached[2])
+        if author_role is UNKNOWN:
+            problems.append(_unknown(record, "message", "message"))
+        elif author_role == "client":
+            problems.append(f'{record.label}: audit of a client\'s message: message "{ext}" was written by '
+                            "a client; only coaches' messages are audited")
+        elif author_role is not None and author_role != "coach":
+            problems.append(f'{record.label}: message "{ext}" was written by a {author_role}; only coaches\' '
+                            "messages are audited")
+        elif self.defined["message"].get(ext, (0, False))[1]:
+            self.audited_new.add(ext)
+        self._need_role(problems, record, "auditor", _STAFF, "a staff member")
+
+    def _check_idless(self, lineno, record, problems) -> None:
+        kind, v = record.kind, record.values
+        if kind == "assignment":
+            client_ok = self._need_role(problems, record, "client", ("client",), "a client") == "client"
+            self._need_role(problems, record, "coach", ("coach",), "a coach")
+            if problems or not client_ok:
+                return
+            return self._check_interval(lineno, record, problems)
+        if kind == "moderation":
+            if self._info("listing", v["listing"], lambda cached: cached) is UNKNOWN:
+                problems.append(_unknown(record, "listing", "listing"))
+            self._need_role(problems, record, "moderator", _STAFF, "a staff member")
+        elif kind == "vacation":
+            self._need_role(problems, record, "coach", ("coach",), "a coach")
+        else:
+            self._need_role(problems, record, "client", ("client",), "a client")
+        if problems:
+            return
+        if kind == "daily_goal":
+            return self._check_goal(lineno, record, problems)
+        fields = fingerprint(record)
+        if fields in self.seen[kind] or self._stored_idless(kind, v):
+            self.seen[kind].add(fields)
+            self.skipped_counts[kind] += 1
+            return
+        self.seen[kind].add(fields)
+        self._store(lineno, kind)
+
+    def _stored_idless(self, kind, v) -> bool:
+        users = self.stored.cache["user"]
+        found = self.found_idless[kind]
+        if kind == "moderation":
+            listing = self.stored.cache["listing"].get(v["listing"])
+            moderator = users.get(v["moderator"])
+            if listing is None or moderator is None:
+                return False
+            return v["reason"] in found.get((listing, moderator[0], v["decision"], v["at"]), ())
+        person = users.get(v["coach"] if kind == "vacation" else v["client"])
+        return person is not None and (person[0], *_idless_values(kind, v)) in found
+
+    def _check_goal(self, lineno, record, problems) -> None:
+        v = record.values
+        key = (v["client"], v["date"])
+        earlier = self.goals.get(key)
+        if earlier is None:
+            client = self.stored.cache["user"].get(v["client"])
+            stored_hit = None if client is None else self.found_idless["daily_goal"].get((client[0], v["date"]))
+            if stored_hit is not None:
+                earlier = (stored_hit, None)
+        if earlier is not None:
+            if earlier[0] != v["hit"]:
+                where = "already stored" if earlier[1] is None else f"on line {earlier[1]}"
+                problems.append(f'{record.label}: the daily goal of "{v["client"]}" on {v["date"]} is {where} '
+                                f'with hit={str(earlier[0]).lower()}; one result per client and day')
+            else:
+                self.skipped_counts["daily_goal"] += 1
+                self.goals[key] = earlier
+            return
+        self.goals[key] = (v["hit"], lineno)
+        self._store(lineno, "daily_goal")
+
+    def _check_interval(self, lineno, record, problems) -> None:
+        v = record.values
+        start, end = v["from"], v["to"]
+        intervals = self.intervals.setdefault(v["client"], [])
+        coach_pk = self.stored.cache["user"].get(v["coach"], (None,))[0]
+        for s, e, coach, line in intervals:
+            if s == start and e == end and coach == (v["coach"] if line is not None else coach_pk):
+                self.skipped_counts["assignment"] += 1
+                return
+        for s, e, coach, line in intervals:
+            if start < (e or _FOREVER) and s < (end or _FOREVER):
+                where = "stored" if line is None else f"on line {line}"
+                until = e.isoformat() if e else "open-ended"
+                problems.append(f'{record.label}: overlaps the assignment of "{v["client"]}" {where} '
+                                f"({s.isoformat()} to {until}); one client's assignments must not overlap")
+                return
+        intervals.append((start, end, v["coach"], lineno))
+        self._store(lineno, "assignment")
+
+
+_STAFF = ("coach", "team_leader", "auditor", "support", "admin")
+
+
+def _idless_values(kind, v) -> tuple:
+    if kind == "daily_goal":
+        return (v["date"],)
+    if kind == "survey":
+        return (v["at"], v["score"])
+    if kind == "profit":
+        return (v["date"], v["amount"], v["kind"])
+    return (v["from"], v["to"])  # vacation
+
+
+def _unknown(record, field, target) -> str:
+    return (f'{record.label}: unknown {target} "{record.values[field]}" in "{field}" '
+            "(it must be defined on an earlier line or already be stored)")
+
+
+def _differences(names, stored, given) -> str:
+    parts = [f"{name} (stored {_show(a)}, file {_show(b)})" for name, a, b in zip(names, stored, given, strict=True)
+             if a != b]
+    return ", ".join(parts)
+
+
+def _show(value) -> str:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return repr(value) if isinstance(value, str) else str(value)

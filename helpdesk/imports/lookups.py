@@ -1,0 +1,168 @@
+"""What the database already holds that an import file defines or refers to, read in bulk.
+
+Every query takes a batch of keys (one `IN` per batch), never one row per line. Referenced rows are
+cached for the rest of the import; a table that was empty when the import began is never queried.
+"""
+
+from sqlalchemy import exists, select, tuple_
+from sqlalchemy.orm import aliased
+
+from helpdesk.audits.models import Audit
+from helpdesk.auth.models import User
+from helpdesk.clients.models import Assignment, DailyGoal, ProfitRecord, SurveyResponse, Vacation
+from helpdesk.inbox.models import Message, Thread
+from helpdesk.moderation.models import Listing, ModerationDecision
+
+MODELS = {
+    "user": User, "thread": Thread, "message": Message, "audit": Audit, "listing": Listing,
+    "assignment": Assignment, "daily_goal": DailyGoal, "survey": SurveyResponse, "profit": ProfitRecord,
+    "moderation": ModerationDecision, "vacation": Vacation,
+}
+
+
+class Stored:
+    """Cached facts about stored rows, keyed by external id.
+
+    users: ext -> (pk, role); threads: ext -> (pk, client ext); messages: ext -> (pk, author pk, author role);
+    listings: ext -> pk. `missing[kind]` holds external ids known not to be stored."""
+
+    def __init__(self, session):
+        self.session = session
+        self.empty = {kind: not session.scalar(select(exists().select_from(model)))
+                      for kind, model in MODELS.items()}
+        self.cache = {"user": {}, "thread": {}, "message": {}, "listing": {}, "audit": {}}
+        self.missing = {kind: set() for kind in self.cache}
+
+    def knows(self, kind: str, ext: str) -> bool:
+        return ext in self.cache[kind] or ext in self.missing[kind]
+
+    def load(self, kind: str, refs: set[str], defs: set[str]) -> dict[str, tuple]:
+        """Fetch the stored rows of `kind` among `refs | defs`: cache the referenced ones (all of them for
+        the small types) and return {ext: comparable fields} for those in `defs`."""
+        wanted = refs | defs
+        if not wanted:
+            return {}
+        if self.empty[kind]:
+            self.missing[kind].update(refs)
+            return {}
+        found = {}
+        cache = self.cache[kind]
+        cache_all = kind != "message"  # messages are many: keep only those an audit refers to
+        keys = sorted(wanted)
+        for start in range(0, len(keys), 2000):
+            for ext, cached, fields in _QUERIES[kind](self.session, keys[start:start + 2000]):
+                if cache_all or ext in refs:
+                    cache[ext] = cached
+                if ext in defs:
+                    found[ext] = fields
+        self.missing[kind].update(ext for ext in refs if ext not in cache)
+        return found
+
+    def emails(self, emails: set[str]) -> dict[str, str]:
+        """{email: external id of the stored user with it} for the given addresses."""
+        if not emails or self.empty["user"]:
+            return {}
+        keys = sorted(emails)
+        result = {}
+        for start in range(0, len(keys), 2000):
+            rows = self.session.execute(select(User.email, User.external_id)
+                                        .where(User.email.in_(keys[start:start + 2000])))
+            result.update(rows.tuples())
+        return result
+
+    def matching(self, kind: str, keys: list[tuple]) -> set[tuple] | dict:
+        """Stored rows of an id-less type equal to some of `keys` (tuples of primary keys and values).
+
+        daily_goal keys are (client pk, date) and the answer maps them to the stored `hit`; moderation keys
+        are (listing pk, moderator pk, decision, at) and the answer maps them to the stored reasons;
+        otherwise the answer is the subset of `keys` already stored."""
+        if not keys or self.empty[kind]:
+            return {} if kind in ("daily_goal", "moderation") else set()
+        model = MODELS[kind]
+        columns = _MATCH_COLUMNS[kind](model)
+        extra = {"daily_goal": [DailyGoal.hit], "moderation": [ModerationDecision.reason]}.get(kind, [])
+        unique = sorted(set(keys), key=repr)
+        found: dict = {}
+        for start in range(0, len(unique), 1000):
+            batch = unique[start:start + 1000]
+            rows = self.session.execute(select(*columns, *extra).where(tuple_(*columns).in_(batch)))
+            for row in rows:
+                key = tuple(row[:len(columns)])
+                if kind == "moderation":
+                    found.setdefault(key, set()).add(row[-1])
+                else:
+                    found[key] = row[-1] if extra else True
+        return found if extra else set(found)
+
+    def assignments(self, client_pks: list[int]) -> list[tuple]:
+        """(client pk, coach pk, starts_at, ends_at) of every stored assignment of these clients."""
+        if not client_pks or self.empty["assignment"]:
+            return []
+        rows = []
+        for start in range(0, len(client_pks), 2000):
+            rows.extend(self.session.execute(
+                select(Assignment.client_id, Assignment.coach_id, Assignment.starts_at, Assignment.ends_at)
+                .where(Assignment.client_id.in_(client_pks[start:start + 2000]))).tuples())
+        return rows
+
+
+_MATCH_COLUMNS = {
+    "daily_goal": lambda m: [m.client_id, m.date],
+    "survey": lambda m: [m.client_id, m.at, m.score],
+    "profit": lambda m: [m.client_id, m.date, m.amount, m.kind],
+    "moderation": lambda m: [m.listing_id, m.moderator_id, m.decision, m.at],
+    "vacation": lambda m: [m.coach_id, m.starts_on, m.ends_on],
+}
+
+
+def _users(session, exts):
+    boss = aliased(User)
+    rows = session.execute(
+        select(User.external_id, User.id, User.role, User.name, User.email, boss.external_id, User.joined_on,
+               User.moderation_trained)
+        .outerjoin(boss, boss.id == User.reports_to_id).where(User.external_id.in_(exts)))
+    for ext, pk, role, name, email, boss_ext, joined_on, trained in rows:
+        yield ext, (pk, role), (role, name, email, boss_ext, joined_on, bool(trained))
+
+
+def _threads(session, exts):
+    client = aliased(User)
+    rows = session.execute(select(Thread.external_id, Thread.id, client.external_id, Thread.subject)
+                           .join(client, client.id == Thread.client_id).where(Thread.external_id.in_(exts)))
+    for ext, pk, client_ext, subject in rows:
+        yield ext, (pk, client_ext), (client_ext, subject or "")
+
+
+def _messages(session, exts):
+    author = aliased(User)
+    rows = session.execute(
+        select(Message.external_id, Message.id, Message.author_id, author.role, Thread.external_id,
+               author.external_id, Message.sent_at, Message.body)
+        .join(Thread, Thread.id == Message.thread_id).join(author, author.id == Message.author_id)
+        .where(Message.external_id.in_(exts)))
+    for ext, pk, author_pk, role, thread_ext, author_ext, sent_at, body in rows:
+        yield ext, (pk, author_pk, role), (thread_ext, author_ext, sent_at, body)
+
+
+def _audits(session, exts):
+    auditor = aliased(User)
+    rows = session.execute(
+        select(Audit.external_id, Audit.id, Message.external_id, auditor.external_id, Audit.color, Audit.at,
+               Audit.comment)
+        .join(Message, Message.id == Audit.message_id).join(auditor, auditor.id == Audit.auditor_id)
+        .where(Audit.external_id.in_(exts)))
+    for ext, pk, message_ext, auditor_ext, color, at, comment in rows:
+        yield ext, pk, (message_ext, auditor_ext, color, at, comment)
+
+
+def _listings(session, exts):
+    seller = aliased(User)
+    rows = session.execute(
+        select(Listing.external_id, Listing.id, seller.external_id, Listing.title, Listing.submitted_at,
+               Listing.description)
+        .join(seller, seller.id == Listing.seller_id).where(Listing.external_id.in_(exts)))
+    for ext, pk, seller_ext, title, submitted_at, description in rows:
+        yield ext, pk, (seller_ext, title, submitted_at, description)
+
+
+_QUERIES = {"user": _users, "thread": _threads, "message": _messages, "audit": _audits, "listing": _listings}

@@ -1,0 +1,196 @@
+"""The second pass of an import: write the lines the check planned to store, in bulk.
+
+Primary keys are taken from the tables' sequences in blocks before rows are built, so rows can refer to
+rows of the same batch and keys follow file order. Rows are buffered per table and written table by
+table in dependency order: with PostgreSQL's COPY, elsewhere with one executemany `INSERT` per batch.
+"""
+
+from datetime import UTC
+
+from sqlalchemy import func, insert, select, text
+
+from helpdesk.audits.models import Audit
+from helpdesk.auth.models import User
+from helpdesk.clients.models import Assignment, DailyGoal, ProfitRecord, SurveyResponse, Vacation
+from helpdesk.inbox.models import Message, Thread
+from helpdesk.moderation.models import Listing, ModerationDecision
+from helpdesk.types import MONEY_SCALE, Money, UTCDateTime, utcnow
+
+# Tables in the order a batch is written: a row only refers to rows of tables written before it
+# (or earlier rows of its own table).
+TABLES = {
+    "user": (User, ("id", "external_id", "role", "name", "email", "password_hash", "active", "created_at",
+                    "reports_to_id", "moderation_trained", "joined_on", "balance", "balance_visible_to_coach")),
+    "listing": (Listing, ("id", "external_id", "seller_id", "title", "description", "submitted_at", "status")),
+    "thread": (Thread, ("id", "external_id", "client_id", "subject", "created_at")),
+    "message": (Message, ("id", "external_id", "thread_id", "author_id", "sent_at", "body")),
+    "audit": (Audit, ("external_id", "message_id", "coach_id", "auditor_id", "color", "comment", "at")),
+    "assignment": (Assignment, ("client_id", "coach_id", "starts_at", "ends_at")),
+    "daily_goal": (DailyGoal, ("client_id", "date", "hit")),
+    "survey": (SurveyResponse, ("client_id", "at", "score")),
+    "profit": (ProfitRecord, ("client_id", "date", "amount", "kind", "created_at")),
+    "moderation": (ModerationDecision, ("listing_id", "moderator_id", "decision", "at", "reason")),
+    "vacation": (Vacation, ("coach_id", "starts_on", "ends_on", "created_at")),
+}
+BATCH_ROWS = 10_000
+KEY_BLOCK = 10_000
+
+
+class BulkWriter:
+    """Buffers rows per table and writes them in bulk on `flush()`."""
+
+    def __init__(self, connection, needed: dict[str, int]):
+        self.connection = connection
+        self.needed = dict(needed)  # how many new keys each table will still ask for
+        self.postgres = connection.dialect.name == "postgresql"
+        self.buffers = {kind: [] for kind in TABLES}
+        self.buffered = 0
+        self._keys = {}  # kind -> (next key, last key of the block) on SQLite; list of keys on PostgreSQL
+        self._converters = {kind: _copy_converters(model, columns) for kind, (model, columns) in TABLES.items()}
+
+    def add(self, kind: str, row: tuple) -> None:
+        self.buffers[kind].append(row)
+        self.buffered += 1
+        if self.buffered >= BATCH_ROWS:
+            self.flush()
+
+    def next_key(self, kind: str) -> int:
+        """A new primary key for `kind`, greater than every key handed out before."""
+        if self.postgres:
+            block = self._keys.get(kind)
+            if not block:
+                table = TABLES[kind][0].__table__.name
+                size = max(1, min(KEY_BLOCK, self.needed.get(kind, 1)))
+                block = sorted(self.connection.execute(
+                    text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :n)"),
+                    {"table": table, "n": size}).scalars(), reverse=True)
+                self.needed[kind] = self.needed.get(kind, 0) - size
+                self._keys[kind] = block
+            return block.pop()
+        if kind not in self._keys:
+            model = TABLES[kind][0]
+            self._keys[kind] = (self.connection.scalar(select(func.coalesce(func.max(model.id), 0))) or 0)
+        self._keys[kind] += 1
+        return self._keys[kind]
+
+    def flush(self) -> None:
+        for kind, rows in self.buffers.items():
+            if rows:
+                if self.postgres:
+                    self._copy(kind, rows)
+                else:
+                    model, columns = TABLES[kind]
+                    self.connection.execute(insert(model.__table__), [dict(zip(columns, r, strict=True))
+                                                                      for r in rows])
+                rows.clear()
+        self.buffered = 0
+
+    def _copy(self, kind: str, rows: list[tuple]) -> None:
+        model, columns = TABLES[kind]
+        converters = self._converters[kind]
+        raw = self.connection.connection.driver_connection
+        statement = f"COPY {model.__table__.name} ({', '.join(columns)}) FROM STDIN"
+        with raw.cursor() as cursor, cursor.copy(statement) as copy:
+            if converters:
+                for row in rows:
+                    row = list(row)
+                    for index, convert in converters:
+                        if row[index] is not None:
+                            row[index] = convert(row[index])
+                    copy.write_row(row)
+            else:
+                for row in rows:
+                    copy.write_row(row)
+
+
+def _copy_converters(model, columns):
+    """COPY bypasses SQLAlchemy's column types: turn aware times into naive UTC and money into scaled ints."""
+    converters = []
+    for index, name in enumerate(columns):
+        column_type = model.__table__.c[name].type
+        if isinstance(column_type, UTCDateTime):
+            converters.append((index, lambda value: value.astimezone(UTC).replace(tzinfo=None)))
+        elif isinstance(column_type, Money):
+            converters.append((index, lambda value: int(value * MONEY_SCALE)))
+    return converters
+
+
+class RowBuilder:
+    """Turns checked records into table rows, resolving external ids to primary keys."""
+
+    def __init__(self, writer: BulkWriter, stored_cache: dict, audited_new: set[str]):
+        self.writer = writer
+        self.stored = stored_cache
+        self.new_keys = {"user": {}, "thread": {}, "listing": {}}
+        self.audited = {}  # new message ext -> (pk, author pk), only for messages an audit refers to
+        self.audited_new = audited_new
+        self.threads_touched = set()
+        self.listings_touched = set()
+        self.now = utcnow()
+
+    def key(self, kind: str, ext: str | None) -> int | None:
+        if ext is None:
+            return None
+        pk = self.new_keys[kind].get(ext)
+        if pk is not None:
+            return pk
+        cached = self.stored[kind][ext]
+        return cached if kind == "listing" else cached[0]
+
+    def add(self, record) -> None:
+        kind, v = record.kind, record.values
+        getattr(self, "_" + kind)(v)
+
+    def _user(self, v):
+        pk = self.writer.next_key("user")
+        self.new_keys["user"][v["id"]] = pk
+        self.writer.add("user", (pk, v["id"], v["role"], v["name"], v["email"], None, True, self.now,
+                                 self.key("user", v["reports_to"]), bool(v["moderation_trained"]), v["joined_on"],
+                                 None, False))
+
+    def _listing(self, v):
+        pk = self.writer.next_key("listing")
+        self.new_keys["listing"][v["id"]] = pk
+        self.writer.add("listing", (pk, v["id"], self.key("user", v["seller"]), v["title"], v["description"],
+                                    v["submitted_at"], "pending"))
+
+    def _thread(self, v):
+        pk = self.writer.next_key("thread")
+        self.new_keys["thread"][v["id"]] = pk
+        self.writer.add("thread", (pk, v["id"], self.key("user", v["client"]), v["subject"] or "", self.now))
+
+    def _message(self, v):
+        pk = self.writer.next_key("message")
+        thread_pk = self.key("thread", v["thread"])
+        author_pk = self.key("user", v["author"])
+        if v["id"] in self.audited_new:
+            self.audited[v["id"]] = (pk, author_pk)
+        self.threads_touched.add(thread_pk)
+        self.writer.add("message", (pk, v["id"], thread_pk, author_pk, v["sent_at"], v["body"]))
+
+    def _audit(self, v):
+        message_pk, coach_pk = self.audited.get(v["message"]) or self.stored["message"][v["message"]][:2]
+        self.writer.add("audit", (v["id"], message_pk, coach_pk, self.key("user", v["auditor"]), v["color"],
+                                  v["comment"], v["at"]))
+
+    def _assignment(self, v):
+        self.writer.add("assignment", (self.key("user", v["client"]), self.key("user", v["coach"]), v["from"],
+                                       v["to"]))
+
+    def _daily_goal(self, v):
+        self.writer.add("daily_goal", (self.key("user", v["client"]), v["date"], v["hit"]))
+
+    def _survey(self, v):
+        self.writer.add("survey", (self.key("user", v["client"]), v["at"], v["score"]))
+
+    def _profit(self, v):
+        self.writer.add("profit", (self.key("user", v["client"]), v["date"], v["amount"], v["kind"], self.now))
+
+    def _moderation(self, v):
+        listing_pk = self.key("listing", v["listing"])
+        self.listings_touched.add(listing_pk)
+        self.writer.add("moderation", (listing_pk, self.key("user", v["moderator"]), v["decision"], v["at"],
+                                       v["reason"]))
+
+    def _vacation(self, v):
+        self.writer.add("vacation", (self.key("user", v["coach"]), v["from"], v["to"], self.now))
