@@ -85,6 +85,6 @@ class ResolveInSchema(Schema):
 
 class AuditListArgsSchema(Schema):
     color = fields.Str(load_default=None, validate=validate.OneOf(COLORS))
-    state = fields.Str(load_default=None)
+    state = fields.Str(load_default=None, validate=validate.OneOf(("waiting", "overdue", "acted", "disputed", "overturned")))
     coach_id = fields.Int(load_default=None)
     month = fields.Str(load_default=None, validate=validate.Regexp(r"^\d{4}-\d{2}$"))
