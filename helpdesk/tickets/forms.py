@@ -1,6 +1,7 @@
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import DateTimeLocalField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
 from helpdesk.tickets.models import PRIORITIES, STATUSES
@@ -21,7 +22,7 @@ class TicketForm(FlaskForm):
 
 
 class TriageForm(FlaskForm):
-    status = SelectField("Status", choices=[(s, s.replace("_", " ")) for s in STATUSES])
+    status = SelectField("Status", choices=[SelectChoice(s, s.replace("_", " ")) for s in STATUSES])
     priority = SelectField("Priority", choices=list(PRIORITIES))
     assignee_id = SelectField("Assignee", coerce=lambda v: int(v) if v else None, validate_choice=False)
 

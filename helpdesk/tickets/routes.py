@@ -4,6 +4,7 @@ from datetime import UTC
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from helpdesk.auth.models import User
 from helpdesk.auth.permissions import roles_required, visible_or_404
@@ -42,7 +43,7 @@ def index():
 def new():
     form = TicketForm()
     clients = db.session.scalars(services.pickable_clients(_me())).all()
-    form.client_id.choices = [("", "—")] + [(str(c.id), c.name) for c in clients]
+    form.client_id.choices = [SelectChoice("", "—")] + [SelectChoice(str(c.id), c.name) for c in clients]
     if request.method == "POST":
         if form.validate_on_submit():
             when = form.when.data.replace(tzinfo=UTC) if form.when.data else None
@@ -69,8 +70,8 @@ def _render_ticket(ticket: Ticket, status: int = 200, **forms):
     triage = forms.get("triage") or TriageForm(formdata=None, data={
         "status": ticket.status, "priority": ticket.priority, "assignee_id": ticket.assignee_id})
     assignees = db.session.scalars(services.assignable_users()).all()
-    triage.assignee_id.choices = [("", "Unassigned")] + [(str(u.id), f"{u.name} ({services.label(u.role)})")
-                                                         for u in assignees]
+    triage.assignee_id.choices = [SelectChoice("", "Unassigned")] + [
+        SelectChoice(str(u.id), f"{u.name} ({services.label(u.role)})") for u in assignees]
     reporter_moves = [s for (a, s) in services.REPORTER_TRANSITIONS if a == ticket.status]
     return render_template("tickets/show.html", ticket=ticket, triage=triage,
                            note_form=forms.get("note") or NoteForm(formdata=None),
