@@ -1,0 +1,83 @@
+"""What the rankings page and API show of a stored snapshot: sorted rows, names, tier thresholds."""
+
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from helpdesk.auth.models import User
+from helpdesk.extensions import db
+from helpdesk.jobs import OutboxJob
+from helpdesk.rankings.export import FIELDS, MONEY_FIELDS, RATE_FIELDS, export_record
+from helpdesk.rankings.models import RankingRow, RankingSnapshot
+from helpdesk.rankings.periods import parse_month
+from helpdesk.types import utcnow
+
+COMPUTE_JOB = "workers.rankings.compute_ranking"
+# Each bonus: (title, metric column, tier column, higher is better, how the metric is shown).
+BONUSES = (
+    ("Client Success", "client_success_rate", "client_success_tier", True, "percent"),
+    ("Client Happiness", "client_happiness", "client_happiness_tier", True, "score"),
+    ("Fast Responder", "mean_response_seconds", "fast_responder_tier", False, "hours"),
+    ("Moderation", "moderation_accuracy", "moderation_tier", True, "percent"),
+)
+SORTABLE = tuple(f for f in FIELDS if f != "month")
+
+
+def current_month() -> str:
+    now = utcnow()
+    return f"{now.year:04d}-{now.month:02d}"
+
+
+def valid_month(month: str | None) -> str:
+    """The month, checked; the current month when not given. ValueError if malformed."""
+    month = month or current_month()
+    parse_month(month)
+    return month
+
+
+def sorted_rows(snapshot: RankingSnapshot, sort: str = "coach", descending: bool = False) -> list[RankingRow]:
+    """The snapshot's rows ordered by one export column (nones last), then by coach."""
+    column = getattr(RankingRow, sort if sort in SORTABLE else "coach")
+    order = column.desc() if descending else column.asc()
+    return list(db.session.scalars(
+        select(RankingRow).where(RankingRow.snapshot_id == snapshot.id)
+        .order_by(column.is_(None), order, RankingRow.coach)))
+
+
+def coach_names(rows) -> dict[int, str]:
+    ids = {r.coach_id for r in rows}
+    if not ids:
+        return {}
+    return dict(db.session.execute(select(User.id, User.name).where(User.id.in_(ids))).all())
+
+
+def api_record(row: RankingRow) -> dict:
+    """An export record for JSON: rates as numbers (not strings), money as strings with two decimals."""
+    record = export_record(row)
+    for field in RATE_FIELDS:
+        if isinstance(record[field], Decimal):
+            record[field] = float(record[field])
+    return record
+
+
+def tier_thresholds(rows) -> list[dict]:
+    """For each bonus: its pool and the weakest metric value still in top and in middle."""
+    out = []
+    for title, metric, tier, higher, kind in BONUSES:
+        pool = [(getattr(r, metric), getattr(r, tier), r) for r in rows if getattr(r, tier) is not None]
+        edges = {}
+        for name in ("top", "middle", "bottom"):
+            values = [v for v, t, _ in pool if t == name]
+            if values:
+                edges[name] = min(values) if higher else max(values)
+        out.append({"title": title, "metric": metric, "tier": tier, "higher": higher, "kind": kind,
+                    "pool": pool, "edges": edges})
+    return out
+
+
+def job_visible_to(user, job: OutboxJob | None) -> bool:
+    """A job's status is for whoever requested it, and admins."""
+    return job is not None and (user.role == "admin" or job.requested_by_id == user.id)
+
+
+__all__ = ["FIELDS", "MONEY_FIELDS", "RATE_FIELDS", "RankingSnapshot"]

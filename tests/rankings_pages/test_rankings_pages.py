@@ -1,0 +1,121 @@
+"""The rankings page: access, the stored table, sorting, CSV, recompute with progress."""
+
+import re
+
+import pytest
+
+from helpdesk.extensions import db
+from helpdesk.jobs import OutboxJob
+from helpdesk.rankings.export import to_csv
+from helpdesk.rankings.snapshot import current_snapshot
+
+
+def coach_order(html: str) -> list[str]:
+    return re.findall(r'<tr data-coach="([^"]+)">', html)
+
+
+def cells(html: str, coach: str) -> list[str]:
+    match = re.search(rf'<tr data-coach="{coach}">(.*?)</tr>', html, re.S)
+    return [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", match.group(1), re.S)]
+
+
+def test_leader_sees_every_column_and_the_as_of(client, auth, program, snapshot):
+    auth.login(program.leader)
+    html = client.get("/rankings?month=2026-10").get_data(as_text=True)
+    assert "as of" in html and "2026-11-01 00:00 UTC" in html and "Final" in html
+    assert coach_order(html) == ["co-ann", "co-bob", "co-cid"]
+    ann = cells(html, "co-ann")
+    # name, coach, answered, needs_improvement, communication_quality, cq_rank, eligible, samples, breaches,
+    # mean_response_seconds, fast_responder_rank, fast_responder_tier, ...
+    assert ann[:12] == ["Ann Coach", "co-ann", "3", "0", "100.00%", "1", "yes", "3", "0", "2.00 h", "1", "top"]
+    assert ann[-6:-4] == ["1.50", "0.00"]
+    bob = cells(html, "co-bob")
+    assert bob[2:12] == ["2", "1", "50.00%", "3", "yes", "2", "1", "20.00 h", "3", "–"]
+    assert 'class="tier-top"' in html
+    for header in ("client success rate", "bonus moderation", "ad credit compensation"):
+        assert header in html
+
+
+def test_sort_by_any_column(client, auth, program, snapshot):
+    auth.login(program.leader)
+    asc = client.get("/rankings?month=2026-10&sort=answered").get_data(as_text=True)
+    assert coach_order(asc) == ["co-cid", "co-bob", "co-ann"]
+    desc = client.get("/rankings?month=2026-10&sort=answered&dir=desc").get_data(as_text=True)
+    assert coach_order(desc) == ["co-ann", "co-bob", "co-cid"]
+    # Fast Responder rank: Ann 1, Cid 2, Bob 3.
+    by_speed = client.get("/rankings?month=2026-10&sort=fast_responder_rank").get_data(as_text=True)
+    assert coach_order(by_speed) == ["co-ann", "co-cid", "co-bob"]
+    # An unknown column falls back to the coach order.
+    assert coach_order(client.get("/rankings?month=2026-10&sort=password").get_data(as_text=True)) == [
+        "co-ann", "co-bob", "co-cid"]
+
+
+def test_charts_are_inline_svg(client, auth, program, snapshot):
+    auth.login(program.leader)
+    html = client.get("/rankings?month=2026-10").get_data(as_text=True)
+    assert html.count("<svg") == 5  # the histogram and four tier strips
+    assert "9 h target" in html and "24 h SLA" in html
+
+
+def test_csv_download_is_the_export(client, auth, program, snapshot):
+    auth.login(program.leader)
+    response = client.get("/rankings/2026-10.csv")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    assert "attachment" in response.headers["Content-Disposition"]
+    body = response.get_data(as_text=True)
+    assert body == to_csv(current_snapshot("2026-10"))
+    assert body.splitlines()[1].startswith("2026-10,co-ann,3,0,1,1,true,3,0,7200,1,top,")
+    assert client.get("/rankings/2026-09.csv").status_code == 404
+
+
+def test_no_snapshot_yet(client, auth, program):
+    auth.login(program.leader)
+    html = client.get("/rankings?month=2026-10").get_data(as_text=True)
+    assert "No ranking is stored for 2026-10 yet." in html
+
+
+def test_bad_month_is_400(client, auth, program):
+    auth.login(program.leader)
+    assert client.get("/rankings?month=2026-13").status_code == 400
+
+
+def test_recompute_runs_the_job_and_shows_its_progress(client, auth, program):
+    auth.login(program.leader)
+    response = client.post("/rankings/recompute", data={"month": "2026-10"})
+    assert response.status_code == 302
+    job_id = int(re.search(r"job=(\d+)", response.headers["Location"]).group(1))
+    job = db.session.get(OutboxJob, job_id)
+    assert job.status == "finished" and job.progress == 100 and job.requested_by_id == program.leader.id
+    snap = current_snapshot("2026-10")
+    assert snap is not None and len(snap.rows) == 3
+    html = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert f'data-job-id="{job_id}"' in html and 'data-status="finished"' in html
+
+
+def test_page_for_an_unfinished_job_polls_the_api(client, auth, program):
+    job = OutboxJob(name="workers.rankings.compute_ranking", args=["2026-10", None], status="started", progress=20,
+                    progress_text="computing the month's figures", requested_by_id=program.leader.id)
+    db.session.add(job)
+    db.session.flush()
+    auth.login(program.leader)
+    html = client.get(f"/rankings?month=2026-10&job={job.id}").get_data(as_text=True)
+    assert f"/api/v1/jobs/{job.id}" in html and "fetch(" in html
+    assert 'style="width: 20%"' in html and "computing the month&#39;s figures" in html
+    # Someone else's job is not shown.
+    other = OutboxJob(name="workers.rankings.compute_ranking", args=[], status="started")
+    db.session.add(other)
+    db.session.flush()
+    assert f'data-job-id="{other.id}"' not in client.get(f"/rankings?job={other.id}").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("role", ["coach", "support", "auditor", "client"])
+def test_other_roles_are_refused(client, auth, create_user, role):
+    auth.login(create_user(role))
+    assert client.get("/rankings").status_code == 403
+    assert client.post("/rankings/recompute", data={"month": "2026-10"}).status_code == 403
+    assert client.get("/rankings/2026-10.csv").status_code == 403
+
+
+def test_admin_may_see_it(client, auth, create_user, program, snapshot):
+    auth.login(create_user("admin"))
+    assert coach_order(client.get("/rankings?month=2026-10").get_data(as_text=True)) == ["co-ann", "co-bob", "co-cid"]
