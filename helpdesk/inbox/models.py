@@ -14,6 +14,8 @@ class Thread(db.Model):
     __table_args__ = (
         Index("ix_threads_client_last", "client_id", "last_message_at"),
         Index("ix_threads_waiting_since", "waiting_since"),
+        # The inbox's Waiting and Breached views start from one coach's clients.
+        Index("ix_threads_client_waiting", "client_id", "waiting_since"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
