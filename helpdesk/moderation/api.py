@@ -32,7 +32,6 @@ def _listing_or_404(listing_id: int) -> Listing:
 
 
 def _refuse(exc: ModerationError):
-    db.session.rollback()
     if exc.field:
         abort(exc.status, message=f"{exc.field}: {exc}", messages={"json": {exc.field: [str(exc)]}})
     abort(exc.status, message=str(exc))

@@ -1,10 +1,11 @@
 from flask_wtf import FlaskForm
 from wtforms import RadioField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
 
 class DecisionForm(FlaskForm):
-    decision = RadioField("Decision", choices=[("approve", "Approve"), ("reject", "Reject")],
+    decision = RadioField("Decision", choices=[SelectChoice("approve", "Approve"), SelectChoice("reject", "Reject")],
                           validators=[InputRequired(message="Choose approve or reject.")])
     reason = TextAreaField("Reason (required to reject; the seller reads it)", validators=[Optional(), Length(max=2000)])
     note = TextAreaField("Internal note (moderators only)", validators=[Optional(), Length(max=2000)])

@@ -61,7 +61,6 @@ def claim(listing_id):
     try:
         services.claim_listing(_me(), item)
     except ModerationError as exc:
-        db.session.rollback()
         flash(str(exc), "error")
         return _render_listing_error(item, DecisionForm(formdata=None), exc.status)
     db.session.commit()
@@ -90,7 +89,6 @@ def decide(listing_id):
     try:
         services.decide(_me(), item, form.decision.data, form.reason.data, form.note.data)
     except ModerationError as exc:
-        db.session.rollback()
         flash(str(exc), "error")
         return _render_listing_error(item, form, exc.status)
     db.session.commit()
@@ -113,7 +111,6 @@ def resolve_reports(listing_id):
     try:
         n = reports.resolve_reports(_me(), item)
     except ModerationError as exc:
-        db.session.rollback()
         flash(str(exc), "error")
         return _back(item)
     db.session.commit()
@@ -133,7 +130,6 @@ def report(listing_id):
     try:
         reports.report_listing(_me(), item, form.reason.data)
     except ModerationError as exc:
-        db.session.rollback()
         flash(str(exc), "error")
         return _back(item)
     db.session.commit()

@@ -13,9 +13,9 @@ from helpdesk.tickets.models import Ticket
 from helpdesk.tickets.schemas import (
     AttachmentSchema,
     NewTicketSchema,
+    TicketArgs,
     TicketNoteInSchema,
     TicketNoteSchema,
-    TicketArgs,
     TicketPageSchema,
     TicketPatchSchema,
     TicketSchema,
@@ -35,7 +35,6 @@ def _ticket_or_404(ticket_id: int) -> Ticket:
 
 
 def _refuse(exc: TicketError):
-    db.session.rollback()
     if exc.field:
         abort(exc.status, message=f"{exc.field}: {exc}", messages={"json": {exc.field: [str(exc)]}})
     abort(exc.status, message=str(exc))

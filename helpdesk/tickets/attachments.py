@@ -22,13 +22,19 @@ def safe_content_type(declared: str | None) -> str:
     return kind if kind in SAFE_TYPES else "application/octet-stream"
 
 
-def add_attachment(user: User, ticket: Ticket, filename: str | None, content_type: str | None,
-                   data: bytes) -> TicketAttachment:
-    """Attach a file of at most 5 MB to a ticket the caller can see."""
+def check_size(data: bytes) -> None:
+    """Refuse an empty file or one over 5 MB, before anything is stored."""
     if not data:
         raise TicketError(422, "The file is empty.", field="file")
     if len(data) > MAX_ATTACHMENT_BYTES:
-        raise TicketError(413, f"The file is {len(data) / 1024 / 1024:.1f} MB; the limit is 5 MB.", field="file")
+        raise TicketError(413, f"The file is over 5 MB ({len(data) / 1024 / 1024:.1f} MB read); "
+                               "the limit is 5 MB.", field="file")
+
+
+def add_attachment(user: User, ticket: Ticket, filename: str | None, content_type: str | None,
+                   data: bytes) -> TicketAttachment:
+    """Attach a file of at most 5 MB to a ticket the caller can see."""
+    check_size(data)
     name = secure_filename(filename or "") or "attachment"
     row = TicketAttachment(ticket_id=ticket.id, filename=name[:255], content_type=safe_content_type(content_type),
                            size=len(data), data=data, uploaded_by_id=user.id, created_at=utcnow())

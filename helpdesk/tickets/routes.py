@@ -49,13 +49,15 @@ def new():
             when = form.when.data.replace(tzinfo=UTC) if form.when.data else None
             upload = form.attachment.data
             try:
+                # the file is checked before the ticket exists, so a refused upload stores nothing
+                data = attachments.read_upload(upload) if upload and upload.filename else None
+                if data is not None:
+                    attachments.check_size(data)
                 ticket = services.file_ticket(_me(), form.who.data, form.what.data, form.where.data, when,
                                               form.priority.data, form.client_id.data, form.note.data)
-                if upload and upload.filename:
-                    attachments.add_attachment(_me(), ticket, upload.filename, upload.mimetype,
-                                               attachments.read_upload(upload))
+                if data is not None:
+                    attachments.add_attachment(_me(), ticket, upload.filename, upload.mimetype, data)
             except TicketError as exc:
-                db.session.rollback()
                 getattr(form, exc.field if exc.field != "file" else "attachment", form.what).errors = [str(exc)]
                 return render_template("tickets/new.html", form=form), 400 if exc.status == 422 else exc.status
             db.session.commit()
@@ -100,7 +102,6 @@ def update(ticket_id):
     try:
         services.update_ticket(_me(), ticket, changes)
     except TicketError as exc:
-        db.session.rollback()
         flash(str(exc), "error")
         return _render_ticket(db.session.get(Ticket, ticket_id), exc.status)
     db.session.commit()
@@ -116,7 +117,6 @@ def add_note(ticket_id):
     try:
         services.add_note(_me(), ticket, form.body.data if form.validate_on_submit() else None)
     except TicketError as exc:
-        db.session.rollback()
         flash(str(exc), "error")
         return _render_ticket(db.session.get(Ticket, ticket_id), 400, note=form)
     db.session.commit()
@@ -133,7 +133,6 @@ def add_attachment(ticket_id):
             raise TicketError(422, "Choose a file to attach.", field="file")
         attachments.add_attachment(_me(), ticket, upload.filename, upload.mimetype, attachments.read_upload(upload))
     except TicketError as exc:
-        db.session.rollback()
         flash(str(exc), "error")
         return _render_ticket(db.session.get(Ticket, ticket_id), exc.status if exc.status != 422 else 400)
     db.session.commit()

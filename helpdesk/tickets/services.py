@@ -136,11 +136,9 @@ def file_ticket(user: User, who: str, what: str, where: str, when: datetime | No
     return ticket
 
 
-def change_status(user: User, ticket: Ticket, status: str) -> None:
+def _check_status(user: User, ticket: Ticket, status: str) -> None:
     if status not in STATUSES:
         raise TicketError(422, f"Choose one of {', '.join(STATUSES)}.", field="status")
-    if status == ticket.status:
-        return
     if status not in TRANSITIONS[ticket.status]:
         nexts = TRANSITIONS[ticket.status]
         allowed = " or ".join(label(s) for s in nexts) if nexts else "nowhere: it is final"
@@ -149,34 +147,45 @@ def change_status(user: User, ticket: Ticket, status: str) -> None:
                                f"it can move to {allowed}.", field="status")
     if not can_triage(user, ticket) and (ticket.status, status) not in REPORTER_TRANSITIONS:
         raise TicketError(403, "Only the team leader, support or an admin can change this ticket's status.")
-    old = ticket.status
-    ticket.status = status
-    if user.id != ticket.reporter_id:
-        notify(ticket.reporter_id, "ticket_status",
-               f"Your ticket #{ticket.id} moved from {label(old)} to {label(status)}.", link=f"/tickets/{ticket.id}")
+
+
+def _check_assignee(assignee_id: int | None) -> User | None:
+    if assignee_id is None:
+        return None
+    assignee = db.session.get(User, assignee_id)
+    if assignee is None or not assignee.active or assignee.role not in ASSIGNEE_ROLES:
+        raise TicketError(422, "Assign to a support member or a team leader.", field="assignee_id")
+    return assignee
 
 
 def update_ticket(user: User, ticket: Ticket, changes: dict) -> Ticket:
-    """Apply triage changes (status, priority, assignee_id); each key present is a change."""
-    if "status" in changes and changes["status"] is not None:
-        change_status(user, ticket, changes["status"])
-    triage_keys = {k for k in ("priority", "assignee_id") if k in changes}
-    if triage_keys and not can_triage(user, ticket):
+    """Apply triage changes (status, priority, assignee_id); each key present is a change.
+
+    Everything is checked before anything changes, so a refused update leaves the ticket as it was."""
+    status = changes.get("status")
+    status = None if status in (None, ticket.status) else status
+    priority = changes.get("priority", ticket.priority)
+    assignee_id = changes.get("assignee_id", ticket.assignee_id)
+    if status is not None:
+        _check_status(user, ticket, status)
+    if (priority != ticket.priority or assignee_id != ticket.assignee_id) and not can_triage(user, ticket):
         raise TicketError(403, "Only the team leader, support or an admin triage tickets.")
-    if "priority" in changes and changes["priority"] != ticket.priority:
-        if changes["priority"] not in PRIORITIES:
-            raise TicketError(422, f"Choose one of {', '.join(PRIORITIES)}.", field="priority")
-        ticket.priority = changes["priority"]
-    if "assignee_id" in changes and changes["assignee_id"] != ticket.assignee_id:
-        assignee_id = changes["assignee_id"]
-        if assignee_id is not None:
-            assignee = db.session.get(User, assignee_id)
-            if assignee is None or not assignee.active or assignee.role not in ASSIGNEE_ROLES:
-                raise TicketError(422, "Assign to a support member or a team leader.", field="assignee_id")
-            if assignee.id != user.id:
-                notify(assignee.id, "ticket_assigned", f"Ticket #{ticket.id} is assigned to you: {ticket.what[:80]}",
-                       link=f"/tickets/{ticket.id}")
+    if priority not in PRIORITIES:
+        raise TicketError(422, f"Choose one of {', '.join(PRIORITIES)}.", field="priority")
+    assignee = _check_assignee(assignee_id) if assignee_id != ticket.assignee_id else None
+
+    if status is not None:
+        old, ticket.status = ticket.status, status
+        if user.id != ticket.reporter_id:
+            notify(ticket.reporter_id, "ticket_status",
+                   f"Your ticket #{ticket.id} moved from {label(old)} to {label(status)}.",
+                   link=f"/tickets/{ticket.id}")
+    ticket.priority = priority
+    if assignee_id != ticket.assignee_id:
         ticket.assignee_id = assignee_id
+        if assignee is not None and assignee.id != user.id:
+            notify(assignee.id, "ticket_assigned", f"Ticket #{ticket.id} is assigned to you: {ticket.what[:80]}",
+                   link=f"/tickets/{ticket.id}")
     ticket.updated_at = utcnow()
     db.session.flush()
     return ticket

@@ -117,3 +117,15 @@ def test_page_triage_invalid_transition_shows_message(client, auth, desk, ticket
     assert (t.status, t.priority, t.assignee_id) == ("triaged", "urgent", desk.sue.id)
     page = client.get("/tickets?status=triaged").get_data(as_text=True)
     assert "Payout page shows an error" in page
+
+
+def test_new_ticket_page_offers_own_clients(client, auth, desk):
+    auth.login(desk.ann)
+    page = client.get("/tickets/new").get_data(as_text=True)
+    assert "Kim" in page and 'name="when"' in page
+
+
+def test_ticket_page_shows_triage_to_the_team_leader(client, auth, desk, ticket):
+    auth.login(desk.lea)
+    page = client.get(f"/tickets/{ticket.id}").get_data(as_text=True)
+    assert "Triage" in page and "Sue (support)" in page and "Payouts &gt; History" in page
