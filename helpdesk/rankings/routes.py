@@ -92,3 +92,15 @@ def download_csv(month):
     return Response(to_csv(snapshot), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="ranking-{month}.csv"'})
 
+
+
+@bp.route("/standing")
+@roles_required("coach")
+def standing():
+    """The signed-in coach's figures, ranks, gates, tiers, money and what it takes to move up."""
+    from helpdesk.rankings.standing import past_months
+    from helpdesk.rankings.standing import standing as standing_of
+
+    month = _month_or_400()
+    return render_template("rankings/standing.html", month=month, s=standing_of(current_user, month),
+                           past=past_months(current_user), current=valid_month(None))

@@ -1,0 +1,215 @@
+"""My standing: a coach's figures, ranks, gates and tiers for a month, and what it would take to move up.
+
+Every "what it takes" holds the other coaches' stored figures fixed and asks for the smallest change
+of the coach's own figure that reaches the rank the next tier (or gate) needs. Ranks are competition
+ranks, so tying the coach who sits at the last place of that tier is enough. Nothing is guessed: when
+the figure a sentence needs is not known, the sentence is left out.
+"""
+
+import math
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+
+from flask import current_app
+from sqlalchemy import select
+
+from helpdesk.extensions import db
+from helpdesk.rankings.client_metrics import client_happiness_sums, client_success_sums
+from helpdesk.rankings.models import RankingRow, RankingSnapshot
+from helpdesk.rankings.periods import parse_month
+from helpdesk.rankings.ranking import ceil_div, round9
+from helpdesk.rankings.snapshot import ROW_FIELDS, current_snapshot
+from helpdesk.types import utcnow
+
+NEXT_TIER = {"bottom": "middle", "middle": "top"}
+
+
+@dataclass
+class Standing:
+    month: str
+    as_of: datetime
+    provisional: bool
+    stored: bool                      # False: computed on demand, not a stored ranking
+    row: dict | None
+    gates: list = field(default_factory=list)
+    bonuses: list = field(default_factory=list)
+
+    @property
+    def bonus_total(self) -> Decimal:
+        if not self.row:
+            return Decimal("0.00")
+        return sum((self.row[f] for f in ("bonus_client_success", "bonus_client_happiness",
+                                          "bonus_fast_responder", "bonus_moderation")), Decimal("0.00"))
+
+
+def target_value(others: list, limit: int, higher: bool):
+    """The weakest value whose competition rank against `others` is at most `limit`; None if any value is."""
+    ordered = sorted(others, reverse=higher)
+    return ordered[limit - 1] if len(ordered) >= limit else None
+
+
+def fewer_needed(total: int, bad: int, target: Decimal) -> int | None:
+    """How many fewer `bad` of `total` make round9(1 - bad/total) reach `target` (quality, moderation)."""
+    for k in range(bad + 1):
+        if round9(total - (bad - k), total) >= target:
+            return k
+    return None
+
+
+def more_needed(numerator: int, denominator: int, target: Decimal) -> int:
+    """Smallest x >= 0 with round9(numerator + x, denominator) >= target (weighted Daily Goal hits)."""
+    x = max(0, math.ceil(target * denominator) - numerator)
+    while round9(numerator + x, denominator) < target:
+        x += 1
+    while x > 0 and round9(numerator + x - 1, denominator) >= target:
+        x -= 1
+    return x
+
+
+def promoters_needed(total: int, promoters: int, detractors: int, weight: int, target: Decimal) -> int | None:
+    """How many more promoter answers of `weight` lift round9(100 (P - D) / S) to `target`; None if none can."""
+    def score(k):
+        return round9(100 * (promoters - detractors + weight * k), total + weight * k)
+
+    if score(0) >= target:
+        return 0
+    if target >= 100:
+        return None
+    k = max(0, math.floor((target * total - 100 * (promoters - detractors)) / (weight * (100 - target))))
+    while score(k) < target:
+        k += 1
+    while k > 0 and score(k - 1) >= target:
+        k -= 1
+    return k
+
+
+def _rows_for(month: str, as_of: datetime | None):
+    """(rows as dicts, as_of, provisional, stored) from the stored snapshot, else computed now (current month)."""
+    snapshot = current_snapshot(month)
+    if snapshot is not None:
+        rows = [{f: getattr(r, f) for f in ROW_FIELDS} for r in snapshot.rows]
+        return rows, snapshot.as_of, snapshot.provisional, True
+    from helpdesk.rankings.metrics import ranked_rows
+
+    as_of = as_of or utcnow()
+    _, end = parse_month(month)
+    return ranked_rows(month, as_of), as_of, as_of < end, False
+
+
+def hours(seconds) -> str:
+    return f"{Decimal(seconds) / 3600:.2f} h"
+
+
+def _gates(me: dict, rows: list[dict]) -> list[dict]:
+    gates = []
+    ranked = [r for r in rows if r["communication_quality"] is not None]
+    limit = ceil_div(3 * len(ranked), 4)
+    gate = {"title": "Communication quality (top 75%)", "rank": me["cq_rank"], "of": len(ranked), "cut": limit,
+            "passed": me["eligible"], "value": me["communication_quality"], "advice": None}
+    if me["communication_quality"] is None:
+        gate["advice"] = "You have answered no client message this month, so you are not ranked yet."
+    elif not me["eligible"]:
+        others = [r["communication_quality"] for r in ranked if r["coach_id"] != me["coach_id"]]
+        target = target_value(others, limit, higher=True)
+        k = fewer_needed(me["answered"], me["needs_improvement"], target) if target is not None else 0
+        if k:
+            gate["advice"] = (f"{k} fewer Needs Improvement (of your {me['answered']} answers) would have made rank "
+                              f"{limit} or better (quality {target * 100:.2f}% or more).")
+    gates.append(gate)
+    timed = [r for r in rows if r["mean_response_seconds"] is not None]
+    limit = ceil_div(len(timed), 2)
+    gate = {"title": "Fast Responder gate (top 50% by mean response)", "rank": me["fast_responder_rank"],
+            "of": len(timed), "cut": limit, "value": me["mean_response_seconds"], "advice": None,
+            "passed": me["fast_responder_rank"] is not None and me["fast_responder_rank"] <= limit}
+    if me["mean_response_seconds"] is None:
+        gate["advice"] = "No client waited on you this month, so you have no mean response time."
+    elif not gate["passed"]:
+        others = [r["mean_response_seconds"] for r in timed if r["coach_id"] != me["coach_id"]]
+        target = target_value(others, limit, higher=False)
+        gate["advice"] = (f"Answer {hours(me['mean_response_seconds'] - target)} faster on average "
+                          f"(a mean of {hours(target)} or less) to pass.")
+    gates.append(gate)
+    return gates
+
+
+def _bonus(title, metric, tier_field, higher, me, rows, advise) -> dict:
+    tier = me[tier_field]
+    pool = [r for r in rows if r[tier_field] is not None]
+    item = {"title": title, "metric": metric, "value": me[metric], "tier": tier, "pool": len(pool),
+            "bonus": me["bonus_" + {"client_success_rate": "client_success", "client_happiness": "client_happiness",
+                                    "mean_response_seconds": "fast_responder",
+                                    "moderation_accuracy": "moderation"}[metric]],
+            "advice": None, "next": NEXT_TIER.get(tier)}
+    if tier in NEXT_TIER:
+        size = len(pool)
+        limit = ceil_div(size, 3) if tier == "middle" else ceil_div(2 * size, 3)
+        others = [r[metric] for r in pool if r["coach_id"] != me["coach_id"]]
+        target = target_value(others, limit, higher)
+        if target is not None:
+            item["target"] = target
+            item["advice"] = advise(target)
+    return item
+
+
+def _bonuses(me: dict, rows: list[dict], sums: dict) -> list[dict]:
+    config = current_app.config
+    weight = int(config["NEW_CLIENT_WEIGHT"])
+
+    def success_advice(target):
+        total, hits = sums["success"]
+        if not total:
+            return None
+        x = more_needed(hits, total, target)
+        return (f"{x} more weighted Daily Goal hits on the same days: {ceil_div(x, weight)} more days hit by a new "
+                f"client (weight {weight}) or {x} by established clients (rate {target * 100:.2f}% or more).")
+
+    def happiness_advice(target):
+        total, promoters, detractors = sums["happiness"]
+        if not total:
+            return None
+        new = promoters_needed(total, promoters, detractors, weight, target)
+        old = promoters_needed(total, promoters, detractors, 1, target)
+        if new is None:
+            return f"A score of {target:.2f} needs every answer to be a promoter (9-10)."
+        return (f"{new} more promoter answer(s) (9-10) from new clients, or {old} from established clients "
+                f"(a score of {target:.2f} or more).")
+
+    def speed_advice(target):
+        return (f"Answer {hours(me['mean_response_seconds'] - target)} faster on average "
+                f"(a mean of {hours(target)} or less).")
+
+    def moderation_advice(target):
+        k = fewer_needed(me["moderated"], me["approved_later_rejected"], target)
+        return f"{k} fewer approvals later rejected (accuracy {target * 100:.2f}% or more)." if k else None
+
+    return [
+        _bonus("Client Success", "client_success_rate", "client_success_tier", True, me, rows, success_advice),
+        _bonus("Client Happiness", "client_happiness", "client_happiness_tier", True, me, rows, happiness_advice),
+        _bonus("Fast Responder", "mean_response_seconds", "fast_responder_tier", False, me, rows, speed_advice),
+        _bonus("Moderation", "moderation_accuracy", "moderation_tier", True, me, rows, moderation_advice),
+    ]
+
+
+def standing(coach, month: str, as_of: datetime | None = None) -> Standing:
+    """The coach's standing for a month: the stored ranking, or (none stored) computed as of now."""
+    rows, as_of, provisional, stored = _rows_for(month, as_of)
+    me = next((r for r in rows if r["coach_id"] == coach.id), None)
+    result = Standing(month=month, as_of=as_of, provisional=provisional, stored=stored, row=me)
+    if me is None:
+        return result
+    start, end = parse_month(month)
+    sums = {"success": client_success_sums(start, end, as_of).get(coach.id, (0, 0)),
+            "happiness": client_happiness_sums(start, end, as_of).get(coach.id, (0, 0, 0))}
+    result.gates = _gates(me, rows)
+    result.bonuses = _bonuses(me, rows, sums)
+    return result
+
+
+def past_months(coach, limit: int = 24) -> list[dict]:
+    """The coach's rows of the stored rankings, newest month first."""
+    query = (select(RankingSnapshot.month, RankingSnapshot.as_of, RankingSnapshot.provisional, RankingRow)
+             .join(RankingRow, RankingRow.snapshot_id == RankingSnapshot.id)
+             .where(RankingRow.coach_id == coach.id, RankingSnapshot.status == "complete")
+             .order_by(RankingSnapshot.month.desc()).limit(limit))
+    return [{"month": m, "as_of": a, "provisional": p, "row": r} for m, a, p, r in db.session.execute(query)]
