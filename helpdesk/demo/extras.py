@@ -6,13 +6,13 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from random import Random
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 
 from helpdesk.auth.models import User
 from helpdesk.clients.models import Assignment, CoachRating
 from helpdesk.demo import phrases
 from helpdesk.extensions import db
-from helpdesk.inbox.models import Message, SavedReply, Thread
+from helpdesk.inbox.models import Message, SavedReply, Thread, ThreadRead
 from helpdesk.moderation.models import Listing, ListingReport
 from helpdesk.notifications.services import notify
 from helpdesk.tickets.models import Ticket, TicketNote
@@ -47,6 +47,7 @@ def add_extras(seed: int, scale: float, now: datetime) -> dict[str, int]:
         "coach_ratings": _ratings(rng, by_role, coach_of, now),
         "balances": _balances(rng, by_role),
         "notifications": _notifications(users, now),
+        "read_marks": _read_marks(),
     }
     db.session.flush()
     return counts
@@ -169,3 +170,16 @@ def _notifications(users, now) -> int:
         count += notify(client.id, "reply", f"Your coach replied: {last_reply.subject}"[:500],
                         f"/threads/{last_reply.id}", dedupe_key=f"demo:{last_reply.id}")
     return count
+
+
+def _read_marks() -> int:
+    """Everyone who wrote in a demo thread read it when they last wrote there, so "unread" means news."""
+    last_written = (
+        select(Message.thread_id, Message.author_id, func.max(Message.sent_at))
+        .join(Thread, Thread.id == Message.thread_id)
+        .where(Thread.external_id.like("demo-%"))
+        .group_by(Message.thread_id, Message.author_id)
+    )
+    result = db.session.execute(
+        insert(ThreadRead).from_select(["thread_id", "user_id", "read_at"], last_written))
+    return result.rowcount
