@@ -1,0 +1,152 @@
+"""SLA warnings: 20 h and 24 h boundaries, each warning once, moderation items and Yellow audits."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from helpdesk.audits.models import Audit
+from helpdesk.extensions import db
+from helpdesk.moderation.models import Listing
+from helpdesk.notifications.models import Notification
+from workers.warnings import send_sla_warnings
+
+NOW = datetime(2026, 11, 20, 12, tzinfo=UTC)
+SECOND = timedelta(seconds=1)
+
+
+def run():
+    return send_sla_warnings(NOW.isoformat())
+
+
+def inbox(user):
+    return [(n.kind, n.link) for n in db.session.scalars(
+        select(Notification).where(Notification.user_id == user.id).order_by(Notification.id))]
+
+
+@pytest.fixture
+def people(create_user, create_coach, create_client):
+    leader = create_user("team_leader")
+    coach = create_coach(team_leader=leader)
+    client = create_client(coach=coach)
+    return leader, coach, client
+
+
+@pytest.fixture
+def question(create_thread, create_message):
+    def make(client, age):
+        thread = create_thread(client)
+        create_message(thread, client, sent_at=NOW - age)
+        return thread
+
+    return make
+
+
+def test_nothing_at_exactly_20_hours(people, question):
+    leader, coach, client = people
+    question(client, timedelta(hours=20))
+    run()
+    assert inbox(coach) == [] and inbox(leader) == []
+
+
+def test_coach_warned_once_just_past_20_hours(people, question):
+    leader, coach, client = people
+    thread = question(client, timedelta(hours=20) + SECOND)
+    assert run()["wait_warnings"] == 1
+    assert inbox(coach) == [("sla_warning", f"/threads/{thread.id}")]
+    assert inbox(leader) == []
+    assert run()["wait_warnings"] == 0
+    assert len(inbox(coach)) == 1
+
+
+def test_exactly_24_hours_is_still_only_a_warning(people, question):
+    leader, coach, client = people
+    question(client, timedelta(hours=24))
+    run()
+    assert [k for k, _ in inbox(coach)] == ["sla_warning"] and inbox(leader) == []
+
+
+def test_breach_past_24_hours_tells_coach_and_leader_once(people, question):
+    leader, coach, client = people
+    thread = question(client, timedelta(hours=24) + SECOND)
+    assert run()["wait_breaches"] == 2
+    assert inbox(coach) == [("sla_breach", f"/threads/{thread.id}")]
+    assert inbox(leader) == [("sla_breach", f"/threads/{thread.id}")]
+    run()
+    assert len(inbox(coach)) == 1 and len(inbox(leader)) == 1
+
+
+def test_warning_then_breach_as_time_passes(people, question):
+    leader, coach, client = people
+    question(client, timedelta(hours=21))
+    run()
+    send_sla_warnings((NOW + timedelta(hours=3, seconds=1)).isoformat())
+    assert [k for k, _ in inbox(coach)] == ["sla_warning", "sla_breach"]
+    assert [k for k, _ in inbox(leader)] == ["sla_breach"]
+
+
+def test_answered_waits_are_not_warned(people, question, create_message):
+    leader, coach, client = people
+    thread = question(client, timedelta(hours=30))
+    create_message(thread, coach, sent_at=NOW - timedelta(hours=1))
+    run()
+    assert inbox(coach) == [] and inbox(leader) == []
+
+
+def test_old_history_is_not_warned(people, question):
+    leader, coach, client = people
+    question(client, timedelta(days=9))
+    run()
+    assert inbox(coach) == []
+
+
+def test_pending_listing_past_24_hours_tells_leaders_and_admins(people, create_user):
+    leader, coach, client = people
+    admin = create_user("admin")
+    late = Listing(seller_id=client.id, title="Old bike", submitted_at=NOW - timedelta(hours=24) - SECOND)
+    on_time = Listing(seller_id=client.id, title="New bike", submitted_at=NOW - timedelta(hours=24))
+    db.session.add_all([late, on_time])
+    db.session.flush()
+    run()
+    run()
+    assert inbox(leader) == [("moderation_breach", f"/listings/{late.id}")]
+    assert inbox(admin) == [("moderation_breach", f"/listings/{late.id}")]
+    assert inbox(coach) == []
+
+
+@pytest.fixture
+def yellow(people, create_thread, create_message, create_user):
+    leader, coach, client = people
+    auditor = create_user("auditor")
+
+    def make(age, **fields):
+        thread = create_thread(client)
+        create_message(thread, client, sent_at=NOW - age - timedelta(hours=2))
+        reply = create_message(thread, coach, sent_at=NOW - age - timedelta(hours=1))
+        audit = Audit(message_id=reply.id, coach_id=coach.id, auditor_id=auditor.id, color="yellow", at=NOW - age,
+                      **fields)
+        db.session.add(audit)
+        db.session.flush()
+        return thread, reply, audit
+
+    return make
+
+
+def test_yellow_audit_without_follow_up_past_24_hours(people, yellow):
+    leader, coach, _ = people
+    thread, reply, _ = yellow(timedelta(hours=24) + SECOND)
+    yellow(timedelta(hours=24))  # exactly 24 h: not yet
+    run()
+    run()
+    assert inbox(coach) == [("audit_overdue", f"/threads/{thread.id}#m{reply.id}")]
+    assert inbox(leader) == [("audit_overdue", f"/threads/{thread.id}#m{reply.id}")]
+
+
+def test_followed_up_acted_or_overturned_yellows_are_quiet(people, yellow, create_message):
+    leader, coach, _ = people
+    thread, _, audit = yellow(timedelta(hours=30))
+    create_message(thread, coach, sent_at=audit.at + timedelta(hours=2))  # the coach's next reply
+    yellow(timedelta(hours=30), acted_at=NOW - timedelta(hours=28))
+    yellow(timedelta(hours=30), resolution="overturned", resolved_at=NOW - timedelta(hours=29))
+    run()
+    assert inbox(coach) == [] and inbox(leader) == []
