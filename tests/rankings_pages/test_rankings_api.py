@@ -36,7 +36,13 @@ def test_missing_and_malformed_months(client, api_headers, program, snapshot):
     assert client.get("/api/v1/rankings/october", headers=headers).status_code == 422
 
 
-def test_compute_returns_a_job_that_finishes(client, api_headers, program):
+@pytest.fixture
+def in_process(app, monkeypatch):
+    """Jobs run in-process after the request, whatever REDIS_URL the suite was started with."""
+    monkeypatch.setitem(app.config, "REDIS_URL", None)
+
+
+def test_compute_returns_a_job_that_finishes(client, api_headers, program, in_process):
     headers = api_headers(program.leader)
     response = client.post("/api/v1/rankings/2026-10/compute", json={"as_of": "2026-10-03T00:00:00Z"},
                            headers=headers)
@@ -53,7 +59,7 @@ def test_compute_returns_a_job_that_finishes(client, api_headers, program):
     assert rows["co-bob"]["mean_response_seconds"] == 36000
 
 
-def test_compute_without_a_body_means_now(client, api_headers, program):
+def test_compute_without_a_body_means_now(client, api_headers, program, in_process):
     response = client.post("/api/v1/rankings/2026-10/compute", headers=api_headers(program.leader))
     assert response.status_code == 202
     assert db.session.get(OutboxJob, response.get_json()["job_id"]).status == "finished"
@@ -79,3 +85,25 @@ def test_a_job_is_visible_to_its_requester_and_admins_only(client, api_headers, 
     other_leader = create_user("team_leader")
     assert client.get(f"/api/v1/jobs/{job.id}", headers=api_headers(other_leader)).status_code == 404
     assert client.get("/api/v1/jobs/999999", headers=api_headers(program.leader)).status_code == 404
+
+
+def test_compute_through_a_real_rq_worker(app, client, committed_db, program, redis_url):
+    from helpdesk.auth.services import create_token
+    from helpdesk.jobs import get_queue
+    from helpdesk.worker import make_worker
+
+    if db.engine.dialect.name == "sqlite":
+        pytest.skip("a real worker needs a database it can share (PostgreSQL)")
+    token = create_token(program.leader)
+    db.session.commit()
+    headers = {"Authorization": f"Bearer {token}"}
+    get_queue().empty()
+    job_id = client.post("/api/v1/rankings/2026-10/compute", json={"as_of": "2026-11-01T00:00:00Z"},
+                         headers=headers).get_json()["job_id"]
+    assert client.get(f"/api/v1/jobs/{job_id}", headers=headers).get_json()["status"] == "queued"
+    make_worker(app, simple=True).work(burst=True)
+    db.session.expire_all()
+    status = client.get(f"/api/v1/jobs/{job_id}", headers=headers).get_json()
+    assert (status["status"], status["progress"]) == ("finished", 100)
+    rows = client.get("/api/v1/rankings/2026-10", headers=headers).get_json()["rows"]
+    assert [r["coach"] for r in rows] == ["co-ann", "co-bob", "co-cid"]

@@ -79,7 +79,8 @@ def test_bad_month_is_400(client, auth, program):
     assert client.get("/rankings?month=2026-13").status_code == 400
 
 
-def test_recompute_runs_the_job_and_shows_its_progress(client, auth, program):
+def test_recompute_runs_the_job_and_shows_its_progress(app, client, auth, program, monkeypatch):
+    monkeypatch.setitem(app.config, "REDIS_URL", None)  # in-process: the job runs after the request
     auth.login(program.leader)
     response = client.post("/rankings/recompute", data={"month": "2026-10"})
     assert response.status_code == 302
