@@ -291,7 +291,7 @@ class Checker:
             if s == start and e == end and coach == (v["coach"] if line is not None else coach_pk):
                 self.skipped_counts["assignment"] += 1
                 return
-        for s, e, coach, line in intervals:
+        for s, e, _coach, line in intervals:
             if start < (e or _FOREVER) and s < (end or _FOREVER):
                 where = "stored" if line is None else f"on line {line}"
                 until = e.isoformat() if e else "open-ended"

@@ -67,7 +67,7 @@ class Stored:
         for start in range(0, len(keys), 2000):
             rows = self.session.execute(select(User.email, User.external_id)
                                         .where(User.email.in_(keys[start:start + 2000])))
-            result.update(rows.tuples())
+            result.update((email, ext) for email, ext in rows)
         return result
 
     def matching(self, kind: str, keys: list[tuple]) -> set[tuple] | dict:
@@ -100,9 +100,9 @@ class Stored:
             return []
         rows = []
         for start in range(0, len(client_pks), 2000):
-            rows.extend(self.session.execute(
+            rows.extend(tuple(row) for row in self.session.execute(
                 select(Assignment.client_id, Assignment.coach_id, Assignment.starts_at, Assignment.ends_at)
-                .where(Assignment.client_id.in_(client_pks[start:start + 2000]))).tuples())
+                .where(Assignment.client_id.in_(client_pks[start:start + 2000]))))
         return rows
 
 

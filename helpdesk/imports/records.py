@@ -38,6 +38,8 @@ def _text(raw, max_length=None, non_empty=False):
 
 def external_id(raw):
     """An id or a reference to one: a string of 1-64 characters."""
+    if type(raw) is str and 0 < len(raw) <= 64:
+        return raw
     if not isinstance(raw, str):
         raise FieldError(f"must be a string id, got {_json_kind(raw)}")
     if not 1 <= len(raw) <= 64:
@@ -53,19 +55,32 @@ def timestamp(raw):
         value = datetime.fromisoformat(raw)
     except ValueError:
         raise FieldError(f"must be an ISO 8601 timestamp, got {raw!r}") from None
-    if value.tzinfo is None or value.utcoffset() is None:
+    tz = value.tzinfo
+    if tz is UTC:
+        return value
+    if tz is None or value.utcoffset() is None:
         raise FieldError(f"must have an offset or Z (a time without one is ambiguous), got {raw!r}")
     return value.astimezone(UTC)
 
 
+_dates: dict[str, date] = {}  # a program's files repeat the same days over and over
+
+
 def calendar_date(raw):
     """A date written YYYY-MM-DD."""
+    known = _dates.get(raw) if isinstance(raw, str) else None
+    if known is not None:
+        return known
     if not isinstance(raw, str) or not _DATE.fullmatch(raw):
         raise FieldError(f"must be a date YYYY-MM-DD, got {raw!r}")
     try:
-        return date.fromisoformat(raw)
+        value = date.fromisoformat(raw)
     except ValueError:
         raise FieldError(f"is not a real date: {raw!r}") from None
+    if len(_dates) > 100_000:
+        _dates.clear()
+    _dates[raw] = value
+    return value
 
 
 def money(raw):
@@ -107,7 +122,11 @@ def one_of(*allowed):
 
 
 def text(max_length=None, non_empty=False):
-    return lambda raw: _text(raw, max_length, non_empty)
+    def convert(raw):
+        if type(raw) is str and (max_length is None or len(raw) <= max_length) and (not non_empty or raw.strip()):
+            return raw
+        return _text(raw, max_length, non_empty)  # says what is wrong
+    return convert
 
 
 def _json_kind(raw) -> str:
@@ -150,14 +169,19 @@ _ALLOWED = {kind: frozenset(name for name, _, _ in fields) | {"type"} for kind, 
 
 
 class Record:
-    """A parsed line: its type, its normalised field values and the label errors start with."""
+    """A parsed line: its type and its normalised field values."""
 
-    __slots__ = ("kind", "values", "label")
+    __slots__ = ("kind", "values")
 
-    def __init__(self, kind: str, values: dict, label: str):
+    def __init__(self, kind: str, values: dict):
         self.kind = kind
         self.values = values
-        self.label = label
+
+    @property
+    def label(self) -> str:
+        """How error messages name the record: its type, and its id if it has one."""
+        ext = self.values.get("id")
+        return f'{self.kind} "{ext}"' if ext is not None else self.kind
 
 
 def parse_line(line: str | bytes) -> tuple[Record | None, list[str]]:
@@ -177,28 +201,38 @@ def parse_line(line: str | bytes) -> tuple[Record | None, list[str]]:
         return None, [f"unknown type {kind!r} (expected one of {', '.join(TYPES)})"]
     values = {}
     errors = []
-    label = kind
-    raw_id = obj.get("id")
-    if isinstance(raw_id, str):
-        label = f'{kind} "{raw_id}"'
     for name, convert, required in FIELDS[kind]:
         raw = obj.get(name)
         if raw is None:
             if required:
-                errors.append(f'{label}: missing required field "{name}"')
+                errors.append((name, "missing"))
             values[name] = None
             continue
         try:
             values[name] = convert(raw)
         except FieldError as exc:
-            errors.append(f'{label}: field "{name}" {exc}')
+            errors.append((name, str(exc)))
             values[name] = None
+    if errors or not obj.keys() <= _ALLOWED[kind] or kind in _CROSS_CHECKED:
+        return _explain(obj, kind, values, errors)
+    return Record(kind, values), errors
+
+
+_CROSS_CHECKED = frozenset({"user", "assignment", "vacation"})
+
+
+def _explain(obj, kind, values, field_errors) -> tuple[Record, list[str]]:
+    """The slow path of parse_line: turn what was found into messages naming the record."""
+    raw_id = obj.get("id")
+    label = f'{kind} "{raw_id}"' if isinstance(raw_id, str) else kind
+    errors = [f'{label}: missing required field "{name}"' if problem == "missing"
+              else f'{label}: field "{name}" {problem}' for name, problem in field_errors]
     unknown = obj.keys() - _ALLOWED[kind]
     if unknown:
         names = ", ".join(f'"{n}"' for n in sorted(unknown))
         errors.append(f"{label}: unknown field(s) {names} (a {kind} has: {', '.join(_field_names(kind))})")
     errors.extend(_cross_field_errors(kind, values, label))
-    return Record(kind, values, label), errors
+    return Record(kind, values), errors
 
 
 def _field_names(kind: str) -> list[str]:

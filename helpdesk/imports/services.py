@@ -101,15 +101,19 @@ def _write(session, checker: Checker, open_lines: Callable) -> None:
     writer = BulkWriter(session.connection(), needed)
     builder = RowBuilder(writer, checker.stored.cache, checker.audited_new)
     plan = checker.plan
-    with open_lines() as lines:
-        for index, raw in enumerate(lines):
-            if index >= len(plan) or plan[index]:
-                continue
-            record, problems = parse_line(raw)
-            if problems:
-                raise RuntimeError(f"line {index + 1} changed while it was being imported")
-            builder.add(record)
-    writer.flush()
+    try:
+        with open_lines() as lines:
+            for index, raw in enumerate(lines):
+                if index >= len(plan) or plan[index]:
+                    continue
+                record, problems = parse_line(raw)
+                if problems:
+                    raise RuntimeError(f"line {index + 1} changed while it was being imported")
+                builder.add(record)
+    except BaseException:
+        writer.abort()
+        raise
+    writer.close()
     update_listing_state(builder.listings_touched)
     refresh_thread_state(sorted(builder.threads_touched))
     session.expire_all()

@@ -1,10 +1,13 @@
 """The second pass of an import: write the lines the check planned to store, in bulk.
 
-Primary keys are taken from the tables' sequences in blocks before rows are built, so rows can refer to
+Primary keys are taken from the tables' sequences before rows are built, so rows can refer to
 rows of the same batch and keys follow file order. Rows are buffered per table and written table by
 table in dependency order: with PostgreSQL's COPY, elsewhere with one executemany `INSERT` per batch.
 """
 
+import queue
+import threading
+from collections.abc import Iterator
 from datetime import UTC
 
 from sqlalchemy import func, insert, select, text
@@ -33,20 +36,43 @@ TABLES = {
     "vacation": (Vacation, ("coach_id", "starts_on", "ends_on", "created_at")),
 }
 BATCH_ROWS = 10_000
-KEY_BLOCK = 10_000
 
 
 class BulkWriter:
-    """Buffers rows per table and writes them in bulk on `flush()`."""
+    """Buffers rows per table and writes them in bulk on `flush()`.
+
+    On PostgreSQL the COPYs run in a worker thread, so the database works on one batch while Python
+    builds the next; every key is fetched before the first batch, so the worker alone uses the
+    connection until `close()`."""
 
     def __init__(self, connection, needed: dict[str, int]):
         self.connection = connection
-        self.needed = dict(needed)  # how many new keys each table will still ask for
         self.postgres = connection.dialect.name == "postgresql"
         self.buffers = {kind: [] for kind in TABLES}
         self.buffered = 0
-        self._keys = {}  # kind -> (next key, last key of the block) on SQLite; list of keys on PostgreSQL
         self._converters = {kind: _copy_converters(model, columns) for kind, (model, columns) in TABLES.items()}
+        self._keys = {kind: self._reserve(kind, n) for kind, n in needed.items() if n}
+        self._queue = None
+        if self.postgres:
+            self._queue = queue.Queue(maxsize=2)
+            self._failure = None
+            self._worker = threading.Thread(target=self._copy_batches, name="import-copy", daemon=True)
+            self._worker.start()
+
+    def _reserve(self, kind: str, n: int) -> Iterator[int]:
+        """`n` new primary keys for `kind`, increasing, from the table's sequence (max + 1 on SQLite)."""
+        model = TABLES[kind][0]
+        if self.postgres:
+            keys = self.connection.execute(
+                text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :n)"),
+                {"table": model.__table__.name, "n": n}).scalars().all()
+            keys.sort()
+            return iter(keys)
+        first = (self.connection.scalar(select(func.coalesce(func.max(model.id), 0))) or 0) + 1
+        return iter(range(first, first + n))
+
+    def next_key(self, kind: str) -> int:
+        return next(self._keys[kind])
 
     def add(self, kind: str, row: tuple) -> None:
         self.buffers[kind].append(row)
@@ -54,36 +80,49 @@ class BulkWriter:
         if self.buffered >= BATCH_ROWS:
             self.flush()
 
-    def next_key(self, kind: str) -> int:
-        """A new primary key for `kind`, greater than every key handed out before."""
-        if self.postgres:
-            block = self._keys.get(kind)
-            if not block:
-                table = TABLES[kind][0].__table__.name
-                size = max(1, min(KEY_BLOCK, self.needed.get(kind, 1)))
-                block = sorted(self.connection.execute(
-                    text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :n)"),
-                    {"table": table, "n": size}).scalars(), reverse=True)
-                self.needed[kind] = self.needed.get(kind, 0) - size
-                self._keys[kind] = block
-            return block.pop()
-        if kind not in self._keys:
-            model = TABLES[kind][0]
-            self._keys[kind] = (self.connection.scalar(select(func.coalesce(func.max(model.id), 0))) or 0)
-        self._keys[kind] += 1
-        return self._keys[kind]
-
     def flush(self) -> None:
-        for kind, rows in self.buffers.items():
-            if rows:
-                if self.postgres:
-                    self._copy(kind, rows)
-                else:
-                    model, columns = TABLES[kind]
-                    self.connection.execute(insert(model.__table__), [dict(zip(columns, r, strict=True))
-                                                                      for r in rows])
-                rows.clear()
+        batch = [(kind, rows) for kind, rows in self.buffers.items() if rows]
+        self.buffers = {kind: [] for kind in TABLES}
         self.buffered = 0
+        if not batch:
+            return
+        if self._queue is None:
+            for kind, rows in batch:
+                model, columns = TABLES[kind]
+                self.connection.execute(insert(model.__table__), [dict(zip(columns, r, strict=True)) for r in rows])
+            return
+        self._raise_failure()
+        self._queue.put(batch)
+
+    def close(self) -> None:
+        """Write what is buffered and wait until every batch is in the database."""
+        self.flush()
+        if self._queue is not None:
+            self._queue.put(None)
+            self._worker.join()
+            self._queue = None
+            self._raise_failure()
+
+    def abort(self) -> None:
+        """Stop the worker without writing what is still buffered (the transaction is being abandoned)."""
+        if self._queue is not None:
+            self._queue.put(None)
+            self._worker.join()
+            self._queue = None
+
+    def _raise_failure(self):
+        if self._failure is not None:
+            raise self._failure
+
+    def _copy_batches(self) -> None:
+        while (batch := self._queue.get()) is not None:
+            if self._failure is not None:
+                continue  # keep draining so the producer never blocks
+            try:
+                for kind, rows in batch:
+                    self._copy(kind, rows)
+            except Exception as exc:  # handed to the importing thread by close() or the next flush()
+                self._failure = exc
 
     def _copy(self, kind: str, rows: list[tuple]) -> None:
         model, columns = TABLES[kind]
