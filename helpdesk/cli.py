@@ -6,7 +6,6 @@ from flask.cli import FlaskGroup, with_appcontext
 from sqlalchemy import select
 
 
-
 def create_app():
     from helpdesk import create_app as factory
 
@@ -87,8 +86,10 @@ def user_set_password(external_id, password):
 @click.command("worker")
 @click.option("--queues", "-q", default="default", help="Comma-separated queue names.")
 @click.option("--burst", is_flag=True, help="Stop when the queues are empty.")
+@click.option("--schedule/--no-schedule", default=True, show_default=True,
+              help="Also run the periodic-job loop (helpdesk.schedule) in a thread; safe with many workers.")
 @with_appcontext
-def worker_cmd(queues, burst):
+def worker_cmd(queues, burst, schedule):
     """Run an RQ worker (with RQ's scheduler) whose jobs run inside the app context."""
     from helpdesk.jobs import sweep_outbox
     from helpdesk.worker import make_worker
@@ -98,12 +99,29 @@ def worker_cmd(queues, burst):
     swept = sweep_outbox(older_than_seconds=0)
     if swept:
         click.echo(f"handed on {swept} job(s) left in the outbox")
-    worker = make_worker(current_app._get_current_object(), [q.strip() for q in queues.split(",") if q.strip()])
+    app = current_app._get_current_object()
+    if schedule and not burst:
+        from helpdesk.schedule import start_thread
+
+        start_thread(app)
+    worker = make_worker(app, [q.strip() for q in queues.split(",") if q.strip()])
     worker.work(burst=burst, with_scheduler=True)
+
+
+@click.command("schedule")
+@click.option("--interval", default=20.0, show_default=True, help="Seconds between checks.")
+@with_appcontext
+def schedule_cmd(interval):
+    """Enqueue the periodic jobs of helpdesk.schedule as they fall due (for workers run with --no-schedule)."""
+    from helpdesk.schedule import run_forever
+
+    if not current_app.config.get("REDIS_URL"):
+        raise click.ClickException("REDIS_URL is not set: the schedule needs Redis")
+    run_forever(current_app._get_current_object(), interval)
 
 
 def register(app) -> None:
     """Add the desk's own commands to the app's CLI."""
-    for command in (token_cli, user_cli, worker_cmd):
+    for command in (token_cli, user_cli, worker_cmd, schedule_cmd):
         if command.name not in app.cli.commands:
             app.cli.add_command(command)

@@ -4,7 +4,6 @@ from datetime import datetime
 
 from sqlalchemy import and_, case, exists, func, or_, select
 
-from helpdesk.audits.models import Audit
 from helpdesk.auth.models import User
 from helpdesk.extensions import db
 from helpdesk.inbox.models import Message, Thread
@@ -13,6 +12,9 @@ from helpdesk.rankings.periods import as_utc, parse_month
 
 def standing_yellow(message_id_col, as_of: datetime):
     """SQL: the message carries a Yellow made before T and not overturned on dispute before T."""
+    # Imported here: helpdesk.audits imports this module for its live quality figures.
+    from helpdesk.audits.models import Audit
+
     return exists().where(
         Audit.message_id == message_id_col,
         Audit.color == "yellow",

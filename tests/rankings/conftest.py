@@ -85,3 +85,12 @@ def decide(create_user):
         return listing
 
     return make
+
+
+@pytest.fixture
+def no_redis(app):
+    """Jobs run in-process (the CLI's path without a queue), whatever REDIS_URL the suite runs with."""
+    saved = app.config.get("REDIS_URL")
+    app.config["REDIS_URL"] = None
+    yield
+    app.config["REDIS_URL"] = saved

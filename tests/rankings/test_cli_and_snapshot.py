@@ -28,7 +28,7 @@ def import_example(create_user, create_coach, create_client, assign, create_thre
     return coach
 
 
-def test_compute_then_export_json(runner, import_example):
+def test_compute_then_export_json(runner, import_example, no_redis):
     result = runner.invoke(args=["bonus", "compute", "2026-10", "--as-of", "2026-11-01T00:00:00Z"])
     assert result.exit_code == 0, result.output
     result = runner.invoke(args=["bonus", "export", "2026-10", "--format", "json"])
@@ -68,7 +68,7 @@ def test_bad_input_is_a_clear_error(runner):
     assert result.exit_code != 0 and "no ranking stored for 1999-01" in result.output
 
 
-def test_failed_run_leaves_the_previous_snapshot(runner, import_example, monkeypatch, app):
+def test_failed_run_leaves_the_previous_snapshot(runner, import_example, monkeypatch, no_redis):
     from helpdesk.rankings import snapshot as snapshot_module
 
     assert runner.invoke(args=["bonus", "compute", "2026-10", "--as-of", "2026-10-15T00:00:00Z"]).exit_code == 0
