@@ -33,7 +33,7 @@ class Periodic:
 
 SCHEDULE: tuple[Periodic, ...] = (
     Periodic("sla-waits", "*/5 * * * *", "workers.sla.update_waits", timeout=300, grace=timedelta(minutes=4)),
-    Periodic("sla-warnings", "*/5 * * * *", "workers.sla.send_warnings", timeout=300, grace=timedelta(minutes=4)),
+    Periodic("sla-warnings", "*/5 * * * *", "workers.warnings.send_sla_warnings", timeout=300, grace=timedelta(minutes=4)),
     Periodic("outbox-sweep", "* * * * *", "workers.outbox.sweep_outbox", timeout=120, grace=timedelta(seconds=50)),
     Periodic("ranking-current-month", "7 * * * *", "workers.rankings.compute_current_month", timeout=1800),
     Periodic("ranking-previous-month", "0 6 2 * *", "workers.rankings.compute_previous_month", timeout=3600,

@@ -24,15 +24,3 @@ def recompute_waits(since_iso: str | None = None) -> dict:
     db.session.commit()
     report_progress(100, "recomputed")
     return result
-
-
-def send_warnings() -> dict:
-    """Bring waits up to date, then send the 20 h / 24 h warnings not sent yet (each once)."""
-    from helpdesk.sla.services import update_waits as update
-    from helpdesk.sla.warnings import send_warnings as send
-
-    update()
-    result = send()
-    db.session.commit()
-    report_progress(100, f"{result['sent']} warning(s) sent")
-    return result
