@@ -2,7 +2,8 @@
 
 Nothing is written here. Lines are taken in chunks: each chunk's references are looked up in bulk, then
 its lines are checked in file order, so a reference is good only if an earlier line or a stored row
-defines it. The outcome is a plan (which lines to store), the counts and every error.
+defines it. The outcome is the records to store (handed to `spool` a chunk at a time, in file order, as
+(type, field values) pairs), the counts and every error.
 """
 
 from collections import Counter
@@ -22,8 +23,9 @@ COMPARED_FIELDS = {
 
 
 class Checker:
-    def __init__(self, session):
+    def __init__(self, session, spool=None):
         self.stored = Stored(session)
+        self.spool = spool  # called with each chunk's list of records to store, while there is no error
         # Per id type: ext -> (hash of the fields, new?, what later lines need to know, line number)
         self.defined = {kind: {} for kind in ID_TYPES}
         self.seen = {kind: set() for kind in ("survey", "profit", "moderation", "vacation")}
@@ -31,7 +33,7 @@ class Checker:
         self.intervals = {}  # client ext -> [(from, to, coach ext or stored coach pk, line or None)]
         self.emails = {}  # email -> user ext, for the file's users
         self.audited_new = set()  # new messages some audit refers to: the writer keeps their keys
-        self.plan = bytearray()  # per line: 0 = store it, 1 = nothing to store
+        self.to_store: list[tuple[str, tuple]] = []
         self.stored_counts = Counter()
         self.skipped_counts = Counter()
         self.errors: list[tuple[int, str]] = []
@@ -39,7 +41,6 @@ class Checker:
     # -- chunks -------------------------------------------------------------------------------------
     def check_chunk(self, chunk: list[tuple[int, str | bytes]]) -> None:
         """Check a run of (line number, text) pairs, in order."""
-        self.plan.extend(b"\x01" * len(chunk))
         records = []
         for lineno, raw in chunk:
             if not raw.strip():
@@ -51,6 +52,11 @@ class Checker:
         self._fetch(records)
         for lineno, record, valid in records:
             self._check(lineno, record, valid)
+        if self.errors:
+            self.to_store = []
+        elif self.to_store and self.spool is not None:
+            self.spool(self.to_store)
+            self.to_store = []
 
     def _fetch(self, records) -> None:
         """Look up, in bulk, the stored rows this chunk defines or refers to."""
@@ -174,11 +180,11 @@ class Checker:
             elif not problems:
                 self.skipped_counts[kind] += 1
         elif not problems:
-            self._store(lineno, kind)
+            self._store(record)
 
-    def _store(self, lineno, kind) -> None:
-        self.plan[lineno - 1] = 0
-        self.stored_counts[kind] += 1
+    def _store(self, record) -> None:
+        self.to_store.append((record.kind, tuple(record.values.values())))
+        self.stored_counts[record.kind] += 1
 
     def _check_user(self, problems, record) -> None:
         v = record.values
@@ -247,7 +253,7 @@ class Checker:
             self.skipped_counts[kind] += 1
             return
         self.seen[kind].add(fields)
-        self._store(lineno, kind)
+        self._store(record)
 
     def _stored_idless(self, kind, v) -> bool:
         users = self.stored.cache["user"]
@@ -280,7 +286,7 @@ class Checker:
                 self.goals[key] = earlier
             return
         self.goals[key] = (v["hit"], lineno)
-        self._store(lineno, "daily_goal")
+        self._store(record)
 
     def _check_interval(self, lineno, record, problems) -> None:
         v = record.values
@@ -299,7 +305,7 @@ class Checker:
                                 f"({s.isoformat()} to {until}); one client's assignments must not overlap")
                 return
         intervals.append((start, end, v["coach"], lineno))
-        self._store(lineno, "assignment")
+        self._store(record)
 
 
 _STAFF = ("coach", "team_leader", "auditor", "support", "admin")

@@ -16,6 +16,7 @@ TYPES = ("user", "assignment", "thread", "message", "audit", "daily_goal", "surv
 # Types whose records carry an `id` others may refer to.
 ID_TYPES = ("user", "thread", "message", "audit", "listing")
 
+_decode = json.JSONDecoder().decode
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _MONEY = re.compile(r"-?\d+(?:\.(\d+))?")
 # Money is stored as a 64-bit count of 1/10000 units.
@@ -187,7 +188,7 @@ class Record:
 def parse_line(line: str | bytes) -> tuple[Record | None, list[str]]:
     """Parse one line. Returns (record, []) or (record or None, messages) when something is wrong."""
     try:
-        obj = json.loads(line)
+        obj = _decode(line.decode() if isinstance(line, bytes) else line)
     except UnicodeDecodeError:
         return None, ["not valid UTF-8"]
     except ValueError as exc:

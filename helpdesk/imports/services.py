@@ -1,22 +1,24 @@
 """Importing a program's history (import-format.md): all or nothing, idempotent, in bulk.
 
 `import_lines` checks the whole input first (checker.py) and writes only if nothing is wrong
-(writer.py); it flushes and leaves the commit to the caller.
+(writer.py); it flushes and leaves the commit to the caller. Memory stays bounded: the records to
+store wait in a temporary file between the two passes, and only what later lines may refer to
+(external ids and a few facts about them) is kept in memory.
 """
 
 import gzip
-import struct
+import pickle
 import sys
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 from sqlalchemy import case, func, select, update
 
 from helpdesk.extensions import db
 from helpdesk.imports.checker import Checker
-from helpdesk.imports.records import TYPES, parse_line
+from helpdesk.imports.records import TYPES
 from helpdesk.imports.writer import BulkWriter, RowBuilder
 from helpdesk.inbox.thread_state import refresh_thread_state
 from helpdesk.moderation.models import Listing, ModerationDecision
@@ -52,10 +54,7 @@ class ImportResult:
 
 def import_lines(lines: Iterable[str | bytes], source: str = "-") -> ImportResult:
     """Import JSON lines (numbered from 1). Flushes; the caller commits, or rolls back if not `ok`."""
-    if isinstance(lines, list | tuple):
-        return _import(source, lambda: _reuse(lines))
-    with tempfile.TemporaryFile() as spool:
-        return _import(source, _Spool(lines, spool).open)
+    return _import(source, lambda: nullcontext(lines))
 
 
 def import_path(path: str) -> ImportResult:
@@ -67,49 +66,54 @@ def import_path(path: str) -> ImportResult:
 
 
 def _import(source: str, open_lines: Callable) -> ImportResult:
+    """Check every line (the records to store go to a spool file, pickled a chunk at a time), then, if
+    nothing is wrong, write them from the spool: the input is read once."""
     session = db.session
     session.flush()
-    checker = Checker(session)
     result = ImportResult(source=source)
-    lineno = 0
-    try:
-        with open_lines() as lines:
-            chunk = []
-            for lineno, raw in enumerate(lines, 1):
-                chunk.append((lineno, raw))
-                if len(chunk) >= CHUNK_LINES:
+    with tempfile.TemporaryFile() as spool:
+        checker = Checker(session, spool=lambda records: pickle.dump(records, spool, pickle.HIGHEST_PROTOCOL))
+        lineno = 0
+        try:
+            with open_lines() as lines:
+                chunk = []
+                for lineno, raw in enumerate(lines, 1):
+                    chunk.append((lineno, raw))
+                    if len(chunk) >= CHUNK_LINES:
+                        checker.check_chunk(chunk)
+                        chunk = []
+                if chunk:
                     checker.check_chunk(chunk)
-                    chunk = []
-            if chunk:
-                checker.check_chunk(chunk)
-    except (OSError, EOFError) as exc:
-        checker.errors.append((lineno + 1, f"cannot read the input: {exc}"))
-    result.lines = lineno
-    result.errors = [f"{source}:{n}: {message}" for n, message in sorted(checker.errors, key=lambda e: e[0])]
-    result.stored = {kind: checker.stored_counts[kind] for kind in TYPES if checker.stored_counts[kind]}
-    result.skipped = {kind: checker.skipped_counts[kind] for kind in TYPES if checker.skipped_counts[kind]}
-    if result.errors:
-        result.stored = {}
-        return result
-    if result.stored:
-        _write(session, checker, open_lines)
+        except (OSError, EOFError) as exc:
+            checker.errors.append((lineno + 1, f"cannot read the input: {exc}"))
+        result.lines = lineno
+        result.errors = [f"{source}:{n}: {message}" for n, message in sorted(checker.errors, key=lambda e: e[0])]
+        if result.errors:
+            return result
+        result.stored = {kind: checker.stored_counts[kind] for kind in TYPES if checker.stored_counts[kind]}
+        result.skipped = {kind: checker.skipped_counts[kind] for kind in TYPES if checker.skipped_counts[kind]}
+        if result.stored:
+            spool.seek(0)
+            _write(session, checker, _unspool(spool))
     return result
 
 
-def _write(session, checker: Checker, open_lines: Callable) -> None:
+def _unspool(spool) -> Iterator[tuple[str, tuple]]:
+    while True:
+        try:
+            records = pickle.load(spool)
+        except EOFError:
+            return
+        yield from records
+
+
+def _write(session, checker: Checker, records: Iterable[tuple[str, tuple]]) -> None:
     needed = {kind: checker.stored_counts[kind] for kind in ("user", "listing", "thread", "message")}
     writer = BulkWriter(session.connection(), needed)
     builder = RowBuilder(writer, checker.stored.cache, checker.audited_new)
-    plan = checker.plan
     try:
-        with open_lines() as lines:
-            for index, raw in enumerate(lines):
-                if index >= len(plan) or plan[index]:
-                    continue
-                record, problems = parse_line(raw)
-                if problems:
-                    raise RuntimeError(f"line {index + 1} changed while it was being imported")
-                builder.add(record)
+        for kind, values in records:
+            builder.add(kind, values)
     except BaseException:
         writer.abort()
         raise
@@ -131,43 +135,3 @@ def update_listing_state(listing_ids: Iterable[int]) -> None:
             update(Listing).where(Listing.id.in_(ids[start:start + 2000]))
             .values(status=latest, first_decision_at=first.scalar_subquery())
             .execution_options(synchronize_session=False))
-
-
-@contextmanager
-def _reuse(lines) -> Iterator[Iterable]:
-    yield lines
-
-
-_LENGTH = struct.Struct("<Q")
-
-
-class _Spool:
-    """The first `open()` hands the lines on while copying them to a file; later ones read that copy."""
-
-    def __init__(self, lines: Iterable[str | bytes], spool):
-        self.lines = lines
-        self.spool = spool
-        self.filled = False
-
-    @contextmanager
-    def open(self) -> Iterator[Iterable]:
-        if not self.filled:
-            self.filled = True
-            yield _copy_into(self.lines, self.spool)
-        else:
-            self.spool.seek(0)
-            yield _read_back(self.spool)
-
-
-def _copy_into(lines, spool):
-    for line in lines:
-        data = line.encode("utf-8", "surrogateescape") if isinstance(line, str) else line
-        spool.write(_LENGTH.pack(len(data)))
-        spool.write(data)
-        yield line
-
-
-def _read_back(spool):
-    while header := spool.read(_LENGTH.size):
-        (size,) = _LENGTH.unpack(header)
-        yield spool.read(size)

@@ -1,4 +1,4 @@
-"""The second pass of an import: write the lines the check planned to store, in bulk.
+"""The second pass of an import: write the records the check decided to store, in bulk.
 
 Primary keys are taken from the tables' sequences before rows are built, so rows can refer to
 rows of the same batch and keys follow file order. Rows are buffered per table and written table by
@@ -155,7 +155,7 @@ def _copy_converters(model, columns):
 
 
 class RowBuilder:
-    """Turns checked records into table rows, resolving external ids to primary keys."""
+    """Turns checked records, (type, field values in records.FIELDS order), into rows with primary keys."""
 
     def __init__(self, writer: BulkWriter, stored_cache: dict, audited_new: set[str]):
         self.writer = writer
@@ -176,60 +176,54 @@ class RowBuilder:
         cached = self.stored[kind][ext]
         return cached if kind == "listing" else cached[0]
 
-    def add(self, record) -> None:
-        kind, v = record.kind, record.values
-        getattr(self, "_" + kind)(v)
+    def add(self, kind: str, values: tuple) -> None:
+        getattr(self, "_" + kind)(*values)
 
-    def _user(self, v):
+    def _user(self, ext, role, name, email, reports_to, joined_on, moderation_trained):
         pk = self.writer.next_key("user")
-        self.new_keys["user"][v["id"]] = pk
-        self.writer.add("user", (pk, v["id"], v["role"], v["name"], v["email"], None, True, self.now,
-                                 self.key("user", v["reports_to"]), bool(v["moderation_trained"]), v["joined_on"],
-                                 None, False))
+        self.new_keys["user"][ext] = pk
+        self.writer.add("user", (pk, ext, role, name, email, None, True, self.now, self.key("user", reports_to),
+                                 bool(moderation_trained), joined_on, None, False))
 
-    def _listing(self, v):
+    def _listing(self, ext, seller, title, submitted_at, description):
         pk = self.writer.next_key("listing")
-        self.new_keys["listing"][v["id"]] = pk
-        self.writer.add("listing", (pk, v["id"], self.key("user", v["seller"]), v["title"], v["description"],
-                                    v["submitted_at"], "pending"))
+        self.new_keys["listing"][ext] = pk
+        self.writer.add("listing", (pk, ext, self.key("user", seller), title, description, submitted_at, "pending"))
 
-    def _thread(self, v):
+    def _thread(self, ext, client, subject):
         pk = self.writer.next_key("thread")
-        self.new_keys["thread"][v["id"]] = pk
-        self.writer.add("thread", (pk, v["id"], self.key("user", v["client"]), v["subject"] or "", self.now))
+        self.new_keys["thread"][ext] = pk
+        self.writer.add("thread", (pk, ext, self.key("user", client), subject or "", self.now))
 
-    def _message(self, v):
+    def _message(self, ext, thread, author, sent_at, body):
         pk = self.writer.next_key("message")
-        thread_pk = self.key("thread", v["thread"])
-        author_pk = self.key("user", v["author"])
-        if v["id"] in self.audited_new:
-            self.audited[v["id"]] = (pk, author_pk)
+        thread_pk = self.key("thread", thread)
+        author_pk = self.key("user", author)
+        if ext in self.audited_new:
+            self.audited[ext] = (pk, author_pk)
         self.threads_touched.add(thread_pk)
-        self.writer.add("message", (pk, v["id"], thread_pk, author_pk, v["sent_at"], v["body"]))
+        self.writer.add("message", (pk, ext, thread_pk, author_pk, sent_at, body))
 
-    def _audit(self, v):
-        message_pk, coach_pk = self.audited.get(v["message"]) or self.stored["message"][v["message"]][:2]
-        self.writer.add("audit", (v["id"], message_pk, coach_pk, self.key("user", v["auditor"]), v["color"],
-                                  v["comment"], v["at"]))
+    def _audit(self, ext, message, auditor, color, at, comment):
+        message_pk, coach_pk = self.audited.get(message) or self.stored["message"][message][:2]
+        self.writer.add("audit", (ext, message_pk, coach_pk, self.key("user", auditor), color, comment, at))
 
-    def _assignment(self, v):
-        self.writer.add("assignment", (self.key("user", v["client"]), self.key("user", v["coach"]), v["from"],
-                                       v["to"]))
+    def _assignment(self, client, coach, starts_at, ends_at):
+        self.writer.add("assignment", (self.key("user", client), self.key("user", coach), starts_at, ends_at))
 
-    def _daily_goal(self, v):
-        self.writer.add("daily_goal", (self.key("user", v["client"]), v["date"], v["hit"]))
+    def _daily_goal(self, client, day, hit):
+        self.writer.add("daily_goal", (self.key("user", client), day, hit))
 
-    def _survey(self, v):
-        self.writer.add("survey", (self.key("user", v["client"]), v["at"], v["score"]))
+    def _survey(self, client, at, score):
+        self.writer.add("survey", (self.key("user", client), at, score))
 
-    def _profit(self, v):
-        self.writer.add("profit", (self.key("user", v["client"]), v["date"], v["amount"], v["kind"], self.now))
+    def _profit(self, client, day, amount, kind):
+        self.writer.add("profit", (self.key("user", client), day, amount, kind, self.now))
 
-    def _moderation(self, v):
-        listing_pk = self.key("listing", v["listing"])
+    def _moderation(self, listing, moderator, decision, at, reason):
+        listing_pk = self.key("listing", listing)
         self.listings_touched.add(listing_pk)
-        self.writer.add("moderation", (listing_pk, self.key("user", v["moderator"]), v["decision"], v["at"],
-                                       v["reason"]))
+        self.writer.add("moderation", (listing_pk, self.key("user", moderator), decision, at, reason))
 
-    def _vacation(self, v):
-        self.writer.add("vacation", (self.key("user", v["coach"]), v["from"], v["to"], self.now))
+    def _vacation(self, coach, starts_on, ends_on):
+        self.writer.add("vacation", (self.key("user", coach), starts_on, ends_on, self.now))
