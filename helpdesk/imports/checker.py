@@ -46,7 +46,8 @@ class Checker:
             if not raw.strip():
                 continue
             record, problems = parse_line(raw)
-            self.errors.extend((lineno, p) for p in problems)
+            if problems:
+                self.errors.extend((lineno, p) for p in problems)
             if record is not None:
                 records.append((lineno, record, not problems))
         self._fetch(records)
@@ -155,7 +156,8 @@ class Checker:
                 self._define(lineno, record, info, problems, valid)
         elif valid:
             self._check_idless(lineno, record, problems)
-        self.errors.extend((lineno, p) for p in problems)
+        if problems:
+            self.errors.extend((lineno, p) for p in problems)
 
     def _define(self, lineno, record, info, problems, valid) -> None:
         kind, ext = record.kind, record.values["id"]

@@ -4,6 +4,7 @@ Everything here looks at a single line; what needs other lines or the database l
 """
 
 import json
+import json.scanner
 import re
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -16,9 +17,9 @@ TYPES = ("user", "assignment", "thread", "message", "audit", "daily_goal", "surv
 # Types whose records carry an `id` others may refer to.
 ID_TYPES = ("user", "thread", "message", "audit", "listing")
 
-_decode = json.JSONDecoder().decode
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_MONEY = re.compile(r"-?\d+(?:\.(\d+))?")
+_scan = json.scanner.make_scanner(json.JSONDecoder())
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_MONEY = re.compile(r"-?[0-9]+(?:\.([0-9]+))?")
 # Money is stored as a 64-bit count of 1/10000 units.
 _MONEY_LIMIT = Decimal(10) ** 14
 
@@ -32,6 +33,8 @@ def _text(raw, max_length=None, non_empty=False):
         raise FieldError(f"must be a string, got {_json_kind(raw)}")
     if non_empty and not raw.strip():
         raise FieldError("must not be empty")
+    if "\x00" in raw:
+        raise FieldError("must not contain NUL characters")
     if max_length is not None and len(raw) > max_length:
         raise FieldError(f"must be at most {max_length} characters, got {len(raw)}")
     return raw
@@ -39,10 +42,12 @@ def _text(raw, max_length=None, non_empty=False):
 
 def external_id(raw):
     """An id or a reference to one: a string of 1-64 characters."""
-    if type(raw) is str and 0 < len(raw) <= 64:
+    if type(raw) is str and 0 < len(raw) <= 64 and "\x00" not in raw:
         return raw
     if not isinstance(raw, str):
         raise FieldError(f"must be a string id, got {_json_kind(raw)}")
+    if "\x00" in raw:
+        raise FieldError("must not contain NUL characters")
     if not 1 <= len(raw) <= 64:
         raise FieldError(f"must be an id of 1-64 characters, got {len(raw)}")
     return raw
@@ -61,7 +66,10 @@ def timestamp(raw):
         return value
     if tz is None or value.utcoffset() is None:
         raise FieldError(f"must have an offset or Z (a time without one is ambiguous), got {raw!r}")
-    return value.astimezone(UTC)
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        raise FieldError(f"is out of range in UTC: {raw!r}") from None
 
 
 _dates: dict[str, date] = {}  # a program's files repeat the same days over and over
@@ -124,7 +132,8 @@ def one_of(*allowed):
 
 def text(max_length=None, non_empty=False):
     def convert(raw):
-        if type(raw) is str and (max_length is None or len(raw) <= max_length) and (not non_empty or raw.strip()):
+        if (type(raw) is str and (max_length is None or len(raw) <= max_length) and (not non_empty or raw.strip())
+                and "\x00" not in raw):
             return raw
         return _text(raw, max_length, non_empty)  # says what is wrong
     return convert
@@ -188,11 +197,18 @@ class Record:
 def parse_line(line: str | bytes) -> tuple[Record | None, list[str]]:
     """Parse one line. Returns (record, []) or (record or None, messages) when something is wrong."""
     try:
-        obj = _decode(line.decode() if isinstance(line, bytes) else line)
+        text_line = line.decode() if isinstance(line, bytes) else line
     except UnicodeDecodeError:
         return None, ["not valid UTF-8"]
-    except ValueError as exc:
-        return None, [f"not valid JSON: {exc}"]
+    try:
+        obj, end = _scan(text_line, 0)  # the C scanner directly: most lines are one bare object
+        if end != len(text_line) and not text_line[end:].isspace():
+            raise ValueError
+    except (StopIteration, ValueError):
+        try:
+            obj = json.loads(text_line)  # leading whitespace, or an error worth explaining
+        except ValueError as exc:
+            return None, [f"not valid JSON: {exc}"]
     if not isinstance(obj, dict):
         return None, ["not a JSON object"]
     kind = obj.get("type")
