@@ -8,7 +8,7 @@ Create Date: ${create_date}
 from alembic import op
 import sqlalchemy as sa
 
-import helpdesk.types
+import helpdesk.types  # noqa: F401  (autogenerate renders the desk's column types by path)
 ${imports if imports else ""}
 
 # revision identifiers, used by Alembic.
