@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from helpdesk.demo.generator import generate
 from helpdesk.demo.people import DEMO_PASSWORD
 
 
@@ -26,7 +27,8 @@ def test_demo_creates_the_database_loads_once_and_prints_the_logins(tmp_path):
     with sqlite3.connect(database) as conn:
         users = conn.execute("select count(*) from users").fetchone()[0]
         passwords = conn.execute("select count(*) from users where password_hash is not null").fetchone()[0]
-    assert users == 29 and passwords == 6
+    expected_users = sum(1 for r in generate(scale=0.07) if r["type"] == "user")
+    assert users == expected_users and passwords == 6
 
     second = _run_demo(tmp_path)
     assert second.returncode == 0, second.stdout + second.stderr
