@@ -2,9 +2,8 @@
 
 import os
 import secrets
-from pathlib import Path
-
 from decimal import Decimal
+from pathlib import Path
 
 
 def _instance_secret(instance_path: str) -> str:

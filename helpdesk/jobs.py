@@ -95,8 +95,8 @@ def _push(row: OutboxJob | None) -> bool:
     """Put one outbox row on its RQ queue; leave it waiting if Redis is unreachable."""
     if row is None or row.status != "waiting":
         return False
-    from rq import Retry
     from redis.exceptions import RedisError
+    from rq import Retry
 
     try:
         get_queue(row.queue).enqueue(

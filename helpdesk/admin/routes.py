@@ -3,11 +3,11 @@
 from flask import flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
+from helpdesk.admin import bp
 from helpdesk.auth.forms import SetPasswordForm
 from helpdesk.auth.models import ROLES, User
 from helpdesk.auth.permissions import roles_required
 from helpdesk.auth.services import set_password
-from helpdesk.admin import bp
 from helpdesk.extensions import db
 
 

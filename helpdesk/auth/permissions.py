@@ -5,7 +5,7 @@ from functools import wraps
 from flask import abort, g, request
 from flask_login import current_user
 
-from helpdesk.auth.models import Role, STAFF_ROLES
+from helpdesk.auth.models import STAFF_ROLES, Role
 
 
 def is_api_request() -> bool:
