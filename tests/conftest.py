@@ -51,7 +51,8 @@ def app():
 @pytest.fixture(autouse=True)
 def _db_transaction(request, app):
     """Run each test inside a transaction that is rolled back, so tests never see each other's rows."""
-    if "committed_db" in request.fixturenames:
+    if "committed_db" in request.fixturenames or request.node.get_closest_marker("browser"):
+        # Another connection must see the rows (a real RQ worker), or the test drives its own app.
         with app.app_context():
             yield
         return

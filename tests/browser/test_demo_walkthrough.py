@@ -1,0 +1,126 @@
+"""The demo tried as a new user would, in headless Chromium (Debian's) driven by Playwright."""
+
+import os
+import threading
+import uuid
+
+import pytest
+
+sync_api = pytest.importorskip("playwright.sync_api")
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="needs Debian's chromium (apt-get install chromium)"),
+]
+
+
+@pytest.fixture(scope="module")
+def live_url(tmp_path_factory):
+    """The demo program (small scale) served by a real HTTP server on a free port, CSRF on."""
+    from werkzeug.serving import make_server
+
+    from helpdesk import create_app
+    from helpdesk.demo.loader import load_demo, set_demo_passwords
+    from helpdesk.extensions import db
+
+    instance = tmp_path_factory.mktemp("live")
+    app = create_app({
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance}/live.sqlite3", "SQLALCHEMY_ENGINE_OPTIONS": {},
+        "REDIS_URL": None, "RATELIMIT_STORAGE_URI": "memory://", "SECRET_KEY": "browser-test",
+        "WTF_CSRF_ENABLED": True, "ARGON2_PARAMS": {"time_cost": 1, "memory_cost": 1024, "parallelism": 1},
+    })
+    with app.app_context():
+        db.create_all()
+        load_demo(scale=0.1)
+        set_demo_passwords()
+        db.session.commit()
+        from helpdesk.demo.people import DEMO_PASSWORD
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}", DEMO_PASSWORD
+    server.shutdown()
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def sign_in(browser, live_url, login):
+    url, password = live_url
+    page = browser.new_context().new_page()
+    page.goto(url + "/login")
+    page.fill("input[name=login]", login)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    page.wait_for_load_state()
+    return page
+
+
+@pytest.mark.parametrize("login, shown, hidden", [
+    ("demo-client", ["My threads", "Rate my coach"], ["Inbox", "Audit queue", "Rankings", "Users"]),
+    ("demo-coach", ["Inbox", "Coverage", "My standing"], ["Rankings", "Users", "Audit queue"]),
+    ("demo-team-leader", ["Inbox", "Rankings", "SLA", "Unassigned"], ["Users", "Audit queue"]),
+    ("demo-auditor", ["Audit queue", "Calibration"], ["Inbox", "Rankings", "Users"]),
+    ("demo-support", ["Tickets", "Moderation"], ["Inbox", "Rankings", "Users"]),
+    ("demo-admin", ["Users", "Rankings", "Audit queue"], ["My threads"]),
+])
+def test_each_demo_role_sees_its_own_navigation(browser, live_url, login, shown, hidden):
+    page = sign_in(browser, live_url, login)
+    nav = page.locator("nav.mainnav a").all_inner_texts()
+    for label in shown:
+        assert label in nav, (login, nav)
+    for label in hidden:
+        assert label not in nav, (login, nav)
+    page.context.close()
+
+
+def test_client_writes_coach_answers_client_reads(browser, live_url):
+    url, _ = live_url
+    subject = f"Ad platform fee question {uuid.uuid4().hex[:6]}"
+
+    client = sign_in(browser, live_url, "demo-client")
+    client.goto(url + "/my/threads")
+    client.fill("input[name=subject]", subject)
+    client.fill("textarea[name=body]", "How do I pay the ad platform fee this month?")
+    client.click("form[action$='/my/threads'] button[type=submit]")
+    client.wait_for_load_state()
+    assert "How do I pay the ad platform fee this month?" in client.content()
+    thread_url = client.url
+
+    coach = sign_in(browser, live_url, "demo-coach")
+    coach.goto(url + "/inbox?view=waiting")
+    row = coach.locator("tr", has_text=subject)
+    assert row.count() == 1
+    assert row.locator(".badge").count() >= 1  # the waiting badge
+    row.locator("a", has_text=subject).click()
+    coach.wait_for_load_state()
+    # A saved reply goes into the reply box, where it can be edited before sending.
+    assert coach.locator("#saved-reply-pick option").count() > 1  # the demo coach has saved replies
+    coach.select_option("#saved-reply-pick", index=1)
+    assert coach.input_value("#reply-body").strip() != ""
+    # "answered here" link to one of the client's older threads.
+    coach.locator("button.insert-link").first.click()
+    assert "answered here: " in coach.input_value("#reply-body")
+    coach.fill("#reply-body", coach.input_value("#reply-body") + "\nYou can pay it under Billing > Fees.")
+    coach.click("form.reply-box button[type=submit]")
+    coach.wait_for_load_state()
+    assert "You can pay it under Billing" in coach.content()
+
+    client.goto(thread_url)
+    assert "You can pay it under Billing" in client.content()
+    # Nothing staff-only reaches the client's page.
+    html = client.content()
+    assert "Coach communication" not in html and "SC Audit" not in html
+    client.context.close()
+    coach.context.close()
