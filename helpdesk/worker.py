@@ -43,6 +43,18 @@ def app_worker_class(app, base=Worker):
                                   error=(job.exc_info or "failed")[-2000:])
                 return ok
 
+        def handle_job_failure(self, job, queue, *args, **kwargs):
+            # Also called in the parent when a work horse dies (killed, out of memory): the outbox row
+            # must not stay "started" for ever.
+            super().handle_job_failure(job, queue, *args, **kwargs)
+            outbox_id = job.meta.get("outbox_id")
+            if outbox_id:
+                from helpdesk import jobs
+
+                error = kwargs.get("exc_string") or "the job's process ended without finishing"
+                with app.app_context():
+                    jobs.mark(outbox_id, status="failed", finished_at=utcnow(), error=error[-2000:])
+
     AppWorker.__name__ = f"App{base.__name__}"
     return AppWorker
 

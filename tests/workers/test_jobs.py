@@ -6,7 +6,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from helpdesk import jobs
-from helpdesk.clients.models import ProfitRecord
+from helpdesk.clients.models import Assignment, ProfitRecord
 from helpdesk.extensions import db
 from helpdesk.rankings.snapshot import current_snapshot
 from helpdesk.schedule import Periodic, claim_key, latest_due, tick
@@ -91,3 +91,34 @@ def test_declared_schedule_names_real_jobs():
         assert callable(resolve(entry.job))
     prev = next(e for e in SCHEDULE if e.name == "ranking-previous-month")
     assert latest_due(prev, datetime(2026, 11, 20, tzinfo=UTC)) == datetime(2026, 11, 2, 6, tzinfo=UTC)
+
+
+def test_worker_killed_mid_ranking_leaves_the_previous_snapshot(app, committed_db, redis_url, create_coach,
+                                                                 create_client, create_thread, create_message):
+    from helpdesk.rankings.snapshot import compute_snapshot
+    from helpdesk.worker import make_worker
+
+    coach = _small_month(create_coach, create_client, create_thread, create_message)
+    previous = compute_snapshot("2026-10", T)
+    db.session.commit()
+    previous_id = previous.id
+    # New profit since: a new ranking would pay 30.00 more (3%), if it ever got stored.
+    client_id = db.session.scalar(select(Assignment.client_id).where(Assignment.coach_id == coach.id))
+    db.session.add(ProfitRecord(client_id=client_id, date=date(2026, 10, 20), amount=Decimal("1000.00"),
+                                kind="profit"))
+    db.session.commit()
+
+    jobs.get_queue().empty()
+    row = jobs.enqueue("tests.workers.kill_jobs.rank_then_die", "2026-10", T.isoformat())
+    db.session.commit()
+    jobs.dispatch_ready()
+    make_worker(app).work(burst=True)  # a forking worker: its work horse is SIGKILLed mid-ranking
+
+    db.session.expire_all()
+    kept = current_snapshot("2026-10")
+    assert kept.id == previous_id
+    (ranked,) = kept.rows
+    assert ranked.base_compensation == Decimal("7.52")
+    outbox = db.session.get(jobs.OutboxJob, row.id)
+    assert outbox.status == "failed"
+    jobs.get_queue().empty()
