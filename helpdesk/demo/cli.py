@@ -2,7 +2,6 @@
 
 import os
 import time
-from datetime import timedelta
 
 import click
 from flask import current_app
@@ -41,7 +40,7 @@ def demo_cmd(no_serve, seed, scale, host, port, skip_migrations):
         stored = ", ".join(f"{n} {kind}" for kind, n in result.stored.items() if n)
         extras = ", ".join(f"{n} {kind.replace('_', ' ')}" for kind, n in result.extras.items() if n)
         click.echo(f"Loaded the demo program in {time.monotonic() - started:.1f} s: {stored}; {extras}.")
-        _rank_recent_months()
+        click.echo("Stored last month's and this month's rankings, and drew the auditors' sample.")
     else:
         click.echo("The demo program is already loaded; the demo passwords were reset.")
     url = f"http://{host}:{port}"
@@ -55,21 +54,6 @@ def demo_cmd(no_serve, seed, scale, host, port, skip_migrations):
         # Flask ignores app.run() inside its own CLI unless told this is not `flask run`.
         os.environ.pop("FLASK_RUN_FROM_CLI", None)
         current_app.run(host=host, port=port, use_reloader=False, load_dotenv=False)
-
-
-def _rank_recent_months() -> None:
-    """Store last month's and this month's rankings, as the worker's schedule would have by now."""
-    from helpdesk.extensions import db
-    from helpdesk.rankings.snapshot import compute_snapshot
-    from helpdesk.types import utcnow
-
-    today = utcnow().date()
-    this_month = today.strftime("%Y-%m")
-    last_month = (today.replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
-    for month in (last_month, this_month):
-        compute_snapshot(month)
-        db.session.commit()
-    click.echo(f"Ranked {last_month} and {this_month} (provisional).")
 
 
 def register(app) -> None:

@@ -1,7 +1,7 @@
 """Load the demo program into the database once, and give one user of each role the demo password."""
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
@@ -55,6 +55,7 @@ def load_demo(seed: int = 2026, scale: float = 1.0, now: datetime | None = None)
     # The response-time waits behind the SLA pages and rankings, built from the imported messages.
     recompute_waits()
     extras = add_extras(seed, scale, now)
+    _as_the_schedule_would_have(now)
     return DemoLoad(loaded=True, stored=dict(result.stored), skipped=dict(result.skipped), extras=extras)
 
 
@@ -74,3 +75,17 @@ def set_demo_passwords(password: str = DEMO_PASSWORD) -> list[tuple[str, str]]:
         logins.append((role, external_id))
     db.session.flush()
     return logins
+
+
+def _as_the_schedule_would_have(now: datetime) -> None:
+    """Store last month's and this month's rankings and draw the auditors' sample of the last two days,
+    as the worker's schedule would have by now, so every page has something to show."""
+    from helpdesk.audits.queue import build_sample
+    from helpdesk.rankings.snapshot import compute_snapshot
+
+    today = now.date()
+    last_month = (today.replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
+    for month in (last_month, today.strftime("%Y-%m")):
+        compute_snapshot(month, now)
+    for day in (today - timedelta(days=2), today - timedelta(days=1)):
+        build_sample(day)

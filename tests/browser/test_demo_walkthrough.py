@@ -124,3 +124,34 @@ def test_client_writes_coach_answers_client_reads(browser, live_url):
     assert "Coach communication" not in html and "SC Audit" not in html
     client.context.close()
     coach.context.close()
+
+
+def test_auditor_takes_a_queue_item_and_leaves_a_yellow(browser, live_url):
+    url, _ = live_url
+    auditor = sign_in(browser, live_url, "demo-auditor")
+    auditor.goto(url + "/audits/queue")
+    claims = auditor.locator("form[action*='/claim'] button")
+    assert claims.count() >= 1  # the demo drew the daily sample
+    claims.first.click()
+    auditor.wait_for_load_state()
+    thread_href = auditor.locator("a", has_text="Open the whole thread").get_attribute("href")
+    auditor.select_option("select[name=color]", "yellow")
+    comment = f"Please name the exact fee and link the article {uuid.uuid4().hex[:6]}"
+    auditor.fill("textarea[name=comment]", comment)
+    auditor.click("text=Save audit")
+    auditor.wait_for_load_state()
+    assert "Audit saved" in auditor.content()
+    # The thread's coach communication area now shows the Yellow with its comment and 24 h clock.
+    auditor.goto(url + thread_href if thread_href.startswith("/") else thread_href)
+    html = auditor.content()
+    assert comment in html and "Needs Improvement" in html
+    auditor.context.close()
+
+
+def test_team_leader_sees_the_stored_ranking(browser, live_url):
+    url, _ = live_url
+    leader = sign_in(browser, live_url, "demo-team-leader")
+    leader.goto(url + "/rankings")
+    assert leader.locator("table tbody tr").count() >= 1
+    assert leader.locator("a", has_text="Download CSV").count() == 1
+    leader.context.close()
