@@ -72,12 +72,11 @@ def load_session_user(session_id: str) -> User | None:
     user_id, _, key = session_id.partition(":")
     if not user_id.isdigit() or not key:
         return None
-    row = db.session.scalar(
-        select(LoginSession).where(LoginSession.key_hash == _sha256(key), LoginSession.ended_at.is_(None))
+    # One query for both: this runs on every request.
+    user = db.session.scalar(
+        select(User).join(LoginSession, LoginSession.user_id == User.id)
+        .where(LoginSession.key_hash == _sha256(key), LoginSession.ended_at.is_(None), User.id == int(user_id))
     )
-    if row is None or row.user_id != int(user_id):
-        return None
-    user = db.session.get(User, row.user_id)
     if user is None or not user.active:
         return None
     user.session_key = key

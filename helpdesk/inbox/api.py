@@ -10,7 +10,7 @@ from helpdesk.auth.permissions import roles_required, visible_or_404
 from helpdesk.extensions import db
 from helpdesk.inbox.coverage import VacationError, add_vacation, delete_vacation, vacations_of
 from helpdesk.inbox.models import Thread
-from helpdesk.inbox.queries import inbox_select, paginate, rows_for, view_counts, wait_state
+from helpdesk.inbox.queries import inbox_select, paginate_rows, view_counts, wait_state
 from helpdesk.inbox.schemas import (
     MessageSchema,
     NewMessageSchema,
@@ -74,8 +74,7 @@ def list_threads(args):
     if current_user.role != Role.CLIENT.value:
         counts = view_counts(current_user, args["client"], args["q"], now, visible)
     stmt = inbox_select(current_user, view, args["client"], args["q"], now, visible)
-    page = paginate(stmt, args["page"], total=counts[view] if counts else None)
-    rows = rows_for(page.items, current_user, now)
+    page, rows = paginate_rows(stmt, args["page"], current_user, total=counts[view] if counts else None, now=now)
     body = {"items": thread_schema_for(current_user, many=True).dump([_thread_dict(r.thread, r) for r in rows]),
             "page": page.page, "pages": page.pages, "total": page.total,
             "per_page": current_app.config["INBOX_PAGE_SIZE"]}

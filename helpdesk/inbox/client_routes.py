@@ -9,7 +9,7 @@ from helpdesk.auth.permissions import roles_required
 from helpdesk.extensions import db
 from helpdesk.inbox import bp
 from helpdesk.inbox.models import Thread
-from helpdesk.inbox.queries import paginate, rows_for
+from helpdesk.inbox.queries import paginate_rows
 from helpdesk.inbox.services import current_coach_id, start_thread
 
 
@@ -20,9 +20,9 @@ def _home(status=200, form=None):
         page_no = int(request.args.get("page", 1))
     except ValueError:
         page_no = 1
-    page = paginate(stmt, page_no)
+    page, rows = paginate_rows(stmt, page_no, current_user)
     has_coach = current_coach_id(current_user.id) is not None
-    return render_template("inbox/client_home.html", page=page, rows=rows_for(page.items, current_user),
+    return render_template("inbox/client_home.html", page=page, rows=rows,
                            has_coach=has_coach, form=form or {}), status
 
 

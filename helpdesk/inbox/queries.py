@@ -112,33 +112,39 @@ class Row:
     wait: Wait | None
 
 
-def rows_for(threads: list[Thread], user: User, now: datetime | None = None, excerpt_len: int = 140) -> list[Row]:
-    """One row per thread: client, subject, last message excerpt, unread flag and waiting badge."""
-    if not threads:
-        return []
+def _shorten(body: str | None, length: int) -> str:
+    body = " ".join((body or "").split())
+    return body if len(body) <= length else body[: length - 1] + "…"
+
+
+def _row(thread: Thread, client_name, body, read_at, now: datetime, excerpt_len: int) -> Row:
+    return Row(thread=thread, client_name=client_name or "", excerpt=_shorten(body, excerpt_len),
+               unread=thread.last_message_at is not None and (read_at is None or read_at < thread.last_message_at),
+               wait=wait_state(thread.waiting_since, now))
+
+
+def _row_columns(user: User):
+    """Per-thread columns of a list row, as correlated subqueries evaluated only for the page's rows."""
+    # Correlated to Thread only: the list may already join ThreadRead or User for its own filters.
+    client_name = select(User.name).where(User.id == Thread.client_id).correlate(Thread).scalar_subquery()
+    last_body = (select(Message.body).where(Message.thread_id == Thread.id).correlate(Thread)
+                 .order_by(Message.sent_at.desc(), Message.id.desc()).limit(1).scalar_subquery())
+    read_at = (select(ThreadRead.read_at).where(ThreadRead.thread_id == Thread.id, ThreadRead.user_id == user.id)
+               .correlate(Thread).scalar_subquery())
+    return client_name.label("client_name"), last_body.label("last_body"), read_at.label("my_read_at")
+
+
+def paginate_rows(stmt, page: int, user: User, total: int | None = None, now: datetime | None = None,
+                  excerpt_len: int = 140) -> tuple["Page", list[Row]]:
+    """One page of a `select(Thread)` list and its rows (client, excerpt, unread, badge), in one query."""
     now = now or utcnow()
-    ids = [t.id for t in threads]
-    last = (select(Message.thread_id, Message.body,
-                   func.row_number().over(partition_by=Message.thread_id,
-                                          order_by=(Message.sent_at.desc(), Message.id.desc())).label("n"))
-            .where(Message.thread_id.in_(ids)).subquery())
-    excerpts = dict(db.session.execute(select(last.c.thread_id, last.c.body).where(last.c.n == 1)).all())
-    names = dict(db.session.execute(
-        select(User.id, User.name).where(User.id.in_({t.client_id for t in threads}))).all())
-    reads = dict(db.session.execute(
-        select(ThreadRead.thread_id, ThreadRead.read_at).where(ThreadRead.thread_id.in_(ids),
-                                                               ThreadRead.user_id == user.id)).all())
-    rows = []
-    for t in threads:
-        body = " ".join((excerpts.get(t.id) or "").split())
-        read_at = reads.get(t.id)
-        rows.append(Row(
-            thread=t, client_name=names.get(t.client_id, ""),
-            excerpt=body if len(body) <= excerpt_len else body[: excerpt_len - 1] + "…",
-            unread=t.last_message_at is not None and (read_at is None or read_at < t.last_message_at),
-            wait=wait_state(t.waiting_since, now),
-        ))
-    return rows
+    per_page = current_app.config["INBOX_PAGE_SIZE"]
+    page = max(page, 1)
+    if total is None:
+        total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    result = db.session.execute(stmt.add_columns(*_row_columns(user)).limit(per_page).offset((page - 1) * per_page))
+    rows = [_row(thread, name, body, read_at, now, excerpt_len) for thread, name, body, read_at in result]
+    return Page([r.thread for r in rows], page, per_page, total), rows
 
 
 @dataclass
@@ -169,14 +175,3 @@ class Page:
     @property
     def next_num(self) -> int:
         return self.page + 1
-
-
-def paginate(stmt, page: int, per_page: int | None = None, total: int | None = None) -> Page:
-    """A page of `stmt`'s rows; `total` when the caller already counted them (saves a query).
-    Out-of-range pages are empty, not errors."""
-    per_page = per_page or current_app.config["INBOX_PAGE_SIZE"]
-    page = max(page, 1)
-    if total is None:
-        total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
-    items = list(db.session.scalars(stmt.limit(per_page).offset((page - 1) * per_page)))
-    return Page(items, page, per_page, total)

@@ -10,7 +10,13 @@ from helpdesk.extensions import db
 from helpdesk.inbox import bp
 from helpdesk.inbox.coverage import away_coach_ids, coverage_select, team_overview
 from helpdesk.inbox.models import Thread
-from helpdesk.inbox.queries import VIEWS, inbox_select, paginate, rows_for, view_counts, wait_state
+from helpdesk.inbox.queries import (
+    VIEWS,
+    inbox_select,
+    paginate_rows,
+    view_counts,
+    wait_state,
+)
 from helpdesk.inbox.saved_replies import visible_saved_replies
 from helpdesk.inbox.services import mark_read, post_message, thread_visible_to, visibility
 from helpdesk.inbox.thread_page import other_threads, read_receipt, thread_messages
@@ -49,13 +55,13 @@ def index():
     q = request.args.get("q", "").strip()[:200]
     visible, now = visibility(current_user), utcnow()
     counts = view_counts(current_user, client_id, q, now, visible)
-    page = paginate(inbox_select(current_user, view, client_id, q, now, visible), _page_arg(), total=counts[view])
-    # The client filter lists the clients with threads here; ids first, so the planner uses primary keys.
-    client_ids = db.session.scalars(select(Thread.client_id).where(visible(Thread.client_id)).distinct()
-                                    .limit(500)).all()
-    clients = db.session.execute(select(User.id, User.name).where(User.id.in_(client_ids))
+    page, rows = paginate_rows(inbox_select(current_user, view, client_id, q, now, visible), _page_arg(),
+                               current_user, total=counts[view], now=now)
+    # The client filter lists the clients with threads here (ids first, so the planner uses primary keys).
+    client_ids = select(Thread.client_id).where(visible(Thread.client_id)).distinct().limit(500)
+    clients = db.session.execute(select(User.id, User.name).where(User.id.in_(client_ids.scalar_subquery()))
                                  .order_by(User.name)).all()
-    return render_template("inbox/index.html", page=page, rows=rows_for(page.items, current_user), view=view,
+    return render_template("inbox/index.html", page=page, rows=rows, view=view,
                            views=VIEWS, counts=counts, q=q, client_id=client_id, clients=clients)
 
 
@@ -101,15 +107,15 @@ def read(thread_id):
 def coverage():
     away = away_coach_ids(current_user)
     away_names = db.session.scalars(select(User.name).where(User.id.in_(away)).order_by(User.name)).all()
-    page = paginate(coverage_select(current_user), _page_arg())
-    return render_template("inbox/coverage.html", page=page, rows=rows_for(page.items, current_user),
+    page, rows = paginate_rows(coverage_select(current_user), _page_arg(), current_user)
+    return render_template("inbox/coverage.html", page=page, rows=rows,
                            away_names=away_names)
 
 
 @bp.route("/team")
 @roles_required(Role.TEAM_LEADER.value)
 def team():
-    page = paginate(coverage_select(current_user), _page_arg())
+    page, rows = paginate_rows(coverage_select(current_user), _page_arg(), current_user)
     return render_template("inbox/team.html", overview=team_overview(current_user), page=page,
-                           rows=rows_for(page.items, current_user), sla_hours=current_app.config["SLA_HOURS"])
+                           rows=rows, sla_hours=current_app.config["SLA_HOURS"])
 
