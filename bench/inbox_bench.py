@@ -190,7 +190,7 @@ def write_results(run_result: dict, text: str):
     if start == -1:
         new = existing.rstrip() + "\n\n" + section
     else:
-        new = existing[:start] + section + (existing[end + 1:] if end != -1 else "")
+        new = existing[:start] + section + ("\n" + existing[end + 1:] if end != -1 else "")
     path.write_text(new)
 
 
