@@ -10,6 +10,24 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 log = logging.getLogger(__name__)
 
 
+class Refusal(Exception):
+    """A request the rules refuse: `status` is the HTTP status to answer, `field` the input at fault (if any)."""
+
+    def __init__(self, status: int, message: str, field: str | None = None):
+        super().__init__(message)
+        self.status = status
+        self.field = field
+
+
+def abort_refusal(exc: Refusal):
+    """Answer an API request with the refusal as JSON, naming the field when there is one."""
+    from flask_smorest import abort
+
+    if exc.field:
+        abort(exc.status, message=f"{exc.field}: {exc}", messages={"json": {exc.field: [str(exc)]}})
+    abort(exc.status, message=str(exc))
+
+
 def error_body(status: int, name: str, message: str, errors=None) -> dict:
     body = {"error": name.lower().replace(" ", "_"), "message": message, "status": status}
     if errors:

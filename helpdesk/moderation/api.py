@@ -5,6 +5,7 @@ from flask_smorest import Blueprint, abort
 
 from helpdesk.auth.models import Role, User
 from helpdesk.auth.permissions import roles_required, visible_or_404
+from helpdesk.errors import abort_refusal
 from helpdesk.extensions import db
 from helpdesk.moderation import reports, services
 from helpdesk.moderation.models import Listing
@@ -29,12 +30,6 @@ def _me() -> User:
 def _listing_or_404(listing_id: int) -> Listing:
     listing = db.session.get(Listing, listing_id)
     return visible_or_404(listing, services.listing_visible_to(_me(), listing))
-
-
-def _refuse(exc: ModerationError):
-    if exc.field:
-        abort(exc.status, message=f"{exc.field}: {exc}", messages={"json": {exc.field: [str(exc)]}})
-    abort(exc.status, message=str(exc))
 
 
 def staff_listing(listing: Listing, with_history: bool = False, report_counts: dict | None = None) -> dict:
@@ -97,7 +92,7 @@ def claim(listing_id):
     try:
         services.claim_listing(_me(), listing)
     except ModerationError as exc:
-        _refuse(exc)
+        abort_refusal(exc)
     db.session.commit()
     return staff_listing(listing)
 
@@ -121,7 +116,7 @@ def add_decision(data, listing_id):
     try:
         decision = services.decide(_me(), listing, data["decision"], data.get("reason"), data.get("note"))
     except ModerationError as exc:
-        _refuse(exc)
+        abort_refusal(exc)
     db.session.commit()
     return decision
 
@@ -136,7 +131,7 @@ def report(data, listing_id):
     try:
         row = reports.report_listing(_me(), listing, data["reason"])
     except ModerationError as exc:
-        _refuse(exc)
+        abort_refusal(exc)
     db.session.commit()
     return row
 
@@ -149,6 +144,6 @@ def resolve(listing_id):
     try:
         n = reports.resolve_reports(_me(), listing)
     except ModerationError as exc:
-        _refuse(exc)
+        abort_refusal(exc)
     db.session.commit()
     return {"resolved": n}

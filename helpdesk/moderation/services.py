@@ -6,6 +6,7 @@ from flask import current_app
 from sqlalchemy import case, exists, func, or_, select, update
 
 from helpdesk.auth.models import Role, User
+from helpdesk.errors import Refusal
 from helpdesk.extensions import db
 from helpdesk.moderation.models import Listing, ListingReport, ModerationDecision
 from helpdesk.notifications.services import notify
@@ -18,13 +19,8 @@ STATUS_OF = {"approve": "approved", "reject": "rejected"}
 VIEWS = ("pending", "reported", "approved", "rejected")
 
 
-class ModerationError(Exception):
-    """A refused moderation action: `status` is the HTTP status, `field` the input at fault (if any)."""
-
-    def __init__(self, status: int, message: str, field: str | None = None):
-        super().__init__(message)
-        self.status = status
-        self.field = field
+class ModerationError(Refusal):
+    """A refused moderation action (status and field as in helpdesk.errors.Refusal)."""
 
 
 def can_moderate(user: User) -> bool:

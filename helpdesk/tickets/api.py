@@ -3,10 +3,11 @@
 from flask import request
 from flask.views import MethodView
 from flask_login import current_user
-from flask_smorest import Blueprint, abort
+from flask_smorest import Blueprint
 
 from helpdesk.auth.models import User
 from helpdesk.auth.permissions import roles_required, visible_or_404
+from helpdesk.errors import abort_refusal
 from helpdesk.extensions import db
 from helpdesk.tickets import attachments, services
 from helpdesk.tickets.models import Ticket
@@ -34,12 +35,6 @@ def _ticket_or_404(ticket_id: int) -> Ticket:
     return visible_or_404(ticket, services.ticket_visible_to(_me(), ticket))
 
 
-def _refuse(exc: TicketError):
-    if exc.field:
-        abort(exc.status, message=f"{exc.field}: {exc}", messages={"json": {exc.field: [str(exc)]}})
-    abort(exc.status, message=str(exc))
-
-
 @blp.route("/tickets")
 class Tickets(MethodView):
     @roles_required(*TICKET_ROLES)
@@ -59,7 +54,7 @@ class Tickets(MethodView):
         try:
             ticket = services.file_ticket(_me(), **data)
         except TicketError as exc:
-            _refuse(exc)
+            abort_refusal(exc)
         db.session.commit()
         return ticket
 
@@ -81,7 +76,7 @@ class TicketItem(MethodView):
         try:
             services.update_ticket(_me(), ticket, data)
         except TicketError as exc:
-            _refuse(exc)
+            abort_refusal(exc)
         db.session.commit()
         return ticket
 
@@ -96,7 +91,7 @@ def add_note(data, ticket_id):
     try:
         note = services.add_note(_me(), ticket, data["body"])
     except TicketError as exc:
-        _refuse(exc)
+        abort_refusal(exc)
     db.session.commit()
     return note
 
@@ -114,6 +109,6 @@ def add_attachment(ticket_id):
         row = attachments.add_attachment(_me(), ticket, upload.filename, upload.mimetype,
                                          attachments.read_upload(upload))
     except TicketError as exc:
-        _refuse(exc)
+        abort_refusal(exc)
     db.session.commit()
     return row

@@ -6,6 +6,7 @@ from sqlalchemy import case, exists, or_, select
 
 from helpdesk.auth.models import Role, User
 from helpdesk.clients.services import clients_of
+from helpdesk.errors import Refusal
 from helpdesk.extensions import db
 from helpdesk.notifications.services import notify
 from helpdesk.tickets.models import PRIORITIES, STATUSES, Ticket, TicketNote
@@ -28,13 +29,8 @@ TRANSITIONS = {
 REPORTER_TRANSITIONS = {("resolved", "closed"), ("resolved", "in_progress")}
 
 
-class TicketError(Exception):
-    """A refused ticket action: `status` is the HTTP status, `field` the input at fault (if any)."""
-
-    def __init__(self, status: int, message: str, field: str | None = None):
-        super().__init__(message)
-        self.status = status
-        self.field = field
+class TicketError(Refusal):
+    """A refused ticket action (status and field as in helpdesk.errors.Refusal)."""
 
 
 def label(status: str) -> str:
