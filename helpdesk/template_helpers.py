@@ -55,4 +55,7 @@ def init_app(app) -> None:
             return {"nav": [], "unread_notifications": 0}
         from helpdesk.notifications.services import unread_count
 
-        return {"nav": nav_for(current_user.role), "unread_notifications": unread_count(current_user.id)}
+        unread = current_user.unread_notifications
+        if unread is None:  # not fetched at sign-in time (e.g. a freshly signed-in user)
+            unread = unread_count(current_user.id)
+        return {"nav": nav_for(current_user.role), "unread_notifications": unread}

@@ -59,6 +59,8 @@ class User(UserMixin, db.Model):
 
     # Set at sign-in or when loaded from a session: the key of the LoginSession in use.
     session_key = None  # not a column
+    # The bell's count, when the session loader fetched it with the user (saves a query per page).
+    unread_notifications = None  # not a column
 
     def get_id(self) -> str:
         # The cookie names the server-side LoginSession, so logging out really ends it.

@@ -72,13 +72,16 @@ def load_session_user(session_id: str) -> User | None:
     user_id, _, key = session_id.partition(":")
     if not user_id.isdigit() or not key:
         return None
-    # One query for both: this runs on every request.
-    user = db.session.scalar(
-        select(User).join(LoginSession, LoginSession.user_id == User.id)
+    from helpdesk.notifications.services import unread_count_column
+
+    # One round trip for what every page needs: the session, its user and the bell's count.
+    row = db.session.execute(
+        select(User, unread_count_column(User.id)).join(LoginSession, LoginSession.user_id == User.id)
         .where(LoginSession.key_hash == _sha256(key), LoginSession.ended_at.is_(None), User.id == int(user_id))
-    )
-    if user is None or not user.active:
+    ).first()
+    if row is None or not row[0].active:
         return None
+    user, user.unread_notifications = row
     user.session_key = key
     return user
 

@@ -28,10 +28,14 @@ def notify(user_id: int, kind: str, text: str, link: str | None = None, dedupe_k
     return True
 
 
+def unread_count_column(user_id_column):
+    """SQL: how many unread notifications the user in `user_id_column` has (a correlated subquery)."""
+    return (select(func.count()).select_from(Notification)
+            .where(Notification.user_id == user_id_column, Notification.read_at.is_(None)).scalar_subquery())
+
+
 def unread_count(user_id: int) -> int:
-    return db.session.scalar(
-        select(func.count()).select_from(Notification).where(Notification.user_id == user_id, Notification.read_at.is_(None))
-    )
+    return db.session.scalar(select(unread_count_column(user_id)))
 
 
 def recent(user_id: int, limit: int = 50) -> list[Notification]:
