@@ -47,7 +47,8 @@ def _field_message(errors) -> str:
                 else:
                     walk(f"{prefix}.{key}" if prefix else str(key), sub)
         elif isinstance(value, list):
-            parts.append(f"{prefix}: {' '.join(str(v) for v in value)}")
+            text = " ".join(str(v) for v in value)
+            parts.append(f"{prefix}: {text}" if prefix else text)
 
     walk("", errors)
     return "; ".join(parts) or "The request is not valid."

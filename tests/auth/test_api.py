@@ -91,3 +91,10 @@ def test_admin_sets_a_password(client, auth, create_user):
     assert response.status_code == 302
     auth.logout()
     assert client.post("/login", data={"login": coach.external_id, "password": "brand new password"}).status_code == 302
+
+
+def test_a_body_that_is_not_json_is_a_clear_400(client, api_headers, create_user):
+    headers = {**api_headers(create_user("client")), "Content-Type": "application/json"}
+    response = client.post("/api/v1/threads", data="not json", headers=headers)
+    assert response.status_code == 400
+    assert response.get_json()["message"] == "Invalid JSON body."
