@@ -120,6 +120,13 @@ def sweep_outbox(older_than_seconds: int | None = None) -> int:
     rows = db.session.scalars(
         select(OutboxJob).where(OutboxJob.status == "waiting", OutboxJob.created_at <= cutoff).order_by(OutboxJob.id)
     ).all()
+    if not current_app.config.get("REDIS_URL"):
+        # Embedded mode: a job left waiting (the process stopped before running it) runs here.
+        ids = [row.id for row in rows]
+        db.session.commit()
+        for outbox_id in ids:
+            run_in_process(outbox_id)
+        return len(ids)
     pushed = sum(_push(row) for row in rows)
     db.session.commit()
     return pushed

@@ -79,16 +79,33 @@ def tick(redis, now: datetime | None = None, schedule=SCHEDULE) -> list[str]:
     return enqueued
 
 
+class LocalClaims:
+    """The claim store of the embedded mode (no REDIS_URL): one process runs the loop, so a dict with the same
+    `set(key, value, nx=, ex=)` contract as Redis serves; the jobs it enqueues run in-process."""
+
+    def __init__(self):
+        self._expires: dict[str, float] = {}
+
+    def set(self, key, value, nx=False, ex=None):
+        now = time.monotonic()
+        if nx and self._expires.get(key, 0) > now:
+            return None
+        self._expires[key] = now + (ex or 86_400)
+        return True
+
+
 def run_forever(app, interval: float = 20.0, stop: threading.Event | None = None) -> None:
     """Tick every `interval` seconds until `stop` is set; errors are logged and the loop goes on."""
     from helpdesk.extensions import db
     from helpdesk.jobs import get_redis
 
     stop = stop or threading.Event()
+    with app.app_context():
+        claims = get_redis() if app.config.get("REDIS_URL") else LocalClaims()
     while not stop.is_set():
         with app.app_context():
             try:
-                tick(get_redis())
+                tick(claims)
             except Exception:  # Redis or the database briefly gone: try again next tick
                 log.exception("schedule tick failed")
                 db.session.rollback()

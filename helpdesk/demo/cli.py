@@ -51,6 +51,12 @@ def demo_cmd(no_serve, seed, scale, host, port, skip_migrations):
     click.echo(f"\nOpen {url}/login")
     if not no_serve:
         db.session.remove()
+        if not current_app.config.get("REDIS_URL"):
+            # Embedded mode: no worker, so this process runs the periodic jobs (SLA waits and warnings,
+            # rankings, the auditors' sample) itself, in-process.
+            from helpdesk.schedule import start_thread
+
+            start_thread(current_app._get_current_object())
         # Flask ignores app.run() inside its own CLI unless told this is not `flask run`.
         os.environ.pop("FLASK_RUN_FROM_CLI", None)
         current_app.run(host=host, port=port, use_reloader=False, load_dotenv=False)

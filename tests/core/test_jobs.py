@@ -100,3 +100,13 @@ def test_job_through_a_real_rq_worker(app, committed_db, create_user, redis_url)
     assert (row.status, row.progress) == ("finished", 100)
     rq_job = jobs.get_queue().fetch_job(row.rq_job_id)
     assert rq_job.meta["progress"] == 50 and rq_job.meta["progress_text"] == "half way"
+
+
+def test_embedded_sweep_runs_a_job_left_waiting(no_redis, create_user):
+    user = create_user("coach")
+    row = jobs.OutboxJob(name=NOTE, args=[user.id, "left behind"])
+    db.session.add(row)
+    db.session.commit()  # committed, but the process "stopped" before dispatching it
+    assert jobs.sweep_outbox(older_than_seconds=0) == 1
+    db.session.refresh(row)
+    assert row.status == "finished" and _notes(user) == ["left behind"]

@@ -122,3 +122,29 @@ def test_worker_killed_mid_ranking_leaves_the_previous_snapshot(app, committed_d
     outbox = db.session.get(jobs.OutboxJob, row.id)
     assert outbox.status == "failed"
     jobs.get_queue().empty()
+
+
+def test_embedded_schedule_claims_each_due_run_once():
+    from helpdesk.schedule import LocalClaims
+
+    claims = LocalClaims()
+    assert claims.set("helpdesk:schedule:x:2026-11-01T06:00", "now", nx=True, ex=60)
+    assert claims.set("helpdesk:schedule:x:2026-11-01T06:00", "now", nx=True, ex=60) is None
+    assert claims.set("helpdesk:schedule:x:2026-11-01T06:05", "now", nx=True, ex=60)
+
+
+def test_embedded_tick_runs_due_jobs_in_process(app, create_user):
+    from helpdesk.schedule import LocalClaims
+
+    saved = app.config.get("REDIS_URL")
+    app.config["REDIS_URL"] = None
+    try:
+        sweep = Periodic("outbox-sweep", "* * * * *", "workers.outbox.sweep_outbox")
+        now = datetime(2026, 11, 1, 6, 0, 30, tzinfo=UTC)
+        claims = LocalClaims()
+        assert tick(claims, now=now, schedule=(sweep,)) == ["outbox-sweep"]
+        assert tick(claims, now=now, schedule=(sweep,)) == []
+        row = db.session.scalar(select(jobs.OutboxJob).where(jobs.OutboxJob.name == "workers.outbox.sweep_outbox"))
+        assert row.status == "finished"
+    finally:
+        app.config["REDIS_URL"] = saved
