@@ -2,15 +2,14 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import and_, exists, or_, select
+from sqlalchemy import and_, or_, select
 
 from helpdesk.auth.models import Role, User
-from helpdesk.clients.models import Assignment, CoachRating, SurveyResponse, Vacation
+from helpdesk.clients.models import Assignment, CoachRating, SurveyResponse
 from helpdesk.extensions import db
 from helpdesk.types import utcnow
 
 # Roles that see every client.
-ALL_CLIENTS_ROLES = (Role.AUDITOR.value, Role.SUPPORT.value, Role.ADMIN.value)
 
 
 def full_months(a: date, b: date) -> int:
@@ -45,54 +44,20 @@ def clients_of(coach: User, at: datetime | None = None):
     )
 
 
-def away_teammate_ids(coach: User, on: date | None = None):
-    """A select of the ids of coaches of the same team leader who are on vacation on `on` (default today)."""
-    on = on or utcnow().date()
-    if coach.reports_to_id is None:
-        return select(User.id).where(False)
-    return (
-        select(User.id).join(Vacation, Vacation.coach_id == User.id)
-        .where(User.role == Role.COACH.value, User.reports_to_id == coach.reports_to_id, User.id != coach.id,
-               Vacation.starts_on <= on, Vacation.ends_on >= on)
-    )
-
-
 def client_visible_to(user: User, client: User | None) -> bool:
-    """Whether `user` may see `client` (and so its threads and facts)."""
-    if client is None or client.role != Role.CLIENT.value or not user.is_authenticated:
+    """Whether `user` may see `client` (and so its threads and facts): the inbox's visibility rule."""
+    if client is None or client.role != Role.CLIENT.value or user is None or not user.is_authenticated:
         return False
-    if user.role == Role.CLIENT.value:
-        return user.id == client.id
-    if user.role in ALL_CLIENTS_ROLES:
-        return True
-    now = utcnow()
-    assignment = current_assignment(client, now)
-    if user.role == Role.TEAM_LEADER.value:
-        return assignment is None or assignment.coach.reports_to_id == user.id
-    if user.role == Role.COACH.value and assignment is not None:
-        if assignment.coach_id == user.id:
-            return True
-        return assignment.coach_id in db.session.scalars(away_teammate_ids(user, now.date())).all()
-    return False
+    return bool(db.session.scalar(select(visible_clients(user).where(User.id == client.id).exists())))
 
 
 def visible_clients(user: User):
-    """A select of the clients `user` may see, for lists (the same rule as client_visible_to)."""
-    now = utcnow()
-    stmt = select(User).where(User.role == Role.CLIENT.value)
-    if user.role in ALL_CLIENTS_ROLES:
-        return stmt
-    if user.role == Role.CLIENT.value:
-        return stmt.where(User.id == user.id)
-    current = select(Assignment.coach_id).where(Assignment.client_id == User.id, covers(now)).correlate(User)
-    if user.role == Role.TEAM_LEADER.value:
-        team = select(User.id).where(User.reports_to_id == user.id).scalar_subquery()
-        has_coach = exists(select(Assignment.id).where(Assignment.client_id == User.id, covers(now)).correlate(User))
-        return stmt.where(or_(~has_coach, exists(current.where(Assignment.coach_id.in_(team)))))
-    if user.role == Role.COACH.value:
-        coaches = [user.id, *db.session.scalars(away_teammate_ids(user, now.date())).all()]
-        return stmt.where(exists(current.where(Assignment.coach_id.in_(coaches))))
-    return stmt.where(False)
+    """A select of the clients `user` may see, for lists. One rule for threads and clients:
+    `helpdesk.inbox.services.visibility` (clients themselves; coaches their clients and those of teammates
+    away today; team leaders their team's clients and unassigned ones; auditors, support, admins all)."""
+    from helpdesk.inbox.services import visibility
+
+    return select(User).where(User.role == Role.CLIENT.value, visibility(user)(User.id))
 
 
 def display_money(value):
