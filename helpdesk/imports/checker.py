@@ -1,9 +1,10 @@
-"""The first pass of an import: check every line against the format, earlier lines and the database.
+"""Checking an import: every line against the format, earlier lines and the database.
 
 Nothing is written here. Lines are taken in chunks: each chunk's references are looked up in bulk, then
 its lines are checked in file order, so a reference is good only if an earlier line or a stored row
 defines it. The outcome is the records to store (handed to `spool` a chunk at a time, in file order, as
-(type, field values) pairs), the counts and every error.
+(type, field values) pairs, while no error has been found; services.py writes them), the counts and
+every error.
 """
 
 from collections import Counter
@@ -32,7 +33,6 @@ class Checker:
         self.goals = {}  # (client ext, date) -> (hit, line)
         self.intervals = {}  # client ext -> [(from, to, coach ext or stored coach pk, line or None)]
         self.emails = {}  # email -> user ext, for the file's users
-        self.audited_new = set()  # new messages some audit refers to: the writer keeps their keys
         self.to_store: list[tuple[str, tuple]] = []
         self.stored_counts = Counter()
         self.skipped_counts = Counter()
@@ -225,8 +225,6 @@ class Checker:
         elif author_role is not None and author_role != "coach":
             problems.append(f'{record.label}: message "{ext}" was written by a {author_role}; only coaches\' '
                             "messages are audited")
-        elif self.defined["message"].get(ext, (0, False))[1]:
-            self.audited_new.add(ext)
         self._need_role(problems, record, "auditor", _STAFF, "a staff member")
 
     def _check_idless(self, lineno, record, problems) -> None:

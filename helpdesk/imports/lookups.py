@@ -4,6 +4,8 @@ Every query takes a batch of keys (one `IN` per batch), never one row per line. 
 cached for the rest of the import; a table that was empty when the import began is never queried.
 """
 
+from contextlib import nullcontext
+
 from sqlalchemy import exists, select
 from sqlalchemy.orm import aliased
 
@@ -30,8 +32,14 @@ class Stored:
         self.session = session
         self.empty = {kind: not session.scalar(select(exists().select_from(model)))
                       for kind, model in MODELS.items()}
+        # Held around every query: the import's writer may be using the same connection from its thread.
+        self.guard = nullcontext()
         self.cache = {"user": {}, "thread": {}, "message": {}, "listing": {}, "audit": {}}
         self.missing = {kind: set() for kind in self.cache}
+
+    def _rows(self, statement) -> list:
+        with self.guard:
+            return self.session.execute(statement).all()
 
     def knows(self, kind: str, ext: str) -> bool:
         return ext in self.cache[kind] or ext in self.missing[kind]
@@ -50,7 +58,7 @@ class Stored:
         cache_all = kind != "message"  # messages are many: keep only those an audit refers to
         keys = sorted(wanted)
         for start in range(0, len(keys), 2000):
-            for ext, cached, fields in _QUERIES[kind](self.session, keys[start:start + 2000]):
+            for ext, cached, fields in _QUERIES[kind](self._rows, keys[start:start + 2000]):
                 if cache_all or ext in refs:
                     cache[ext] = cached
                 if ext in defs:
@@ -65,8 +73,7 @@ class Stored:
         keys = sorted(emails)
         result = {}
         for start in range(0, len(keys), 2000):
-            rows = self.session.execute(select(User.email, User.external_id)
-                                        .where(User.email.in_(keys[start:start + 2000])))
+            rows = self._rows(select(User.email, User.external_id).where(User.email.in_(keys[start:start + 2000])))
             result.update((email, ext) for email, ext in rows)
         return result
 
@@ -89,7 +96,7 @@ class Stored:
         # databases; the few extra rows they bring are dropped by the exact match below.
         for start in range(0, len(owners), 1000):
             for part in range(0, len(seconds), 1000):
-                rows = self.session.execute(
+                rows = self._rows(
                     select(*columns, *extra).where(columns[0].in_(owners[start:start + 1000]),
                                                    columns[1].in_(seconds[part:part + 1000])))
                 for row in rows:
@@ -108,7 +115,7 @@ class Stored:
             return []
         rows = []
         for start in range(0, len(client_pks), 2000):
-            rows.extend(tuple(row) for row in self.session.execute(
+            rows.extend(tuple(row) for row in self._rows(
                 select(Assignment.client_id, Assignment.coach_id, Assignment.starts_at, Assignment.ends_at)
                 .where(Assignment.client_id.in_(client_pks[start:start + 2000]))))
         return rows
@@ -123,9 +130,9 @@ _MATCH_COLUMNS = {
 }
 
 
-def _users(session, exts):
+def _users(rows_of, exts):
     boss = aliased(User)
-    rows = session.execute(
+    rows = rows_of(
         select(User.external_id, User.id, User.role, User.name, User.email, boss.external_id, User.joined_on,
                User.moderation_trained)
         .outerjoin(boss, boss.id == User.reports_to_id).where(User.external_id.in_(exts)))
@@ -133,17 +140,17 @@ def _users(session, exts):
         yield ext, (pk, role), (role, name, email, boss_ext, joined_on, bool(trained))
 
 
-def _threads(session, exts):
+def _threads(rows_of, exts):
     client = aliased(User)
-    rows = session.execute(select(Thread.external_id, Thread.id, client.external_id, Thread.subject)
+    rows = rows_of(select(Thread.external_id, Thread.id, client.external_id, Thread.subject)
                            .join(client, client.id == Thread.client_id).where(Thread.external_id.in_(exts)))
     for ext, pk, client_ext, subject in rows:
         yield ext, (pk, client_ext), (client_ext, subject or "")
 
 
-def _messages(session, exts):
+def _messages(rows_of, exts):
     author = aliased(User)
-    rows = session.execute(
+    rows = rows_of(
         select(Message.external_id, Message.id, Message.author_id, author.role, Thread.external_id,
                author.external_id, Message.sent_at, Message.body)
         .join(Thread, Thread.id == Message.thread_id).join(author, author.id == Message.author_id)
@@ -152,9 +159,9 @@ def _messages(session, exts):
         yield ext, (pk, author_pk, role), (thread_ext, author_ext, sent_at, body)
 
 
-def _audits(session, exts):
+def _audits(rows_of, exts):
     auditor = aliased(User)
-    rows = session.execute(
+    rows = rows_of(
         select(Audit.external_id, Audit.id, Message.external_id, auditor.external_id, Audit.color, Audit.at,
                Audit.comment)
         .join(Message, Message.id == Audit.message_id).join(auditor, auditor.id == Audit.auditor_id)
@@ -163,9 +170,9 @@ def _audits(session, exts):
         yield ext, pk, (message_ext, auditor_ext, color, at, comment)
 
 
-def _listings(session, exts):
+def _listings(rows_of, exts):
     seller = aliased(User)
-    rows = session.execute(
+    rows = rows_of(
         select(Listing.external_id, Listing.id, seller.external_id, Listing.title, Listing.submitted_at,
                Listing.description)
         .join(seller, seller.id == Listing.seller_id).where(Listing.external_id.in_(exts)))

@@ -1,16 +1,14 @@
 """Importing a program's history (import-format.md): all or nothing, idempotent, in bulk.
 
-`import_lines` checks the whole input first (checker.py) and writes only if nothing is wrong
-(writer.py); it flushes and leaves the commit to the caller. Memory stays bounded: the records to
-store wait in a temporary file between the two passes, and only what later lines may refer to
-(external ids and a few facts about them) is kept in memory.
+`import_lines` checks the input a chunk at a time (checker.py) and writes each clean chunk in bulk
+(writer.py) inside a savepoint, so PostgreSQL stores one chunk while Python checks the next. Any error
+rolls the savepoint back: nothing is stored. It flushes and leaves the commit to the caller. Memory
+stays bounded: only what later lines may refer to (external ids and a few facts about them) is kept.
 """
 
 import gzip
-import pickle
 import sys
-import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 
@@ -66,14 +64,20 @@ def import_path(path: str) -> ImportResult:
 
 
 def _import(source: str, open_lines: Callable) -> ImportResult:
-    """Check every line (the records to store go to a spool file, pickled a chunk at a time), then, if
-    nothing is wrong, write them from the spool: the input is read once."""
+    """Check the lines a chunk at a time and write each clean chunk at once, inside a savepoint, while
+    the next is checked. At the first error writing stops (checking goes on, to report every error) and
+    the savepoint is rolled back: nothing is stored. The input is read once."""
     session = db.session
     session.flush()
     result = ImportResult(source=source)
-    with tempfile.TemporaryFile() as spool:
-        checker = Checker(session, spool=lambda records: pickle.dump(records, spool, pickle.HIGHEST_PROTOCOL))
-        lineno = 0
+    savepoint = session.begin_nested()
+    checker = Checker(session)
+    writer = BulkWriter(session.connection())
+    builder = RowBuilder(writer, checker.stored.cache, checker.role)
+    checker.stored.guard = writer.lock
+    checker.spool = builder.add_all
+    lineno = 0
+    try:
         try:
             with open_lines() as lines:
                 chunk = []
@@ -86,41 +90,26 @@ def _import(source: str, open_lines: Callable) -> ImportResult:
                     checker.check_chunk(chunk)
         except (OSError, EOFError) as exc:
             checker.errors.append((lineno + 1, f"cannot read the input: {exc}"))
-        result.lines = lineno
-        result.errors = [f"{source}:{n}: {message}" for n, message in sorted(checker.errors, key=lambda e: e[0])]
-        if result.errors:
-            return result
-        result.stored = {kind: checker.stored_counts[kind] for kind in TYPES if checker.stored_counts[kind]}
-        result.skipped = {kind: checker.skipped_counts[kind] for kind in TYPES if checker.skipped_counts[kind]}
-        if result.stored:
-            spool.seek(0)
-            _write(session, checker, _unspool(spool))
-    return result
-
-
-def _unspool(spool) -> Iterator[tuple[str, tuple]]:
-    while True:
-        try:
-            records = pickle.load(spool)
-        except EOFError:
-            return
-        yield from records
-
-
-def _write(session, checker: Checker, records: Iterable[tuple[str, tuple]]) -> None:
-    needed = {kind: checker.stored_counts[kind] for kind in ("user", "listing", "thread", "message")}
-    writer = BulkWriter(session.connection(), needed)
-    builder = RowBuilder(writer, checker.stored.cache, checker.audited_new)
-    try:
-        for kind, values in records:
-            builder.add(kind, values)
+        if checker.errors:
+            writer.abort()
+        else:
+            writer.close()
+            update_listing_state(builder.listings_touched)
+            refresh_thread_state(sorted(builder.threads_touched))
     except BaseException:
         writer.abort()
+        savepoint.rollback()
         raise
-    writer.close()
-    update_listing_state(builder.listings_touched)
-    refresh_thread_state(sorted(builder.threads_touched))
+    result.lines = lineno
+    if checker.errors:
+        savepoint.rollback()
+        result.errors = [f"{source}:{n}: {message}" for n, message in sorted(checker.errors, key=lambda e: e[0])]
+        return result
+    savepoint.commit()
     session.expire_all()
+    result.stored = {kind: checker.stored_counts[kind] for kind in TYPES if checker.stored_counts[kind]}
+    result.skipped = {kind: checker.skipped_counts[kind] for kind in TYPES if checker.skipped_counts[kind]}
+    return result
 
 
 def update_listing_state(listing_ids: Iterable[int]) -> None:

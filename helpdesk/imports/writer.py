@@ -1,8 +1,9 @@
-"""The second pass of an import: write the records the check decided to store, in bulk.
+"""Writing an import's checked records in bulk, while later lines are still being checked.
 
-Primary keys are taken from the tables' sequences before rows are built, so rows can refer to
+Primary keys are taken from the tables' sequences in blocks as rows are built, so rows can refer to
 rows of the same batch and keys follow file order. Rows are buffered per table and written table by
 table in dependency order: with PostgreSQL's COPY, elsewhere with one executemany `INSERT` per batch.
+All of it happens inside the import's savepoint, which services.py rolls back on any error.
 """
 
 import queue
@@ -36,43 +37,60 @@ TABLES = {
     "vacation": (Vacation, ("coach_id", "starts_on", "ends_on", "created_at")),
 }
 BATCH_ROWS = 10_000
+# Keys are reserved in blocks that grow while an import keeps needing more (at most one partly used
+# block per table is left as a gap in its sequence).
+FIRST_BLOCK, LARGEST_BLOCK = 256, 32_768
 
 
 class BulkWriter:
     """Buffers rows per table and writes them in bulk on `flush()`.
 
     On PostgreSQL the COPYs run in a worker thread, so the database works on one batch while Python
-    builds the next; every key is fetched before the first batch, so the worker alone uses the
-    connection until `close()`."""
+    checks and builds the next. The worker holds `lock` while it uses the connection; anything else
+    that queries on the same connection meanwhile (the checker's lookups, key reservation) takes it too."""
 
-    def __init__(self, connection, needed: dict[str, int]):
+    def __init__(self, connection):
         self.connection = connection
         self.postgres = connection.dialect.name == "postgresql"
+        self.lock = threading.Lock()
         self.buffers = {kind: [] for kind in TABLES}
         self.buffered = 0
         self._converters = {kind: _copy_converters(model, columns) for kind, (model, columns) in TABLES.items()}
-        self._keys = {kind: self._reserve(kind, n) for kind, n in needed.items() if n}
+        self._keys = {}  # kind -> iterator over the reserved keys not yet used
+        self._block = {}  # kind -> size of the next block to reserve
+        self._next_sqlite = {}  # kind -> next free key (SQLite: nothing else inserts during an import)
         self._queue = None
+        self._failure = None
+        self._aborted = False
         if self.postgres:
             self._queue = queue.Queue(maxsize=2)
-            self._failure = None
             self._worker = threading.Thread(target=self._copy_batches, name="import-copy", daemon=True)
             self._worker.start()
 
-    def _reserve(self, kind: str, n: int) -> Iterator[int]:
-        """`n` new primary keys for `kind`, increasing, from the table's sequence (max + 1 on SQLite)."""
+    def next_key(self, kind: str) -> int:
+        key = next(self._keys.get(kind, _EXHAUSTED), None)
+        if key is None:
+            self._keys[kind] = self._reserve(kind)
+            key = next(self._keys[kind])
+        return key
+
+    def _reserve(self, kind: str) -> Iterator[int]:
+        """A block of new primary keys for `kind`, increasing, from the table's sequence."""
         model = TABLES[kind][0]
+        n = self._block.get(kind, FIRST_BLOCK)
+        self._block[kind] = min(n * 2, LARGEST_BLOCK)
         if self.postgres:
-            keys = self.connection.execute(
-                text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :n)"),
-                {"table": model.__table__.name, "n": n}).scalars().all()
+            with self.lock:
+                keys = self.connection.execute(
+                    text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :n)"),
+                    {"table": model.__table__.name, "n": n}).scalars().all()
             keys.sort()
             return iter(keys)
-        first = (self.connection.scalar(select(func.coalesce(func.max(model.id), 0))) or 0) + 1
+        first = self._next_sqlite.get(kind)
+        if first is None:
+            first = (self.connection.scalar(select(func.coalesce(func.max(model.id), 0))) or 0) + 1
+        self._next_sqlite[kind] = first + n
         return iter(range(first, first + n))
-
-    def next_key(self, kind: str) -> int:
-        return next(self._keys[kind])
 
     def add(self, kind: str, row: tuple) -> None:
         self.buffers[kind].append(row)
@@ -104,7 +122,10 @@ class BulkWriter:
             self._raise_failure()
 
     def abort(self) -> None:
-        """Stop the worker without writing what is still buffered (the transaction is being abandoned)."""
+        """Stop the worker without writing what is still buffered or queued (the savepoint is being rolled
+        back)."""
+        self._aborted = True
+        self.buffers = {kind: [] for kind in TABLES}
         if self._queue is not None:
             self._queue.put(None)
             self._worker.join()
@@ -116,11 +137,12 @@ class BulkWriter:
 
     def _copy_batches(self) -> None:
         while (batch := self._queue.get()) is not None:
-            if self._failure is not None:
+            if self._failure is not None or self._aborted:
                 continue  # keep draining so the producer never blocks
             try:
-                for kind, rows in batch:
-                    self._copy(kind, rows)
+                with self.lock:
+                    for kind, rows in batch:
+                        self._copy(kind, rows)
             except Exception as exc:  # handed to the importing thread by close() or the next flush()
                 self._failure = exc
 
@@ -142,6 +164,9 @@ class BulkWriter:
                     copy.write_row(row)
 
 
+_EXHAUSTED = iter(())
+
+
 def _copy_converters(model, columns):
     """COPY bypasses SQLAlchemy's column types: turn aware times into naive UTC and money into scaled ints."""
     converters = []
@@ -155,14 +180,18 @@ def _copy_converters(model, columns):
 
 
 class RowBuilder:
-    """Turns checked records, (type, field values in records.FIELDS order), into rows with primary keys."""
+    """Turns checked records, (type, field values in records.FIELDS order), into rows with primary keys.
 
-    def __init__(self, writer: BulkWriter, stored_cache: dict, audited_new: set[str]):
+    `stored_cache` is the checker's cache of stored rows (lookups.Stored.cache); `role(ext)` gives a
+    user's role."""
+
+    def __init__(self, writer: BulkWriter, stored_cache: dict, role):
         self.writer = writer
         self.stored = stored_cache
+        self.role = role
         self.new_keys = {"user": {}, "thread": {}, "listing": {}}
-        self.audited = {}  # new message ext -> (pk, author pk), only for messages an audit refers to
-        self.audited_new = audited_new
+        # New coaches' messages, which a later audit line may refer to: ext -> (pk, author pk).
+        self.coach_messages = {}
         self.threads_touched = set()
         self.listings_touched = set()
         self.now = utcnow()
@@ -178,6 +207,10 @@ class RowBuilder:
 
     def add(self, kind: str, values: tuple) -> None:
         getattr(self, "_" + kind)(*values)
+
+    def add_all(self, records) -> None:
+        for kind, values in records:
+            getattr(self, "_" + kind)(*values)
 
     def _user(self, ext, role, name, email, reports_to, joined_on, moderation_trained):
         pk = self.writer.next_key("user")
@@ -199,13 +232,13 @@ class RowBuilder:
         pk = self.writer.next_key("message")
         thread_pk = self.key("thread", thread)
         author_pk = self.key("user", author)
-        if ext in self.audited_new:
-            self.audited[ext] = (pk, author_pk)
+        if self.role(author) == "coach":
+            self.coach_messages[ext] = (pk, author_pk)
         self.threads_touched.add(thread_pk)
         self.writer.add("message", (pk, ext, thread_pk, author_pk, sent_at, body))
 
     def _audit(self, ext, message, auditor, color, at, comment):
-        message_pk, coach_pk = self.audited.get(message) or self.stored["message"][message][:2]
+        message_pk, coach_pk = self.coach_messages.get(message) or self.stored["message"][message][:2]
         self.writer.add("audit", (ext, message_pk, coach_pk, self.key("user", auditor), color, comment, at))
 
     def _assignment(self, client, coach, starts_at, ends_at):
