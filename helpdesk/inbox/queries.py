@@ -89,18 +89,51 @@ def inbox_select(user: User, view: str = "all", client_id: int | None = None, q:
     return stmt.order_by(newest.desc(), Thread.id.desc())
 
 
+def _count_columns(now: datetime):
+    return (func.count(Thread.id),
+            func.count(Thread.id).filter(Thread.waiting_since.is_not(None)),
+            func.count(Thread.id).filter(unread_condition()),
+            func.count(Thread.id).filter(breached_condition(now)))
+
+
 def view_counts(user: User, client_id: int | None = None, q: str | None = None,
                 now: datetime | None = None, visible=None) -> dict[str, int]:
     """How many threads each view holds, in one aggregate query."""
     now = now or utcnow()
-    base = _filtered(user, client_id, q, visible).with_only_columns(
-        func.count(Thread.id),
-        func.count(Thread.id).filter(Thread.waiting_since.is_not(None)),
-        func.count(Thread.id).filter(unread_condition()),
-        func.count(Thread.id).filter(breached_condition(now)),
-    )
-    total, waiting, unread, breached = db.session.execute(base).one()
+    total, waiting, unread, breached = db.session.execute(
+        _filtered(user, client_id, q, visible).with_only_columns(*_count_columns(now))).one()
     return {"all": total, "waiting": waiting, "unread": unread, "breached": breached}
+
+
+@dataclass(frozen=True)
+class ClientOption:
+    """A client in the inbox's client filter, with how many of their threads wait for an answer."""
+
+    id: int
+    name: str
+    waiting: int
+
+
+def inbox_summary(user: User, client_id: int | None = None, q: str | None = None, now: datetime | None = None,
+                  visible=None, max_clients: int = 500) -> tuple[dict[str, int], list[ClientOption]]:
+    """The view counts and the client filter's options (by name) of one inbox page.
+
+    One aggregate query per client gives both: the counts are its sums (over the filtered client only,
+    if there is one). A search needs its own count query, since the options list every client."""
+    now = now or utcnow()
+    per_client = db.session.execute(
+        _filtered(user, None, None, visible).join(User, User.id == Thread.client_id)
+        .with_only_columns(Thread.client_id, User.name, *_count_columns(now))
+        .group_by(Thread.client_id, User.name).order_by(User.name, Thread.client_id)).all()
+    options = [ClientOption(cid, name, waiting) for cid, name, _, waiting, _, _ in per_client[:max_clients]]
+    if q:
+        return view_counts(user, client_id, q, now, visible), options
+    sums = [0, 0, 0, 0]
+    for row in per_client:
+        if client_id is None or row[0] == client_id:
+            for i in range(4):
+                sums[i] += row[2 + i]
+    return dict(zip(("all", "waiting", "unread", "breached"), sums, strict=True)), options
 
 
 @dataclass

@@ -10,13 +10,7 @@ from helpdesk.extensions import db
 from helpdesk.inbox import bp
 from helpdesk.inbox.coverage import away_coach_ids, coverage_select, team_overview
 from helpdesk.inbox.models import Thread
-from helpdesk.inbox.queries import (
-    VIEWS,
-    inbox_select,
-    paginate_rows,
-    view_counts,
-    wait_state,
-)
+from helpdesk.inbox.queries import VIEWS, inbox_select, inbox_summary, paginate_rows, wait_state
 from helpdesk.inbox.saved_replies import visible_saved_replies
 from helpdesk.inbox.services import mark_read, post_message, thread_visible_to, visibility
 from helpdesk.inbox.thread_page import other_threads, read_receipt, thread_messages
@@ -54,13 +48,9 @@ def index():
     client_id = _client_arg()
     q = request.args.get("q", "").strip()[:200]
     visible, now = visibility(current_user), utcnow()
-    counts = view_counts(current_user, client_id, q, now, visible)
+    counts, clients = inbox_summary(current_user, client_id, q, now, visible)
     page, rows = paginate_rows(inbox_select(current_user, view, client_id, q, now, visible), _page_arg(),
                                current_user, total=counts[view], now=now)
-    # The client filter lists the clients with threads here (ids first, so the planner uses primary keys).
-    client_ids = select(Thread.client_id).where(visible(Thread.client_id)).distinct().limit(500)
-    clients = db.session.execute(select(User.id, User.name).where(User.id.in_(client_ids.scalar_subquery()))
-                                 .order_by(User.name)).all()
     return render_template("inbox/index.html", page=page, rows=rows, view=view,
                            views=VIEWS, counts=counts, q=q, client_id=client_id, clients=clients)
 

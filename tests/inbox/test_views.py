@@ -4,7 +4,7 @@ import re
 from datetime import timedelta
 
 from helpdesk.extensions import db
-from helpdesk.inbox.queries import inbox_select, view_counts, wait_state
+from helpdesk.inbox.queries import inbox_select, inbox_summary, view_counts, wait_state
 from helpdesk.inbox.services import mark_read, post_message
 from helpdesk.types import utcnow
 
@@ -69,6 +69,39 @@ def test_client_filter(team, waiting_thread, create_client):
     mine = waiting_thread(other, 2)
     assert _ids(team["ann"], "all", client_id=other.id) == [mine.id]
     assert view_counts(team["ann"], client_id=other.id)["all"] == 1
+
+
+def test_summary_counts_match_the_views_and_list_each_visible_client(team, waiting_thread, create_client,
+                                                                    create_thread, create_message):
+    ann = team["ann"]
+    zoe = create_client(coach=ann, name="Zoe Client")
+    waiting_thread(team["ann_client"], 30, body="fee question")
+    waiting_thread(team["ann_client"], 2)
+    answered = create_thread(zoe, subject="answered", last_message_at=utcnow() - timedelta(hours=1))
+    create_message(answered, zoe, sent_at=utcnow() - timedelta(hours=2), body="fee options?")
+    create_message(answered, ann, sent_at=utcnow() - timedelta(hours=1))
+    mark_read(answered, ann)
+    waiting_thread(team["bob_client"], 5)  # Bob's client: not Ann's, in no count and no option
+
+    for client_id in (None, team["ann_client"].id, zoe.id):
+        for q in (None, "fee"):
+            counts, _ = inbox_summary(ann, client_id, q)
+            assert counts == view_counts(ann, client_id, q), (client_id, q)
+    counts, options = inbox_summary(ann)
+    assert counts == {"all": 3, "waiting": 2, "unread": 2, "breached": 1}
+    assert [(o.name, o.waiting) for o in options] == [("Alice Client", 2), ("Zoe Client", 0)]
+    assert inbox_summary(ann, zoe.id)[0] == {"all": 1, "waiting": 0, "unread": 0, "breached": 0}
+    # A search narrows the counts, never the options: a filtered client without matches stays listed.
+    counts, options = inbox_summary(ann, zoe.id, "nothing-matches-this")
+    assert counts["all"] == 0 and [o.name for o in options] == ["Alice Client", "Zoe Client"]
+
+
+def test_client_filter_options_show_waiting_counts(client, auth, team, waiting_thread):
+    waiting_thread(team["ann_client"], 3)
+    auth.login(team["ann"])
+    html = client.get("/inbox").get_data(as_text=True)
+    assert f'<option value="{team["ann_client"].id}" >Alice Client (1 waiting)</option>' in html
+    assert "Bruno Client" not in html
 
 
 def test_search_finds_old_messages_only_in_visible_threads(client, auth, team, create_thread, create_message):
