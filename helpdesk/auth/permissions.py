@@ -1,11 +1,16 @@
-"""Role checks at the route; object visibility lives in each feature's services."""
+"""Who is signed in, and role checks at the route; object visibility lives in each feature's services."""
 
 from functools import wraps
 
 from flask import abort, g, request
 from flask_login import current_user
 
-from helpdesk.auth.models import STAFF_ROLES, Role
+from helpdesk.auth.models import STAFF_ROLES, Role, User
+
+
+def signed_in_user() -> User:
+    """The signed-in User itself, not Flask-Login's proxy: what services take and identity checks compare."""
+    return current_user._get_current_object()
 
 
 def is_api_request() -> bool:

@@ -7,6 +7,7 @@ from flask_login import current_user, login_user, logout_user
 
 from helpdesk.auth import bp, services
 from helpdesk.auth.forms import LoginForm
+from helpdesk.auth.permissions import signed_in_user
 from helpdesk.extensions import db, limiter
 
 
@@ -42,7 +43,7 @@ def login():
 @bp.route("/logout", methods=["POST"])
 def logout():
     if current_user.is_authenticated:
-        services.end_session(current_user._get_current_object())
+        services.end_session(signed_in_user())
         db.session.commit()
     logout_user()
     session.clear()

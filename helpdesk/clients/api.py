@@ -1,11 +1,10 @@
 """API: a client's facts (staff), balance consent, coach ratings and the monthly survey."""
 
 from flask.views import MethodView
-from flask_login import current_user
 from flask_smorest import Blueprint, abort
 
 from helpdesk.auth.models import STAFF_ROLES, User
-from helpdesk.auth.permissions import login_required, roles_required, visible_or_404
+from helpdesk.auth.permissions import login_required, roles_required, signed_in_user, visible_or_404
 from helpdesk.clients import feedback, services
 from helpdesk.clients.schemas import (
     ClientFactsSchema,
@@ -20,13 +19,9 @@ from helpdesk.extensions import db
 blp = Blueprint("clients_api", __name__, url_prefix="/api/v1", description="Clients: facts, consent, ratings, surveys")
 
 
-def _me() -> User:
-    return current_user._get_current_object()
-
-
 def _visible_client(client_id: int) -> User:
     client = db.session.get(User, client_id)
-    return visible_or_404(client, services.client_visible_to(_me(), client))
+    return visible_or_404(client, services.client_visible_to(signed_in_user(), client))
 
 
 @blp.route("/clients/<int:client_id>")
@@ -34,7 +29,7 @@ def _visible_client(client_id: int) -> User:
 @roles_required(*STAFF_ROLES)
 def client_facts(client_id):
     """The facts a coach may see about a client; the balance only while the client grants it."""
-    return services.client_facts(_me(), _visible_client(client_id))
+    return services.client_facts(signed_in_user(), _visible_client(client_id))
 
 
 @blp.route("/clients/<int:client_id>/balance-consent")
@@ -64,7 +59,7 @@ class BalanceConsent(MethodView):
 def rate(data):
     """Rate the caller's current coach 1-5 stars; one rating per client-coach pair, so a second call updates it."""
     try:
-        rating, created = feedback.rate_coach(_me(), data["stars"], data.get("comment"))
+        rating, created = feedback.rate_coach(signed_in_user(), data["stars"], data.get("comment"))
     except feedback.Refused as exc:
         abort(exc.status, message=str(exc))
     db.session.commit()
@@ -78,7 +73,7 @@ def rate(data):
 def answer_survey(data):
     """Answer the monthly 0-10 survey; 409 when already answered this calendar month (UTC)."""
     try:
-        response = feedback.answer_survey(_me(), data["score"])
+        response = feedback.answer_survey(signed_in_user(), data["score"])
     except feedback.Refused as exc:
         db.session.rollback()
         abort(exc.status, message=str(exc))

@@ -1,10 +1,9 @@
 """Client pages (rating, survey, privacy) and the team leaders' unassigned queue."""
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user
 
 from helpdesk.auth.models import User
-from helpdesk.auth.permissions import roles_required
+from helpdesk.auth.permissions import roles_required, signed_in_user
 from helpdesk.clients import assignments, bp, feedback, services
 from helpdesk.clients.forms import AssignForm, ConsentForm, RatingForm, SurveyForm
 from helpdesk.extensions import db
@@ -30,20 +29,16 @@ def money_filter(value):
     return services.display_money(value) or ""
 
 
-def _me() -> User:
-    return current_user._get_current_object()
-
-
 @bp.route("/me/rating", methods=["GET", "POST"])
 @roles_required("client")
 def rating():
-    coach, current = feedback.current_rating(_me())
+    coach, current = feedback.current_rating(signed_in_user())
     form = RatingForm(data={"stars": current.stars, "comment": current.comment} if current else None)
     status = 200
     if request.method == "POST":
         if form.validate_on_submit():
             try:
-                _, created = feedback.rate_coach(_me(), form.stars.data, form.comment.data)
+                _, created = feedback.rate_coach(signed_in_user(), form.stars.data, form.comment.data)
             except feedback.Refused as exc:
                 flash(str(exc), "error")
                 return render_template("clients/rating.html", form=form, coach=coach, rating=current), exc.status
@@ -62,7 +57,7 @@ def survey():
     if request.method == "POST":
         if form.validate_on_submit():
             try:
-                feedback.answer_survey(_me(), form.score.data)
+                feedback.answer_survey(signed_in_user(), form.score.data)
             except feedback.Refused as exc:
                 db.session.rollback()
                 flash(str(exc), "error")
@@ -73,7 +68,7 @@ def survey():
                 return redirect(url_for("clients.survey"))
         else:
             status = 400
-    answered = feedback.survey_answer_this_month(_me())
+    answered = feedback.survey_answer_this_month(signed_in_user())
     next_opens = feedback.month_bounds(answered.at)[1] if answered else None
     return render_template("clients/survey.html", form=form, answered=answered, next_opens=next_opens,
                            question=feedback.SURVEY_QUESTION), status
@@ -88,7 +83,7 @@ def settings():
             flash("Choose whether your coach may see your balance.", "error")
             return render_template("clients/settings.html", form=form), 400
         granted = form.granted.data == "yes"
-        feedback.set_balance_consent(_me(), granted)
+        feedback.set_balance_consent(signed_in_user(), granted)
         db.session.commit()
         flash("Your coach can now see your balance." if granted else "Your coach can no longer see your balance.",
               "info")
@@ -99,10 +94,10 @@ def settings():
 @bp.route("/unassigned")
 @roles_required("team_leader", "admin")
 def unassigned():
-    page = db.paginate(assignments.unassigned_clients(_me()), per_page=50)
+    page = db.paginate(assignments.unassigned_clients(signed_in_user()), per_page=50)
     rows = list(page.items)
     waits = assignments.waiting_threads_of([c.id for c in rows])
-    coaches = db.session.scalars(assignments.assignable_coaches(_me())).all()
+    coaches = db.session.scalars(assignments.assignable_coaches(signed_in_user())).all()
     return render_template("clients/unassigned.html", page=page, clients=rows, waits=waits, coaches=coaches,
                            wait_badge=_wait_badge)
 
@@ -120,7 +115,7 @@ def _wait_badge(since) -> str:
 def assign(client_id):
     client = db.session.get(User, client_id)
     form = AssignForm()
-    if client is None or not services.client_visible_to(_me(), client):
+    if client is None or not services.client_visible_to(signed_in_user(), client):
         abort(404)
     back = request.form.get("next") or url_for("clients.unassigned")
     if not back.startswith("/") or back.startswith("//"):
@@ -129,7 +124,7 @@ def assign(client_id):
         flash("Choose a coach.", "error")
         return redirect(back)
     try:
-        assignments.assign_coach(_me(), client, db.session.get(User, form.coach_id.data))
+        assignments.assign_coach(signed_in_user(), client, db.session.get(User, form.coach_id.data))
     except LookupError:
         abort(404)
     except (ValueError, feedback.Refused) as exc:

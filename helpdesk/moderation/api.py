@@ -1,10 +1,9 @@
 """Moderation API: the queue, claims, decisions, and members' reports."""
 
-from flask_login import current_user
 from flask_smorest import Blueprint, abort
 
-from helpdesk.auth.models import Role, User
-from helpdesk.auth.permissions import roles_required, visible_or_404
+from helpdesk.auth.models import Role
+from helpdesk.auth.permissions import roles_required, signed_in_user, visible_or_404
 from helpdesk.errors import abort_refusal
 from helpdesk.extensions import db
 from helpdesk.moderation import reports, services
@@ -23,13 +22,9 @@ blp = Blueprint("moderation_api", __name__, url_prefix="/api/v1", description="M
 PER_PAGE = 50
 
 
-def _me() -> User:
-    return current_user._get_current_object()
-
-
 def _listing_or_404(listing_id: int) -> Listing:
     listing = db.session.get(Listing, listing_id)
-    return visible_or_404(listing, services.listing_visible_to(_me(), listing))
+    return visible_or_404(listing, services.listing_visible_to(signed_in_user(), listing))
 
 
 def staff_listing(listing: Listing, with_history: bool = False, report_counts: dict | None = None) -> dict:
@@ -47,7 +42,7 @@ def staff_listing(listing: Listing, with_history: bool = False, report_counts: d
 
 
 def _dump(listing: Listing, with_history: bool = False, report_counts: dict | None = None) -> dict:
-    if _me().role == Role.CLIENT.value:
+    if signed_in_user().role == Role.CLIENT.value:
         return SellerListingSchema().dump(services.seller_view(listing))
     return ListingSchema().dump(staff_listing(listing, with_history, report_counts))
 
@@ -59,7 +54,7 @@ def _dump(listing: Listing, with_history: bool = False, report_counts: dict | No
 def list_listings(args):
     """Moderators: one view of the queue (pending oldest first, reported, approved, rejected).
     Members: their own listings, optionally of one status."""
-    me = _me()
+    me = signed_in_user()
     status = args["status"]
     if me.role == Role.CLIENT.value:
         stmt = services.listings_of_seller(me)
@@ -90,7 +85,7 @@ def claim(listing_id):
     """Claim a listing for 30 minutes (renews one's own claim); 409 while another moderator holds it."""
     listing = _listing_or_404(listing_id)
     try:
-        services.claim_listing(_me(), listing)
+        services.claim_listing(signed_in_user(), listing)
     except ModerationError as exc:
         abort_refusal(exc)
     db.session.commit()
@@ -102,7 +97,7 @@ def claim(listing_id):
 @blp.response(204)
 def release(listing_id):
     """Give up one's claim."""
-    services.release_claim(_me(), _listing_or_404(listing_id))
+    services.release_claim(signed_in_user(), _listing_or_404(listing_id))
     db.session.commit()
 
 
@@ -114,7 +109,8 @@ def add_decision(data, listing_id):
     """Approve or reject (reason required to reject); 409 while another moderator holds the claim."""
     listing = _listing_or_404(listing_id)
     try:
-        decision = services.decide(_me(), listing, data["decision"], data.get("reason"), data.get("note"))
+        decision = services.decide(signed_in_user(), listing, data["decision"], data.get("reason"),
+                                   data.get("note"))
     except ModerationError as exc:
         abort_refusal(exc)
     db.session.commit()
@@ -129,7 +125,7 @@ def report(data, listing_id):
     """A member reports a listing they can see; it returns to the moderators' Reported view."""
     listing = _listing_or_404(listing_id)
     try:
-        row = reports.report_listing(_me(), listing, data["reason"])
+        row = reports.report_listing(signed_in_user(), listing, data["reason"])
     except ModerationError as exc:
         abort_refusal(exc)
     db.session.commit()
@@ -142,7 +138,7 @@ def resolve(listing_id):
     """Close a listing's open reports, keeping its decision."""
     listing = _listing_or_404(listing_id)
     try:
-        n = reports.resolve_reports(_me(), listing)
+        n = reports.resolve_reports(signed_in_user(), listing)
     except ModerationError as exc:
         abort_refusal(exc)
     db.session.commit()

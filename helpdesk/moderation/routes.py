@@ -1,10 +1,9 @@
 """Moderation pages: the queue, a listing with its history, claims, decisions, reports; sellers' listings."""
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user
 
-from helpdesk.auth.models import Role, User
-from helpdesk.auth.permissions import roles_required, visible_or_404
+from helpdesk.auth.models import Role
+from helpdesk.auth.permissions import roles_required, signed_in_user, visible_or_404
 from helpdesk.extensions import db
 from helpdesk.moderation import bp, reports, services
 from helpdesk.moderation.forms import DecisionForm, ReportForm
@@ -14,13 +13,9 @@ from helpdesk.moderation.services import QUEUE_ROLES, ModerationError
 ALL_LISTING_ROLES = (*QUEUE_ROLES, Role.CLIENT.value)
 
 
-def _me() -> User:
-    return current_user._get_current_object()
-
-
 def _listing_or_404(listing_id: int) -> Listing:
     listing = db.session.get(Listing, listing_id)
-    return visible_or_404(listing, services.listing_visible_to(_me(), listing))
+    return visible_or_404(listing, services.listing_visible_to(signed_in_user(), listing))
 
 
 def _back(listing: Listing):
@@ -35,9 +30,10 @@ def queue():
         abort(404)
     page = db.paginate(services.queue_select(view), per_page=50)
     items = list(page.items)
+    me = signed_in_user()
     return render_template("moderation/queue.html", view=view, page=page, listings=items,
                            counts=services.queue_counts(), reports=services.open_report_counts([x.id for x in items]),
-                           can_moderate=services.can_moderate(_me()), claimant=services.active_claimant,
+                           can_moderate=services.can_moderate(me), claimant=services.active_claimant,
                            age_badge=services.age_badge)
 
 
@@ -45,11 +41,12 @@ def queue():
 @roles_required(*ALL_LISTING_ROLES)
 def listing(listing_id):
     item = _listing_or_404(listing_id)
-    if _me().role == Role.CLIENT.value:
+    me = signed_in_user()
+    if me.role == Role.CLIENT.value:
         return render_template("moderation/listing_client.html", listing=services.seller_view(item),
-                               own=item.seller_id == _me().id, form=ReportForm())
+                               own=item.seller_id == me.id, form=ReportForm())
     return render_template("moderation/listing.html", listing=item, form=DecisionForm(),
-                           can_moderate=services.can_moderate(_me()), claimant=services.active_claimant(item),
+                           can_moderate=services.can_moderate(me), claimant=services.active_claimant(item),
                            expires=services.claim_expires_at(item), open_reports=reports.open_reports(item),
                            age_badge=services.age_badge)
 
@@ -59,7 +56,7 @@ def listing(listing_id):
 def claim(listing_id):
     item = _listing_or_404(listing_id)
     try:
-        services.claim_listing(_me(), item)
+        services.claim_listing(signed_in_user(), item)
     except ModerationError as exc:
         flash(str(exc), "error")
         return _render_listing_error(item, DecisionForm(formdata=None), exc.status)
@@ -72,7 +69,7 @@ def claim(listing_id):
 @roles_required(*QUEUE_ROLES)
 def release(listing_id):
     item = _listing_or_404(listing_id)
-    if services.release_claim(_me(), item):
+    if services.release_claim(signed_in_user(), item):
         db.session.commit()
         flash("Claim released; the listing is back in the queue.", "info")
     return redirect(url_for("moderation.queue"))
@@ -87,7 +84,7 @@ def decide(listing_id):
         flash("Choose approve or reject.", "error")
         return _render_listing_error(item, form, 400)
     try:
-        services.decide(_me(), item, form.decision.data, form.reason.data, form.note.data)
+        services.decide(signed_in_user(), item, form.decision.data, form.reason.data, form.note.data)
     except ModerationError as exc:
         flash(str(exc), "error")
         return _render_listing_error(item, form, exc.status)
@@ -98,8 +95,9 @@ def decide(listing_id):
 
 def _render_listing_error(item: Listing, form: DecisionForm, status: int):
     db.session.refresh(item)
+    me = signed_in_user()
     return render_template("moderation/listing.html", listing=item, form=form,
-                           can_moderate=services.can_moderate(_me()), claimant=services.active_claimant(item),
+                           can_moderate=services.can_moderate(me), claimant=services.active_claimant(item),
                            expires=services.claim_expires_at(item), open_reports=reports.open_reports(item),
                            age_badge=services.age_badge), status
 
@@ -109,7 +107,7 @@ def _render_listing_error(item: Listing, form: DecisionForm, status: int):
 def resolve_reports(listing_id):
     item = _listing_or_404(listing_id)
     try:
-        n = reports.resolve_reports(_me(), item)
+        n = reports.resolve_reports(signed_in_user(), item)
     except ModerationError as exc:
         flash(str(exc), "error")
         return _back(item)
@@ -126,9 +124,9 @@ def report(listing_id):
     if not form.validate_on_submit():
         flash("Say what is wrong with the listing.", "error")
         return render_template("moderation/listing_client.html", listing=services.seller_view(item),
-                               own=item.seller_id == _me().id, form=form), 400
+                               own=item.seller_id == signed_in_user().id, form=form), 400
     try:
-        reports.report_listing(_me(), item, form.reason.data)
+        reports.report_listing(signed_in_user(), item, form.reason.data)
     except ModerationError as exc:
         flash(str(exc), "error")
         return _back(item)
@@ -140,6 +138,6 @@ def report(listing_id):
 @bp.route("/me/listings")
 @roles_required(Role.CLIENT.value)
 def my_listings():
-    page = db.paginate(services.listings_of_seller(_me()), per_page=50)
+    page = db.paginate(services.listings_of_seller(signed_in_user()), per_page=50)
     return render_template("moderation/my_listings.html", page=page,
                            listings=[services.seller_view(x) for x in page.items])

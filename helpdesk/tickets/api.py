@@ -2,11 +2,9 @@
 
 from flask import request
 from flask.views import MethodView
-from flask_login import current_user
 from flask_smorest import Blueprint
 
-from helpdesk.auth.models import User
-from helpdesk.auth.permissions import roles_required, visible_or_404
+from helpdesk.auth.permissions import roles_required, signed_in_user, visible_or_404
 from helpdesk.errors import abort_refusal
 from helpdesk.extensions import db
 from helpdesk.tickets import attachments, services
@@ -26,13 +24,9 @@ from helpdesk.tickets.services import FILER_ROLES, TICKET_ROLES, TicketError
 blp = Blueprint("tickets_api", __name__, url_prefix="/api/v1", description="Support tickets")
 
 
-def _me() -> User:
-    return current_user._get_current_object()
-
-
 def _ticket_or_404(ticket_id: int) -> Ticket:
     ticket = db.session.get(Ticket, ticket_id)
-    return visible_or_404(ticket, services.ticket_visible_to(_me(), ticket))
+    return visible_or_404(ticket, services.ticket_visible_to(signed_in_user(), ticket))
 
 
 @blp.route("/tickets")
@@ -42,7 +36,7 @@ class Tickets(MethodView):
     @blp.response(200, TicketPageSchema)
     def get(self, args):
         """The tickets the caller sees: open work first, oldest first; filters status, priority, mine."""
-        stmt = services.ticket_list(_me(), args["status"], args["priority"], args["mine"])
+        stmt = services.ticket_list(signed_in_user(), args["status"], args["priority"], args["mine"])
         page = db.paginate(stmt, page=args["page"], per_page=50, error_out=False)
         return {"items": list(page.items), "page": page.page, "pages": page.pages, "total": page.total}
 
@@ -52,7 +46,7 @@ class Tickets(MethodView):
     def post(self, data):
         """File a ticket (Who, What, Where, When defaulting to now, priority); the team leader is told."""
         try:
-            ticket = services.file_ticket(_me(), **data)
+            ticket = services.file_ticket(signed_in_user(), **data)
         except TicketError as exc:
             abort_refusal(exc)
         db.session.commit()
@@ -74,7 +68,7 @@ class TicketItem(MethodView):
         """Triage: status (open, triaged, in_progress, resolved, closed, in that order), priority, assignee."""
         ticket = _ticket_or_404(ticket_id)
         try:
-            services.update_ticket(_me(), ticket, data)
+            services.update_ticket(signed_in_user(), ticket, data)
         except TicketError as exc:
             abort_refusal(exc)
         db.session.commit()
@@ -89,7 +83,7 @@ def add_note(data, ticket_id):
     """Add a note to a ticket the caller can see."""
     ticket = _ticket_or_404(ticket_id)
     try:
-        note = services.add_note(_me(), ticket, data["body"])
+        note = services.add_note(signed_in_user(), ticket, data["body"])
     except TicketError as exc:
         abort_refusal(exc)
     db.session.commit()
@@ -106,7 +100,7 @@ def add_attachment(ticket_id):
     try:
         if upload is None or not upload.filename:
             raise TicketError(422, "Send the file as multipart field 'file'.", field="file")
-        row = attachments.add_attachment(_me(), ticket, upload.filename, upload.mimetype,
+        row = attachments.add_attachment(signed_in_user(), ticket, upload.filename, upload.mimetype,
                                          attachments.read_upload(upload))
     except TicketError as exc:
         abort_refusal(exc)

@@ -3,11 +3,9 @@
 from datetime import UTC
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from helpdesk.auth.models import User
-from helpdesk.auth.permissions import roles_required, visible_or_404
+from helpdesk.auth.permissions import roles_required, signed_in_user, visible_or_404
 from helpdesk.extensions import db
 from helpdesk.tickets import attachments, bp, services
 from helpdesk.tickets.forms import AttachmentForm, NoteForm, TicketForm, TriageForm
@@ -15,13 +13,9 @@ from helpdesk.tickets.models import PRIORITIES, STATUSES, Ticket, TicketAttachme
 from helpdesk.tickets.services import FILER_ROLES, TICKET_ROLES, TicketError
 
 
-def _me() -> User:
-    return current_user._get_current_object()
-
-
 def _ticket_or_404(ticket_id: int) -> Ticket:
     ticket = db.session.get(Ticket, ticket_id)
-    return visible_or_404(ticket, services.ticket_visible_to(_me(), ticket))
+    return visible_or_404(ticket, services.ticket_visible_to(signed_in_user(), ticket))
 
 
 @bp.route("/tickets")
@@ -30,10 +24,10 @@ def index():
     status = request.args.get("status") if request.args.get("status") in STATUSES else None
     priority = request.args.get("priority") if request.args.get("priority") in PRIORITIES else None
     mine = request.args.get("mine") == "1"
-    page = db.paginate(services.ticket_list(_me(), status, priority, mine), per_page=50)
+    page = db.paginate(services.ticket_list(signed_in_user(), status, priority, mine), per_page=50)
     return render_template("tickets/index.html", page=page, tickets=list(page.items), status=status,
                            priority=priority, mine=mine, statuses=STATUSES, priorities=PRIORITIES,
-                           can_file=_me().role in FILER_ROLES, label=services.label,
+                           can_file=signed_in_user().role in FILER_ROLES, label=services.label,
                            pager_args={k: v for k, v in (("status", status), ("priority", priority),
                                                          ("mine", "1" if mine else None)) if v})
 
@@ -42,7 +36,8 @@ def index():
 @roles_required(*FILER_ROLES)
 def new():
     form = TicketForm()
-    clients = db.session.scalars(services.pickable_clients(_me())).all()
+    me = signed_in_user()
+    clients = db.session.scalars(services.pickable_clients(me)).all()
     form.client_id.choices = [SelectChoice("", "—")] + [SelectChoice(str(c.id), c.name) for c in clients]
     if request.method == "POST":
         if form.validate_on_submit():
@@ -53,10 +48,10 @@ def new():
                 data = attachments.read_upload(upload) if upload and upload.filename else None
                 if data is not None:
                     attachments.check_size(data)
-                ticket = services.file_ticket(_me(), form.who.data, form.what.data, form.where.data, when,
+                ticket = services.file_ticket(me, form.who.data, form.what.data, form.where.data, when,
                                               form.priority.data, form.client_id.data, form.note.data)
                 if data is not None:
-                    attachments.add_attachment(_me(), ticket, upload.filename, upload.mimetype, data)
+                    attachments.add_attachment(me, ticket, upload.filename, upload.mimetype, data)
             except TicketError as exc:
                 getattr(form, exc.field if exc.field != "file" else "attachment", form.what).errors = [str(exc)]
                 return render_template("tickets/new.html", form=form), 400 if exc.status == 422 else exc.status
@@ -68,7 +63,7 @@ def new():
 
 
 def _render_ticket(ticket: Ticket, status: int = 200, **forms):
-    me = _me()
+    me = signed_in_user()
     triage = forms.get("triage") or TriageForm(formdata=None, data={
         "status": ticket.status, "priority": ticket.priority, "assignee_id": ticket.assignee_id})
     assignees = db.session.scalars(services.assignable_users()).all()
@@ -93,14 +88,14 @@ def show(ticket_id):
 def update(ticket_id):
     ticket = _ticket_or_404(ticket_id)
     changes = {"status": request.form.get("status") or None}
-    if services.can_triage(_me(), ticket):
+    if services.can_triage(signed_in_user(), ticket):
         if "priority" in request.form:
             changes["priority"] = request.form["priority"]
         if "assignee_id" in request.form:
             raw = request.form["assignee_id"]
             changes["assignee_id"] = int(raw) if raw.isdigit() else None
     try:
-        services.update_ticket(_me(), ticket, changes)
+        services.update_ticket(signed_in_user(), ticket, changes)
     except TicketError as exc:
         flash(str(exc), "error")
         return _render_ticket(db.session.get(Ticket, ticket_id), exc.status)
@@ -115,7 +110,7 @@ def add_note(ticket_id):
     ticket = _ticket_or_404(ticket_id)
     form = NoteForm()
     try:
-        services.add_note(_me(), ticket, form.body.data if form.validate_on_submit() else None)
+        services.add_note(signed_in_user(), ticket, form.body.data if form.validate_on_submit() else None)
     except TicketError as exc:
         flash(str(exc), "error")
         return _render_ticket(db.session.get(Ticket, ticket_id), 400, note=form)
@@ -131,7 +126,8 @@ def add_attachment(ticket_id):
     try:
         if upload is None or not upload.filename:
             raise TicketError(422, "Choose a file to attach.", field="file")
-        attachments.add_attachment(_me(), ticket, upload.filename, upload.mimetype, attachments.read_upload(upload))
+        attachments.add_attachment(signed_in_user(), ticket, upload.filename, upload.mimetype,
+                                   attachments.read_upload(upload))
     except TicketError as exc:
         flash(str(exc), "error")
         return _render_ticket(db.session.get(Ticket, ticket_id), exc.status if exc.status != 422 else 400)
