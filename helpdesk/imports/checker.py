@@ -8,13 +8,21 @@ every error.
 """
 
 from collections import Counter
-from datetime import UTC, datetime
+from datetime import datetime
 
+from helpdesk.imports.idless import IdlessChecks
 from helpdesk.imports.lookups import Stored
-from helpdesk.imports.records import ID_TYPES, REFERENCES, Record, fingerprint, parse_line
+from helpdesk.imports.records import (
+    ID_TYPES,
+    REFERENCES,
+    STAFF_ROLES,
+    UNKNOWN,
+    Record,
+    fingerprint,
+    parse_line,
+    unknown_reference,
+)
 
-UNKNOWN = object()  # a reference to nothing earlier in the file and nothing stored
-_FOREVER = datetime.max.replace(tzinfo=UTC)
 COMPARED_FIELDS = {
     "user": ("role", "name", "email", "reports_to", "joined_on", "moderation_trained"),
     "thread": ("client", "subject"), "message": ("thread", "author", "sent_at", "body"),
@@ -23,7 +31,9 @@ COMPARED_FIELDS = {
 }
 
 
-class Checker:
+class Checker(IdlessChecks):
+    """Checks an import a chunk at a time; holds what later lines may refer to, the counts and the errors."""
+
     def __init__(self, session, spool=None):
         self.stored = Stored(session)
         self.spool = spool  # called with each chunk's list of records to store, while there is no error
@@ -81,32 +91,6 @@ class Checker:
         self.found_emails = self.stored.emails(emails)
         self._fetch_idless(records)
 
-    def _fetch_idless(self, records) -> None:
-        users = self.stored.cache["user"]
-        listings = self.stored.cache["listing"]
-        keys = {kind: [] for kind in ("daily_goal", "survey", "profit", "moderation", "vacation")}
-        load_clients = {}
-        for _, record, valid in records:
-            kind, v = record.kind, record.values
-            if not valid or kind in ID_TYPES:
-                continue
-            if kind == "assignment":
-                client = v["client"]
-                if client not in self.intervals and client in users:
-                    load_clients[users[client][0]] = client
-            elif kind == "moderation":
-                if v["listing"] in listings and v["moderator"] in users:
-                    keys[kind].append((listings[v["listing"]], users[v["moderator"]][0], v["decision"], v["at"]))
-            else:
-                person = v["coach"] if kind == "vacation" else v["client"]
-                if person in users:
-                    keys[kind].append((users[person][0], *_idless_values(kind, v)))
-        self.found_idless = {kind: self.stored.matching(kind, k) for kind, k in keys.items()}
-        for ext in load_clients.values():
-            self.intervals[ext] = []
-        for client_pk, coach_pk, starts_at, ends_at in self.stored.assignments(sorted(load_clients)):
-            self.intervals[load_clients[client_pk]].append((starts_at, ends_at, coach_pk, None))
-
     # -- references ----------------------------------------------------------------------------------
     def role(self, ext):
         """The role of user `ext`, None if its line was bad, UNKNOWN if there is no such user."""
@@ -127,7 +111,7 @@ class Checker:
         ext = record.values[field]
         role = self.role(ext)
         if role is UNKNOWN:
-            problems.append(_unknown(record, field, "user"))
+            problems.append(unknown_reference(record, field, "user"))
         elif role is not None and role not in roles:
             problems.append(f'{record.label}: "{field}" must be {what}; user "{ext}" is a {role}')
         return role
@@ -204,10 +188,10 @@ class Checker:
         v = record.values
         client = self._info("thread", v["thread"], lambda cached: cached[1])
         if client is UNKNOWN:
-            problems.append(_unknown(record, "thread", "thread"))
+            problems.append(unknown_reference(record, "thread", "thread"))
         role = self.role(v["author"])
         if role is UNKNOWN:
-            problems.append(_unknown(record, "author", "user"))
+            problems.append(unknown_reference(record, "author", "user"))
         elif role == "client" and client not in (UNKNOWN, None) and v["author"] != client:
             problems.append(f'{record.label}: author "{v["author"]}" is a client, but not this thread\'s '
                             f'client "{client}"; only the thread\'s client or staff may write in it')
@@ -218,113 +202,14 @@ class Checker:
         ext = v["message"]
         author_role = self._info("message", ext, lambda cached: cached[2])
         if author_role is UNKNOWN:
-            problems.append(_unknown(record, "message", "message"))
+            problems.append(unknown_reference(record, "message", "message"))
         elif author_role == "client":
             problems.append(f'{record.label}: audit of a client\'s message: message "{ext}" was written by '
                             "a client; only coaches' messages are audited")
         elif author_role is not None and author_role != "coach":
             problems.append(f'{record.label}: message "{ext}" was written by a {author_role}; only coaches\' '
                             "messages are audited")
-        self._need_role(problems, record, "auditor", _STAFF, "a staff member")
-
-    def _check_idless(self, lineno, record, problems) -> None:
-        kind, v = record.kind, record.values
-        if kind == "assignment":
-            client_ok = self._need_role(problems, record, "client", ("client",), "a client") == "client"
-            self._need_role(problems, record, "coach", ("coach",), "a coach")
-            if problems or not client_ok:
-                return
-            return self._check_interval(lineno, record, problems)
-        if kind == "moderation":
-            if self._info("listing", v["listing"], lambda cached: cached) is UNKNOWN:
-                problems.append(_unknown(record, "listing", "listing"))
-            self._need_role(problems, record, "moderator", _STAFF, "a staff member")
-        elif kind == "vacation":
-            self._need_role(problems, record, "coach", ("coach",), "a coach")
-        else:
-            self._need_role(problems, record, "client", ("client",), "a client")
-        if problems:
-            return
-        if kind == "daily_goal":
-            return self._check_goal(lineno, record, problems)
-        fields = fingerprint(record)
-        if fields in self.seen[kind] or self._stored_idless(kind, v):
-            self.seen[kind].add(fields)
-            self.skipped_counts[kind] += 1
-            return
-        self.seen[kind].add(fields)
-        self._store(record)
-
-    def _stored_idless(self, kind, v) -> bool:
-        users = self.stored.cache["user"]
-        found = self.found_idless[kind]
-        if kind == "moderation":
-            listing = self.stored.cache["listing"].get(v["listing"])
-            moderator = users.get(v["moderator"])
-            if listing is None or moderator is None:
-                return False
-            return v["reason"] in found.get((listing, moderator[0], v["decision"], v["at"]), ())
-        person = users.get(v["coach"] if kind == "vacation" else v["client"])
-        return person is not None and (person[0], *_idless_values(kind, v)) in found
-
-    def _check_goal(self, lineno, record, problems) -> None:
-        v = record.values
-        key = (v["client"], v["date"])
-        earlier = self.goals.get(key)
-        if earlier is None:
-            client = self.stored.cache["user"].get(v["client"])
-            stored_hit = None if client is None else self.found_idless["daily_goal"].get((client[0], v["date"]))
-            if stored_hit is not None:
-                earlier = (stored_hit, None)
-        if earlier is not None:
-            if earlier[0] != v["hit"]:
-                where = "already stored" if earlier[1] is None else f"on line {earlier[1]}"
-                problems.append(f'{record.label}: the daily goal of "{v["client"]}" on {v["date"]} is {where} '
-                                f'with hit={str(earlier[0]).lower()}; one result per client and day')
-            else:
-                self.skipped_counts["daily_goal"] += 1
-                self.goals[key] = earlier
-            return
-        self.goals[key] = (v["hit"], lineno)
-        self._store(record)
-
-    def _check_interval(self, lineno, record, problems) -> None:
-        v = record.values
-        start, end = v["from"], v["to"]
-        intervals = self.intervals.setdefault(v["client"], [])
-        coach_pk = self.stored.cache["user"].get(v["coach"], (None,))[0]
-        for s, e, coach, line in intervals:
-            if s == start and e == end and coach == (v["coach"] if line is not None else coach_pk):
-                self.skipped_counts["assignment"] += 1
-                return
-        for s, e, _coach, line in intervals:
-            if start < (e or _FOREVER) and s < (end or _FOREVER):
-                where = "stored" if line is None else f"on line {line}"
-                until = e.isoformat() if e else "open-ended"
-                problems.append(f'{record.label}: overlaps the assignment of "{v["client"]}" {where} '
-                                f"({s.isoformat()} to {until}); one client's assignments must not overlap")
-                return
-        intervals.append((start, end, v["coach"], lineno))
-        self._store(record)
-
-
-_STAFF = ("coach", "team_leader", "auditor", "support", "admin")
-
-
-def _idless_values(kind, v) -> tuple:
-    if kind == "daily_goal":
-        return (v["date"],)
-    if kind == "survey":
-        return (v["at"], v["score"])
-    if kind == "profit":
-        return (v["date"], v["amount"], v["kind"])
-    return (v["from"], v["to"])  # vacation
-
-
-def _unknown(record, field, target) -> str:
-    return (f'{record.label}: unknown {target} "{record.values[field]}" in "{field}" '
-            "(it must be defined on an earlier line or already be stored)")
-
+        self._need_role(problems, record, "auditor", STAFF_ROLES, "a staff member")
 
 def _differences(names, stored, given) -> str:
     parts = [f"{name} (stored {_show(a)}, file {_show(b)})" for name, a, b in zip(names, stored, given, strict=True)
