@@ -1,7 +1,7 @@
 """API of auditing (staff only; a client gets 403 from every endpoint)."""
 
 from flask_login import current_user
-from flask_smorest import Blueprint, abort
+from flask_smorest import Blueprint
 
 from helpdesk.audits import disputes, feedback, listing, queue
 from helpdesk.audits.area import add_note, communication_area
@@ -20,6 +20,7 @@ from helpdesk.audits.schemas import (
 )
 from helpdesk.audits.services import AuditError, get_audit, get_message, get_thread
 from helpdesk.auth.permissions import roles_required
+from helpdesk.errors import abort_refusal
 from helpdesk.extensions import db
 from helpdesk.types import utcnow
 
@@ -27,10 +28,6 @@ blp = Blueprint("audits_api", __name__, url_prefix="/api/v1", description="Audit
 
 NOTE_ROLES = ("coach", "team_leader", "auditor", "admin")
 VIEW_ROLES = ("coach", "team_leader", "auditor", "support", "admin")
-
-
-def refuse(error: AuditError):
-    abort(error.status, message=f"{error.field}: {error.message}", messages={"json": {error.field: [error.message]}})
 
 
 def with_clock(audit, now=None):
@@ -68,7 +65,7 @@ def claim(item_id):
     try:
         item = queue.claim(current_user, item_id)
     except AuditError as error:
-        refuse(error)
+        abort_refusal(error)
     db.session.commit()
     return item
 
@@ -83,7 +80,7 @@ def create(data, message_id):
     try:
         audit = feedback.create_audit(current_user, message, data["color"], data.get("comment"))
     except AuditError as error:
-        refuse(error)
+        abort_refusal(error)
     db.session.commit()
     return with_clock(audit)
 
@@ -110,7 +107,7 @@ def post_note(data, thread_id):
     try:
         note = add_note(current_user, thread, data["body"])
     except AuditError as error:
-        refuse(error)
+        abort_refusal(error)
     db.session.commit()
     return note
 
@@ -125,7 +122,7 @@ def action(data, audit_id):
     try:
         feedback.act_on_yellow(current_user, audit, data["message_id"], data.get("note"))
     except AuditError as error:
-        refuse(error)
+        abort_refusal(error)
     db.session.commit()
     return with_clock(audit)
 
@@ -140,7 +137,7 @@ def dispute(data, audit_id):
     try:
         disputes.dispute(current_user, audit, data["reason"])
     except AuditError as error:
-        refuse(error)
+        abort_refusal(error)
     db.session.commit()
     return with_clock(audit)
 
@@ -155,6 +152,6 @@ def resolve(data, audit_id):
     try:
         disputes.resolve(current_user, audit, data["resolution"])
     except AuditError as error:
-        refuse(error)
+        abort_refusal(error)
     db.session.commit()
     return with_clock(audit)

@@ -27,7 +27,7 @@ def refused(error: AuditError, default: str):
     """A refused form: 403/404 as such, anything else flashed with its field (services check before they change anything)."""
     if error.status in (403, 404):
         abort(error.status)
-    flash(f"{error.field.replace('_', ' ').capitalize()}: {error.message}", "error")
+    flash(f"{error.field.replace('_', ' ').capitalize()}: {error}", "error")
     return back(default)
 
 

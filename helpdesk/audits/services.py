@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from helpdesk.audits.models import Audit
 from helpdesk.auth.models import Role, User
+from helpdesk.errors import Refusal
 from helpdesk.extensions import db
 from helpdesk.inbox.models import Message, Thread
 
@@ -17,12 +18,11 @@ LEADER_ROLES = (Role.TEAM_LEADER.value, Role.ADMIN.value)
 NOTE_ROLES = (Role.COACH.value, Role.TEAM_LEADER.value, Role.AUDITOR.value, Role.ADMIN.value)
 
 
-class AuditError(Exception):
-    """A request the rules refuse; `field` names what is wrong, `status` is the HTTP status to answer."""
+class AuditError(Refusal):
+    """A refused audit action; it always names the field at fault, and is a 422 unless told otherwise."""
 
     def __init__(self, field: str, message: str, status: int = 422):
-        super().__init__(f"{field}: {message}")
-        self.field, self.message, self.status = field, message, status
+        super().__init__(status, message, field=field)
 
 
 def thread_visible(user: User, thread: Thread | None) -> bool:

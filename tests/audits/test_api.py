@@ -80,3 +80,16 @@ def test_action_dispute_resolve_and_notes(client, api_headers, desk, audit, crea
     assert area["audits"][0]["acted_message_id"] == better.id
     # A coach who does not have this client cannot read the area.
     assert client.get(url, headers=api_headers(desk.other_coach)).status_code == 404
+
+
+def test_a_refusal_answers_the_whole_error_body(client, api_headers, desk, audit):
+    a = audit("yellow", at=utcnow() - timedelta(hours=3))
+    coach = api_headers(desk.coach)
+    assert _post(client, f"/api/v1/audits/{a.id}/dispute", coach, {"reason": "fine"}).status_code == 200
+    r = _post(client, f"/api/v1/audits/{a.id}/dispute", coach, {"reason": "again"})
+    assert r.status_code == 409
+    assert r.get_json() == {
+        "error": "conflict", "status": 409,
+        "message": "audit: This Yellow has already been disputed; a Yellow is disputed once.",
+        "errors": {"json": {"audit": ["This Yellow has already been disputed; a Yellow is disputed once."]}},
+    }
