@@ -1,7 +1,7 @@
 """API: a client's facts (staff), balance consent, coach ratings and the monthly survey."""
 
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import Blueprint
 
 from helpdesk.auth.models import STAFF_ROLES, User
 from helpdesk.auth.permissions import login_required, roles_required, signed_in_user, visible_or_404
@@ -14,6 +14,7 @@ from helpdesk.clients.schemas import (
     SurveyInSchema,
     SurveySchema,
 )
+from helpdesk.errors import abort_refusal
 from helpdesk.extensions import db
 
 blp = Blueprint("clients_api", __name__, url_prefix="/api/v1", description="Clients: facts, consent, ratings, surveys")
@@ -61,7 +62,7 @@ def rate(data):
     try:
         rating, created = feedback.rate_coach(signed_in_user(), data["stars"], data.get("comment"))
     except feedback.Refused as exc:
-        abort(exc.status, message=str(exc))
+        abort_refusal(exc)
     db.session.commit()
     return rating, (201 if created else 200)
 
@@ -76,6 +77,6 @@ def answer_survey(data):
         response = feedback.answer_survey(signed_in_user(), data["score"])
     except feedback.Refused as exc:
         db.session.rollback()
-        abort(exc.status, message=str(exc))
+        abort_refusal(exc)
     db.session.commit()
     return response

@@ -8,16 +8,18 @@ from sqlalchemy.exc import IntegrityError
 from helpdesk.auth.models import Role, User
 from helpdesk.clients.models import CoachRating, SurveyResponse
 from helpdesk.clients.services import current_coach
+from helpdesk.errors import Refusal
 from helpdesk.extensions import db
 from helpdesk.types import utcnow
 
 SURVEY_QUESTION = "How likely are you to recommend the platform?"
 
 
-class Refused(Exception):
+class Refused(Refusal):
     """A request that conflicts with what is stored (HTTP 409); the message says why."""
 
-    status = 409
+    def __init__(self, message: str):
+        super().__init__(409, message)
 
 
 def _require_client(client: User) -> None:

@@ -162,3 +162,9 @@ def test_endpoints_are_in_the_openapi_document(client):
                  "/api/v1/ratings", "/api/v1/surveys"):
         assert path in paths
     assert set(paths["/api/v1/clients/{client_id}/balance-consent"]) >= {"get", "put"}
+
+
+def test_a_refusal_answers_the_whole_error_body(client, api_headers, desk):
+    response = client.post("/api/v1/ratings", json={"stars": 4}, headers=api_headers(desk.una))
+    assert response.get_json() == {"error": "conflict", "status": 409,
+                                   "message": "You have no coach yet, so there is no one to rate."}
