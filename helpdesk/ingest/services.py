@@ -14,6 +14,7 @@ from sqlalchemy import insert, select
 
 from helpdesk.auth.models import User
 from helpdesk.clients.models import DailyGoal, ProfitRecord, SurveyResponse
+from helpdesk.errors import Refusal
 from helpdesk.extensions import db
 
 MAX_RECORDS = 10_000
@@ -23,12 +24,11 @@ PROFIT_KINDS = ("profit", "ad_credit")
 MAX_AMOUNT = Decimal(2**63 - 1) / 10_000
 
 
-class IngestError(ValueError):
-    """The batch as a whole is unusable (not a list, too many records)."""
+class IngestError(Refusal, ValueError):
+    """The batch as a whole is unusable (not a list, too many records); still a ValueError for callers."""
 
     def __init__(self, message: str, status: int = 422):
-        super().__init__(message)
-        self.status = status
+        super().__init__(status, message)
 
 
 @dataclass

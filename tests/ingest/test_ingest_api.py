@@ -170,3 +170,17 @@ def test_other_roles_with_full_tokens_are_refused(client, api_headers, create_us
 
 def test_signed_out_is_401(client):
     assert client.post(URL, json={"records": []}).status_code == 401
+
+
+def test_an_unusable_batch_answers_the_whole_error_body(client, admin, api_headers, monkeypatch):
+    response = client.post(URL, json={"records": "x"}, headers=api_headers(admin))
+    assert response.get_json() == {
+        "error": "unprocessable_entity", "status": 422,
+        "message": 'the body must be a JSON object {"records": [...]} with a list of records'}
+    monkeypatch.setattr("helpdesk.ingest.services.MAX_RECORDS", 2)
+    response = client.post(URL, json={"records": [{}, {}, {}]}, headers=api_headers(admin))
+    assert response.status_code == 413
+    # werkzeug names 413 "Request Entity Too Large"; this endpoint has always said content_too_large
+    assert response.get_json() == {
+        "error": "content_too_large", "status": 413,
+        "message": "a batch holds at most 2 records; this one has 3. Split it into smaller batches."}
