@@ -1,70 +1,18 @@
 """The demo tried as a new user would, in headless Chromium (Debian's) driven by Playwright."""
 
 import os
-import threading
 import uuid
 
 import pytest
 
-sync_api = pytest.importorskip("playwright.sync_api")
+from tests.browser.conftest import CHROMIUM, sign_in
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+pytest.importorskip("playwright.sync_api")
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="needs Debian's chromium (apt-get install chromium)"),
 ]
-
-
-@pytest.fixture(scope="module")
-def live_url(tmp_path_factory):
-    """The demo program (small scale) served by a real HTTP server on a free port, CSRF on."""
-    from werkzeug.serving import make_server
-
-    from helpdesk import create_app
-    from helpdesk.demo.loader import load_demo, set_demo_passwords
-    from helpdesk.extensions import db
-
-    instance = tmp_path_factory.mktemp("live")
-    app = create_app({
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance}/live.sqlite3", "SQLALCHEMY_ENGINE_OPTIONS": {},
-        "REDIS_URL": None, "RATELIMIT_STORAGE_URI": "memory://", "SECRET_KEY": "browser-test",
-        "WTF_CSRF_ENABLED": True, "ARGON2_PARAMS": {"time_cost": 1, "memory_cost": 1024, "parallelism": 1},
-    })
-    with app.app_context():
-        db.create_all()
-        load_demo(scale=0.1)
-        set_demo_passwords()
-        db.session.commit()
-        from helpdesk.demo.people import DEMO_PASSWORD
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}", DEMO_PASSWORD
-    server.shutdown()
-    with app.app_context():
-        db.engine.dispose()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-def sign_in(browser, live_url, login):
-    url, password = live_url
-    page = browser.new_context().new_page()
-    page.goto(url + "/login")
-    page.fill("input[name=login]", login)
-    page.fill("input[name=password]", password)
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
-    return page
 
 
 @pytest.mark.parametrize("login, shown, hidden", [
