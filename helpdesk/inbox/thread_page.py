@@ -1,13 +1,19 @@
 """What the thread page and API show: messages in order, the client's other threads, read receipts."""
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from helpdesk.auth.models import Role, User
+from helpdesk.clients.models import Assignment
 from helpdesk.extensions import db
 from helpdesk.inbox.models import Message, Thread, ThreadRead
+from helpdesk.inbox.services import assignment_covers
+from helpdesk.types import utcnow
 
-# Whose read marks the client sees ("Read by your coach at ...").
+# Whose read marks the client sees ("Read by your coach (name) at ...", or the name of whoever else read it).
 RECEIPT_ROLES = (Role.COACH.value, Role.TEAM_LEADER.value)
 
 
@@ -26,10 +32,24 @@ def other_threads(thread: Thread, limit: int = 20) -> list[Thread]:
         .order_by(newest.desc(), Thread.id.desc()).limit(limit)))
 
 
-def read_receipt(thread: Thread):
-    """The latest read mark by a coach or team leader: (name, read_at), or None."""
+@dataclass(frozen=True)
+class ReadReceipt:
+    """Who of the staff read the thread last, and whether that is the client's coach (not a teammate
+    covering for them or the team leader)."""
+
+    name: str
+    read_at: datetime
+    by_their_coach: bool
+
+
+def read_receipt(thread: Thread) -> ReadReceipt | None:
+    """The latest read mark by a coach or team leader, or None."""
+    coach_id = (select(Assignment.coach_id)
+                .where(Assignment.client_id == thread.client_id, assignment_covers(utcnow()))
+                .order_by(Assignment.starts_at.desc()).limit(1).scalar_subquery())
     row = db.session.execute(
-        select(User.name, ThreadRead.read_at).join(User, User.id == ThreadRead.user_id)
+        select(User.name, ThreadRead.read_at, (User.id == coach_id).label("by_their_coach"))
+        .join(User, User.id == ThreadRead.user_id)
         .where(ThreadRead.thread_id == thread.id, User.role.in_(RECEIPT_ROLES))
         .order_by(ThreadRead.read_at.desc()).limit(1)).first()
-    return row
+    return ReadReceipt(row.name, row.read_at, bool(row.by_their_coach)) if row else None

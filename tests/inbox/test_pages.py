@@ -141,3 +141,21 @@ def test_get_changes_nothing(client, auth, team, waiting_thread):
     auth.login(team["ann"])
     client.get(f"/threads/{thread.id}")
     assert db.session.scalar(select(ThreadRead).where(ThreadRead.user_id == team["ann"].id)) is None
+
+
+def test_read_receipt_says_your_coach_only_for_the_clients_own_coach(client, auth, team, waiting_thread):
+    thread = waiting_thread(team["bob_client"], 2, subject="Who read this?")
+    db.session.add(Vacation(coach_id=team["bob"].id, starts_on=utcnow().date(), ends_on=utcnow().date()))
+    db.session.flush()
+    auth.login(team["ann"])  # covering for Bob
+    assert client.post(f"/threads/{thread.id}/read").status_code == 302
+    auth.logout()
+    auth.login(team["bob_client"])
+    page = client.get(f"/threads/{thread.id}").get_data(as_text=True)
+    assert "Read by Ann Coach at" in page and "your coach (Ann Coach)" not in page
+    auth.logout()
+    auth.login(team["bob"])
+    assert client.post(f"/threads/{thread.id}/read").status_code == 302
+    auth.logout()
+    auth.login(team["bob_client"])
+    assert "Read by your coach (Bob Coach) at" in client.get(f"/threads/{thread.id}").get_data(as_text=True)
