@@ -46,8 +46,13 @@ def utc(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
     return value.astimezone(UTC).strftime(fmt) + " UTC" if value else ""
 
 
+def count(n: int, noun: str) -> str:
+    """`n` and the noun, plural unless n is 1: "1 thread", "3 threads", "0 listings"."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 def init_app(app) -> None:
-    app.jinja_env.filters.update(linkify=linkify, ago=ago, utc=utc)
+    app.jinja_env.filters.update(linkify=linkify, ago=ago, utc=utc, count=count)
 
     @app.context_processor
     def navigation():

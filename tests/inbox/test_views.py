@@ -102,6 +102,7 @@ def test_client_filter_options_show_waiting_counts(client, auth, team, waiting_t
     html = client.get("/inbox").get_data(as_text=True)
     assert f'<option value="{team["ann_client"].id}" >Alice Client (1 waiting)</option>' in html
     assert "Bruno Client" not in html
+    assert re.search(r"· 1 thread\b(?!s)", html)  # not "1 threads"
 
 
 def test_search_finds_old_messages_only_in_visible_threads(client, auth, team, create_thread, create_message):
