@@ -6,7 +6,7 @@ from flask_login import current_user
 from helpdesk.auth.permissions import roles_required
 from helpdesk.rankings.charts import daily_bars
 from helpdesk.sla import bp
-from helpdesk.sla.report import coach_statistics, daily_counts, parse_period, visible_coaches
+from helpdesk.sla.report import coach_statistics, daily_counts, parse_period, quick_periods, visible_coaches
 from helpdesk.types import utcnow
 
 
@@ -37,7 +37,7 @@ def index():
     days = daily_counts(coaches, period, as_of)
     return render_template(
         "sla/index.html", period=period, stats=stats, team=team, chosen=request.args.get("coach", ""),
-        chart=daily_bars(days), days=days, as_of=as_of, error=error,
+        chart=daily_bars(days), days=days, as_of=as_of, error=error, quick=quick_periods(as_of.date()),
         sla_hours=current_app.config["SLA_HOURS"], target_hours=current_app.config["TARGET_HOURS"],
         totals={"samples": sum(n for _, n, _ in days), "breaches": sum(b for _, _, b in days)},
     )

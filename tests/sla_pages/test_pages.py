@@ -24,6 +24,17 @@ def test_team_leader_sees_their_team_with_figures(client, auth, team):
     assert "<svg" in html and "2026-10-03: 3 sample(s), 1 breach(es)" in html
 
 
+def test_period_links_keep_the_coach_and_mark_the_current_period(client, auth, team):
+    auth.login(team.leader)
+    html = client.get("/sla?coach=co-bob").get_data(as_text=True)
+    links = re.findall(r'<a href="([^"]+)"\s+class="(active)?" data-testid="period-link">([^<]+)</a>', html)
+    assert [label for _, _, label in links] == ["This month", "Last month", "Last 7 days", "Last 30 days"]
+    assert all("coach=co-bob" in href for href, _, _ in links)
+    assert [label for _, active, label in links if active] == ["This month"]  # the default period
+    last_month = links[1][0].replace("&amp;", "&")
+    assert 'data-coach="co-bob"' in client.get(last_month).get_data(as_text=True)
+
+
 def test_coach_filter_and_other_team_is_404(client, auth, team):
     auth.login(team.leader)
     html = client.get("/sla" + Q + "&coach=co-bob").get_data(as_text=True)

@@ -4,7 +4,14 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from helpdesk.sla.report import Period, coach_statistics, daily_counts, parse_period, visible_coaches
+from helpdesk.sla.report import (
+    Period,
+    coach_statistics,
+    daily_counts,
+    parse_period,
+    quick_periods,
+    visible_coaches,
+)
 from helpdesk.sla.services import update_waits
 
 OCTOBER = Period(date(2026, 10, 1), date(2026, 10, 31))
@@ -90,6 +97,16 @@ def test_visible_coaches(team, create_user):
     assert {c.external_id for c in visible_coaches(team.leader)} == {"co-ann", "co-bob"}
     assert {c.external_id for c in visible_coaches(create_user("admin"))} >= {"co-ann", "co-bob", "co-cid"}
     assert visible_coaches(create_user("support")) == []
+
+
+def test_quick_periods_on_the_first_of_a_month_and_across_a_year():
+    assert dict(quick_periods(date(2026, 12, 1))) == {
+        "This month": Period(date(2026, 12, 1), date(2026, 12, 1)),
+        "Last month": Period(date(2026, 11, 1), date(2026, 11, 30)),
+        "Last 7 days": Period(date(2026, 11, 25), date(2026, 12, 1)),
+        "Last 30 days": Period(date(2026, 11, 2), date(2026, 12, 1)),
+    }
+    assert dict(quick_periods(date(2027, 1, 15)))["Last month"] == Period(date(2026, 12, 1), date(2026, 12, 31))
 
 
 def test_parse_period():
