@@ -5,19 +5,25 @@ from flask_smorest import Blueprint
 
 from helpdesk.auth.models import STAFF_ROLES, User
 from helpdesk.auth.permissions import login_required, roles_required, signed_in_user, visible_or_404
-from helpdesk.clients import feedback, services
+from helpdesk.clients import assignments, feedback, services
 from helpdesk.clients.schemas import (
+    AssignmentInSchema,
+    AssignmentSchema,
     ClientFactsSchema,
     ConsentSchema,
     RatingInSchema,
     RatingSchema,
     SurveyInSchema,
     SurveySchema,
+    UnassignedArgs,
+    UnassignedClientSchema,
 )
-from helpdesk.errors import abort_refusal
+from helpdesk.errors import Refusal, abort_refusal
 from helpdesk.extensions import db
 
-blp = Blueprint("clients_api", __name__, url_prefix="/api/v1", description="Clients: facts, consent, ratings, surveys")
+blp = Blueprint("clients_api", __name__, url_prefix="/api/v1",
+                description="Clients: facts, consent, ratings, surveys, the unassigned queue")
+UNASSIGNED_PAGE_SIZE = 50
 
 
 def _visible_client(client_id: int) -> User:
@@ -80,3 +86,40 @@ def answer_survey(data):
         abort_refusal(exc)
     db.session.commit()
     return response
+
+
+@blp.route("/clients/unassigned")
+@roles_required(*assignments.QUEUE_ROLES)
+@blp.arguments(UnassignedArgs, location="query")
+def unassigned(args):
+    """Team leaders and admins: the clients with no coach, oldest open wait first, with their waiting threads."""
+    page = db.paginate(assignments.unassigned_clients(signed_in_user()), page=args["page"],
+                       per_page=UNASSIGNED_PAGE_SIZE, error_out=False)
+    clients = list(page.items)
+    waits = assignments.waiting_threads_of([c.id for c in clients])
+    items = [{"id": c.id, "external_id": c.external_id, "name": c.name, "joined_on": c.joined_on,
+              "waiting_threads": waits[c.id]} for c in clients]
+    return {"items": UnassignedClientSchema(many=True).dump(items), "page": page.page, "pages": page.pages or 1,
+            "total": page.total, "per_page": UNASSIGNED_PAGE_SIZE}
+
+
+@blp.route("/clients/<int:client_id>/assignment", methods=["POST"])
+@roles_required(*assignments.QUEUE_ROLES)
+@blp.arguments(AssignmentInSchema)
+@blp.response(201, AssignmentSchema)
+def assign(data, client_id):
+    """Give the client a coach of the caller's team (any coach for an admin) from now on; a current
+    assignment ends at the same instant. 422 for a coach the caller may not assign, 409 if already theirs."""
+    client = _visible_client(client_id)
+    try:
+        assignment = assignments.assign_coach(signed_in_user(), client, db.session.get(User, data["coach_id"]))
+    except LookupError:
+        visible_or_404(None, False)
+    except ValueError as exc:
+        db.session.rollback()
+        abort_refusal(Refusal(422, str(exc), "coach_id"))
+    except feedback.Refused as exc:
+        db.session.rollback()
+        abort_refusal(exc)
+    db.session.commit()
+    return assignment

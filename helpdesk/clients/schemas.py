@@ -72,3 +72,35 @@ class ClientFactsSchema(Schema):
     balance_visible = fields.Bool()
     # Exact, as a string; null unless the client has granted their coach the view.
     balance = MoneyString(allow_none=True)
+
+
+class UnassignedArgs(Schema):
+    page = fields.Int(load_default=1, validate=validate.Range(min=1))
+
+
+class _WaitingThread(Schema):
+    id = fields.Int()
+    subject = fields.Str()
+    waiting_since = fields.AwareDateTime()
+
+
+class UnassignedClientSchema(Schema):
+    """A client in the unassigned queue, with their threads waiting for an answer (oldest wait first)."""
+
+    id = fields.Int()
+    external_id = fields.Str(allow_none=True)
+    name = fields.Str()
+    joined_on = fields.Date(allow_none=True)
+    waiting_threads = fields.List(fields.Nested(_WaitingThread))
+
+
+class AssignmentInSchema(Schema):
+    coach_id = fields.Int(required=True)
+
+
+class AssignmentSchema(Schema):
+    id = fields.Int()
+    client_id = fields.Int()
+    coach_id = fields.Int()
+    starts_at = fields.AwareDateTime()
+    ends_at = fields.AwareDateTime(allow_none=True)

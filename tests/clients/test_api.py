@@ -168,3 +168,43 @@ def test_a_refusal_answers_the_whole_error_body(client, api_headers, desk):
     response = client.post("/api/v1/ratings", json={"stars": 4}, headers=api_headers(desk.una))
     assert response.get_json() == {"error": "conflict", "status": 409,
                                    "message": "You have no coach yet, so there is no one to rate."}
+
+
+def test_unassigned_queue_and_assignment_through_the_api(client, api_headers, desk, create_thread):
+    d = desk
+    create_thread(d.una, "Fees?", waiting_since=utcnow() - timedelta(hours=3))
+    h = api_headers(d.lea)
+    queue = client.get("/api/v1/clients/unassigned", headers=h).get_json()
+    assert [(c["name"], [t["subject"] for t in c["waiting_threads"]]) for c in queue["items"]] == [("Una", ["Fees?"])]
+    assert queue["total"] == 1 and queue["page"] == 1
+
+    r = client.post(f"/api/v1/clients/{d.una.id}/assignment", json={"coach_id": d.bob.id}, headers=h)
+    assert r.status_code == 201, r.get_json()
+    assert (r.get_json()["client_id"], r.get_json()["coach_id"], r.get_json()["ends_at"]) == (d.una.id, d.bob.id, None)
+    assert client.get("/api/v1/clients/unassigned", headers=h).get_json()["items"] == []
+    # The same coach again is refused; a coach of another team cannot be chosen.
+    again = client.post(f"/api/v1/clients/{d.una.id}/assignment", json={"coach_id": d.bob.id}, headers=h)
+    assert again.status_code == 409 and "already assigned to Bob" in again.get_json()["message"]
+    other = client.post(f"/api/v1/clients/{d.una.id}/assignment", json={"coach_id": d.cal.id}, headers=h)
+    assert other.status_code == 422 and other.get_json()["errors"] == {"json": {"coach_id": ["Choose a coach from your team."]}}
+    # Reassigning within the team ends Bob's assignment.
+    moved = client.post(f"/api/v1/clients/{d.una.id}/assignment", json={"coach_id": d.ann.id}, headers=h)
+    assert moved.status_code == 201
+    assert client.get(f"/api/v1/clients/{d.una.id}", headers=api_headers(d.ann)).get_json()["coach"]["name"] == "Ann"
+
+
+def test_assignment_api_is_for_leaders_and_admins_and_hides_other_teams_clients(client, api_headers, desk):
+    d = desk
+    assert client.post(f"/api/v1/clients/{d.zoe.id}/assignment", json={"coach_id": d.ann.id},
+                       headers=api_headers(d.lea)).status_code == 404  # Tom's team's client
+    assert client.post(f"/api/v1/clients/{d.lea.id}/assignment", json={"coach_id": d.ann.id},
+                       headers=api_headers(d.lea)).status_code == 404  # not a client
+    for user in (d.ann, d.kim, d.auditor, d.support):
+        assert client.get("/api/v1/clients/unassigned", headers=api_headers(user)).status_code == 403
+        assert client.post(f"/api/v1/clients/{d.una.id}/assignment", json={"coach_id": d.ann.id},
+                           headers=api_headers(user)).status_code == 403
+    missing = client.post(f"/api/v1/clients/{d.una.id}/assignment", json={}, headers=api_headers(d.lea))
+    assert missing.status_code == 422 and "coach_id" in missing.get_json()["message"]
+    admin = client.post(f"/api/v1/clients/{d.zoe.id}/assignment", json={"coach_id": d.ann.id},
+                        headers=api_headers(d.admin))
+    assert admin.status_code == 201  # an admin may assign any coach
