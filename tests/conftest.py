@@ -51,7 +51,8 @@ def app():
 @pytest.fixture(autouse=True)
 def _db_transaction(request, app):
     """Run each test inside a transaction that is rolled back, so tests never see each other's rows."""
-    if "committed_db" in request.fixturenames or request.node.get_closest_marker("browser"):
+    own_app = request.node.get_closest_marker("browser") or request.node.get_closest_marker("own_app")
+    if "committed_db" in request.fixturenames or own_app:
         # Another connection must see the rows (a real RQ worker), or the test drives its own app.
         with app.app_context():
             yield
