@@ -1,14 +1,13 @@
 """Validating and storing a batch of platform records (daily goals, surveys, profits).
 
-The rules are import-format.md's for these three types: required fields, their types, a known
-client, a score 0-10, money as a decimal string. A batch is all-or-nothing: every record is checked
+The rules are import-format.md's for these three types, checked by the import's own field converters
+(helpdesk.imports.fields): required fields, their types, a known client, a score 0-10, money as a
+decimal string with at most four decimal places. A batch is all-or-nothing: every record is checked
 first, and nothing is stored if any is wrong. A record equal in all fields to one already stored
 (or to an earlier one in the same batch) is skipped, so posting a batch twice changes nothing.
 """
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
-from decimal import Decimal, InvalidOperation
 
 from sqlalchemy import insert, select
 
@@ -16,12 +15,11 @@ from helpdesk.auth.models import User
 from helpdesk.clients.models import DailyGoal, ProfitRecord, SurveyResponse
 from helpdesk.errors import Refusal
 from helpdesk.extensions import db
+from helpdesk.imports.fields import FieldError, boolean, calendar_date, money, one_of, score, timestamp
 
 MAX_RECORDS = 10_000
 TYPES = ("daily_goal", "survey", "profit")
 PROFIT_KINDS = ("profit", "ad_credit")
-# Money columns keep four decimal places (helpdesk.types.Money); the largest amount a BigInteger holds.
-MAX_AMOUNT = Decimal(2**63 - 1) / 10_000
 
 
 class IngestError(Refusal, ValueError):
@@ -48,62 +46,13 @@ def _require(record: dict, name: str):
     return record[name]
 
 
-def _date(record: dict, name: str) -> date:
+def _field(record: dict, name: str, convert):
+    """The field checked and normalised by the import format's own converter (imports.fields)."""
     value = _require(record, name)
-    if not isinstance(value, str):
-        raise ValueError(f"{name}: must be a date YYYY-MM-DD")
     try:
-        if len(value) != 10:
-            raise ValueError
-        return date.fromisoformat(value)
-    except ValueError:
-        raise ValueError(f"{name}: {value!r} is not a date YYYY-MM-DD") from None
-
-
-def _instant(record: dict, name: str) -> datetime:
-    value = _require(record, name)
-    if not isinstance(value, str):
-        raise ValueError(f"{name}: must be an ISO 8601 timestamp with an offset or Z")
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        raise ValueError(f"{name}: {value!r} is not an ISO 8601 timestamp") from None
-    if parsed.tzinfo is None:
-        raise ValueError(f"{name}: {value!r} has no offset; add Z or +00:00")
-    return parsed.astimezone(UTC)
-
-
-def _bool(record: dict, name: str) -> bool:
-    value = _require(record, name)
-    if not isinstance(value, bool):
-        raise ValueError(f"{name}: must be true or false")
-    return value
-
-
-def _score(record: dict) -> int:
-    value = _require(record, "score")
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise ValueError("score: must be an integer 0-10")
-    if not 0 <= value <= 10:
-        raise ValueError(f"score: {value} is outside 0-10")
-    return value
-
-
-def _amount(record: dict) -> Decimal:
-    value = _require(record, "amount")
-    if not isinstance(value, str):
-        raise ValueError("amount: must be a decimal string such as \"120.00\"")
-    try:
-        amount = Decimal(value.strip())
-    except InvalidOperation:
-        raise ValueError(f"amount: {value!r} is not a decimal number") from None
-    if not amount.is_finite():
-        raise ValueError(f"amount: {value!r} is not a decimal number")
-    if amount != amount.quantize(Decimal("0.0001")):
-        raise ValueError(f"amount: {value!r} has more than four decimal places")
-    if abs(amount) > MAX_AMOUNT:
-        raise ValueError(f"amount: {value!r} is too large")
-    return amount
+        return convert(value)
+    except FieldError as exc:
+        raise ValueError(f"{name}: {exc}") from None
 
 
 def _parse(record, clients: dict[str, int]) -> tuple[str, tuple]:
@@ -120,13 +69,11 @@ def _parse(record, clients: dict[str, int]) -> tuple[str, tuple]:
     if client_id is None:
         raise ValueError(f"client: no client with id {client_ref!r}")
     if kind == "daily_goal":
-        return kind, (client_id, _date(record, "date"), _bool(record, "hit"))
+        return kind, (client_id, _field(record, "date", calendar_date), _field(record, "hit", boolean))
     if kind == "survey":
-        return kind, (client_id, _instant(record, "at"), _score(record))
-    profit_kind = _require(record, "kind")
-    if profit_kind not in PROFIT_KINDS:
-        raise ValueError(f"kind: must be profit or ad_credit (got {profit_kind!r})")
-    return kind, (client_id, _date(record, "date"), _amount(record), profit_kind)
+        return kind, (client_id, _field(record, "at", timestamp), _field(record, "score", score))
+    profit_kind = _field(record, "kind", one_of(*PROFIT_KINDS))
+    return kind, (client_id, _field(record, "date", calendar_date), _field(record, "amount", money), profit_kind)
 
 
 def _clients_by_external_id(records: list) -> dict[str, int]:

@@ -1,5 +1,6 @@
 """POST /api/v1/ingest: all-or-nothing, idempotent, limited to 10,000 records, admin or ingest token."""
 
+import json
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
@@ -93,7 +94,7 @@ def test_one_bad_record_stores_nothing_and_names_every_error(client, admin, api_
     assert by_index[6].startswith("type:")
     assert by_index[7] == "hit: required field is missing"
     assert "offset" in by_index[8]
-    assert "four decimal places" in by_index[9]
+    assert by_index[9] == "amount: has more than 4 decimal places: '1.00001'"  # the import format's own rule
     assert count(DailyGoal) == 0 and count(SurveyResponse) == 0 and count(ProfitRecord) == 0
 
 
@@ -184,3 +185,21 @@ def test_an_unusable_batch_answers_the_whole_error_body(client, admin, api_heade
     assert response.get_json() == {
         "error": "content_too_large", "status": 413,
         "message": "a batch holds at most 2 records; this one has 3. Split it into smaller batches."}
+
+
+@pytest.mark.parametrize("field, value", [("amount", "1e2"), ("amount", " 5.00"), ("date", "2026-1-03"),
+                                          ("kind", "bonus")])
+def test_fields_follow_the_import_format_exactly(client, admin, api_headers, create_client, field, value):
+    """The same rules as `helpdesk import` (imports.fields): what one refuses, the other refuses too."""
+    from helpdesk.imports.services import import_lines
+
+    create_client(external_id="cl-ingest-9")
+    record = {"type": "profit", "client": "cl-ingest-9", "date": "2026-10-03", "amount": "5.00", "kind": "profit",
+              field: value}
+    response = client.post(URL, json={"records": [record]}, headers=api_headers(admin))
+    assert response.status_code == 422
+    message = response.get_json()["errors"][0]["message"]
+    assert message.startswith(f"{field}: ") and repr(value) in message
+    imported = import_lines([json.dumps(record)], "f.jsonl")
+    assert len(imported.errors) == 1 and message.split(": ", 1)[1] in imported.errors[0]
+    assert count(ProfitRecord) == 0
