@@ -47,7 +47,8 @@ class BulkWriter:
 
     On PostgreSQL the COPYs run in a worker thread, so the database works on one batch while Python
     checks and builds the next. The worker holds `lock` while it uses the connection; anything else
-    that queries on the same connection meanwhile (the checker's lookups, key reservation) takes it too."""
+    that queries on the same connection meanwhile (the checker's lookups) takes it too. Keys come from
+    the sequences over a second connection, which never waits for the COPYs."""
 
     def __init__(self, connection):
         self.connection = connection
@@ -59,6 +60,7 @@ class BulkWriter:
         self._keys = {}  # kind -> iterator over the reserved keys not yet used
         self._block = {}  # kind -> size of the next block to reserve
         self._next_sqlite = {}  # kind -> next free key (SQLite: nothing else inserts during an import)
+        self._keys_connection = None
         self._queue = None
         self._failure = None
         self._aborted = False
@@ -80,10 +82,14 @@ class BulkWriter:
         n = self._block.get(kind, FIRST_BLOCK)
         self._block[kind] = min(n * 2, LARGEST_BLOCK)
         if self.postgres:
-            with self.lock:
-                keys = self.connection.execute(
-                    text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :n)"),
-                    {"table": model.__table__.name, "n": n}).scalars().all()
+            # On a connection of its own: nextval is outside transactions anyway, and this one need not
+            # wait while the COPY thread holds the import's connection.
+            if self._keys_connection is None:
+                self._keys_connection = self.connection.engine.connect().execution_options(
+                    isolation_level="AUTOCOMMIT")
+            keys = self._keys_connection.execute(
+                text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :n)"),
+                {"table": model.__table__.name, "n": n}).scalars().all()
             keys.sort()
             return iter(keys)
         first = self._next_sqlite.get(kind)
@@ -114,6 +120,7 @@ class BulkWriter:
 
     def close(self) -> None:
         """Write what is buffered and wait until every batch is in the database."""
+        self._close_keys_connection()
         self.flush()
         if self._queue is not None:
             self._queue.put(None)
@@ -125,11 +132,17 @@ class BulkWriter:
         """Stop the worker without writing what is still buffered or queued (the savepoint is being rolled
         back)."""
         self._aborted = True
+        self._close_keys_connection()
         self.buffers = {kind: [] for kind in TABLES}
         if self._queue is not None:
             self._queue.put(None)
             self._worker.join()
             self._queue = None
+
+    def _close_keys_connection(self) -> None:
+        if self._keys_connection is not None:
+            self._keys_connection.close()
+            self._keys_connection = None
 
     def _raise_failure(self):
         if self._failure is not None:
