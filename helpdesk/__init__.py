@@ -19,6 +19,7 @@ def create_app(config=None) -> Flask:
     from helpdesk import errors, jobs
     from helpdesk.auth import loaders
     from helpdesk.config import Config
+    from helpdesk.db_setup import include_in_migrations
     from helpdesk.extensions import api, csrf, db, limiter, login_manager, migrate
 
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -37,7 +38,8 @@ def create_app(config=None) -> Flask:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=os.path.join(root, "migrations"), render_as_batch=True)
+    migrate.init_app(app, db, directory=os.path.join(root, "migrations"), render_as_batch=True,
+                     include_object=include_in_migrations)
     login_manager.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)

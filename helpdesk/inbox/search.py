@@ -9,8 +9,9 @@ from sqlalchemy import and_, exists, func, literal_column, or_, select, true
 from helpdesk.extensions import db
 from helpdesk.inbox.models import Message, Thread
 
-# The same expression as the GIN index on messages (models.py), so PostgreSQL can use it.
 TS_CONFIG = literal_column("'english'::regconfig")
+# The stored tsvector of a message's body (PostgreSQL only; see inbox/models.py).
+BODY_TSV = literal_column("messages.body_tsv")
 
 
 def _dialect() -> str:
@@ -30,8 +31,7 @@ def search_condition(q: str):
     if _dialect() == "postgresql":
         query = func.websearch_to_tsquery(TS_CONFIG, q)
         tsv = func.to_tsvector
-        in_body = exists(select(Message.id).where(Message.thread_id == Thread.id,
-                                                  tsv(TS_CONFIG, Message.body).op("@@")(query)))
+        in_body = exists(select(Message.id).where(Message.thread_id == Thread.id, BODY_TSV.op("@@")(query)))
         return or_(tsv(TS_CONFIG, Thread.subject).op("@@")(query), in_body)
     # Fallback: every word must appear (case-insensitively) in the subject or in some message.
     conditions = []

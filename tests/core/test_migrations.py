@@ -8,6 +8,7 @@ from flask_migrate import upgrade
 from sqlalchemy import create_engine, text
 
 from helpdesk import create_app
+from helpdesk.db_setup import include_in_migrations
 from helpdesk.extensions import db
 
 
@@ -31,7 +32,8 @@ def test_migrations_match_models(tmp_path, monkeypatch):
         with app.app_context():
             upgrade()
             with db.engine.connect() as conn:
-                diff = compare_metadata(MigrationContext.configure(conn), db.metadata)
+                context = MigrationContext.configure(conn, opts={"include_object": include_in_migrations})
+                diff = compare_metadata(context, db.metadata)
             db.engine.dispose()
         assert diff == [], f"models and migrations differ: {diff}"
     finally:
