@@ -34,6 +34,10 @@ def test_migrations_match_models(tmp_path, monkeypatch):
             with db.engine.connect() as conn:
                 context = MigrationContext.configure(conn, opts={"include_object": include_in_migrations})
                 diff = compare_metadata(context, db.metadata)
+                if conn.dialect.name == "postgresql":  # the search vector the models leave to the database
+                    indexes = conn.execute(text("SELECT indexname FROM pg_indexes WHERE tablename = 'messages'"))
+                    assert "ix_messages_body_tsv" in set(indexes.scalars())
+                    assert conn.execute(text("SELECT body_tsv FROM messages LIMIT 0")).keys() == ["body_tsv"]
             db.engine.dispose()
         assert diff == [], f"models and migrations differ: {diff}"
     finally:
