@@ -180,6 +180,7 @@ def _read_marks() -> int:
         .where(Thread.external_id.like("demo-%"))
         .group_by(Message.thread_id, Message.author_id)
     )
-    result = db.session.execute(
-        insert(ThreadRead).from_select(["thread_id", "user_id", "read_at"], last_written))
-    return result.rowcount
+    # RETURNING, not rowcount: the ORM session's INSERT ... SELECT reports -1 rows on PostgreSQL.
+    stored = db.session.execute(
+        insert(ThreadRead).from_select(["thread_id", "user_id", "read_at"], last_written).returning(ThreadRead.id))
+    return len(stored.all())

@@ -12,7 +12,7 @@ from helpdesk.clients.models import CoachRating
 from helpdesk.demo.loader import demo_loaded, load_demo, set_demo_passwords
 from helpdesk.demo.people import DEMO_LOGINS, DEMO_PASSWORD
 from helpdesk.extensions import db
-from helpdesk.inbox.models import Message, SavedReply, Thread
+from helpdesk.inbox.models import Message, SavedReply, Thread, ThreadRead
 from helpdesk.moderation.models import Listing, ListingReport
 from helpdesk.navigation import nav_for
 from helpdesk.notifications.models import Notification
@@ -88,6 +88,12 @@ def test_every_page_has_something_to_show(demo):
     assert count(CoachRating, CoachRating.client_id == demo_client.id) == 1
     assert count(Notification, Notification.user_id == demo_coach.id, Notification.read_at.is_(None)) >= 1
     assert demo_client.balance is not None and demo_client.balance_visible_to_coach
+
+
+def test_the_printed_counts_of_extras_are_what_was_stored(demo):
+    result, _ = demo
+    assert result.extras["read_marks"] == count(ThreadRead) > 0  # was -1 on PostgreSQL
+    assert result.extras["saved_replies"] == count(SavedReply) > 0
 
 
 def test_loading_twice_adds_nothing(demo):
