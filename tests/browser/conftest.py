@@ -4,6 +4,8 @@ A module-scoped server means a module may change the demo (schedule a vacation, 
 another module seeing it; a module that needs more people overrides `demo_scale`.
 """
 
+import os
+import re
 import threading
 
 import pytest
@@ -20,8 +22,31 @@ def demo_scale():
 
 
 @pytest.fixture(scope="module")
-def live_app(tmp_path_factory, demo_scale):
-    """The app behind the module's server: the demo loaded into a temporary SQLite file, CSRF on.
+def live_database(tmp_path_factory, request):
+    """The URL of an empty database for the module's server: a fresh PostgreSQL database when the suite
+    runs on PostgreSQL (DATABASE_URL), so the browser reaches the same database as production; a
+    temporary SQLite file otherwise."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        yield f"sqlite:///{tmp_path_factory.mktemp('live')}/live.sqlite3"
+        return
+    from sqlalchemy import create_engine, text
+
+    name = "helpdesk_live_" + re.sub(r"[^a-z0-9]+", "_", request.module.__name__.rsplit(".", 1)[-1].lower())
+    url = re.sub(r"^postgres(ql)?(\+psycopg)?://", "postgresql+psycopg://", url)
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        conn.execute(text(f"CREATE DATABASE {name}"))
+    yield url.rsplit("/", 1)[0] + "/" + name
+    with admin.connect() as conn:
+        conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+    admin.dispose()
+
+
+@pytest.fixture(scope="module")
+def live_app(live_database, demo_scale):
+    """The app behind the module's server: the demo loaded into `live_database`, CSRF on, jobs in-process.
 
     Tests read it (inside `live_app.app_context()`) to find what a user would already know, such as a
     teammate's name, and may change it only through the services, as the app itself would."""
@@ -29,9 +54,8 @@ def live_app(tmp_path_factory, demo_scale):
     from helpdesk.demo.loader import load_demo, set_demo_passwords
     from helpdesk.extensions import db
 
-    instance = tmp_path_factory.mktemp("live")
     app = create_app({
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance}/live.sqlite3", "SQLALCHEMY_ENGINE_OPTIONS": {},
+        "SQLALCHEMY_DATABASE_URI": live_database, "SQLALCHEMY_ENGINE_OPTIONS": {},
         "REDIS_URL": None, "RATELIMIT_STORAGE_URI": "memory://", "SECRET_KEY": "browser-test",
         "WTF_CSRF_ENABLED": True, "ARGON2_PARAMS": {"time_cost": 1, "memory_cost": 1024, "parallelism": 1},
     })
