@@ -5,6 +5,8 @@ in memory with jobs in-process.
 """
 
 import os
+import re
+from contextlib import contextmanager
 
 import pytest
 from flask import g, has_app_context
@@ -34,6 +36,31 @@ class _FreshGlobalsClient(FlaskClient):
         if has_app_context():
             g.__dict__.clear()
         return super().open(*args, **kwargs)
+
+
+@contextmanager
+def scratch_database(name: str, tmp_dir):
+    """The URL of an empty database for an app of a test's own: a fresh PostgreSQL database (dropped
+    afterwards) when the suite runs on PostgreSQL, so that app meets the same database as production;
+    a SQLite file in `tmp_dir` otherwise."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        yield f"sqlite:///{tmp_dir}/scratch.sqlite3"
+        return
+    from sqlalchemy import create_engine, text
+
+    database = "helpdesk_scratch_" + re.sub(r"[^a-z0-9]+", "_", name.rsplit(".", 1)[-1].lower())
+    url = re.sub(r"^postgres(ql)?(\+psycopg)?://", "postgresql+psycopg://", url)
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)"))
+        conn.execute(text(f"CREATE DATABASE {database}"))
+    try:
+        yield url.rsplit("/", 1)[0] + "/" + database
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)"))
+        admin.dispose()
 
 
 @pytest.fixture(scope="session")

@@ -4,11 +4,11 @@ A module-scoped server means a module may change the demo (schedule a vacation, 
 another module seeing it; a module that needs more people overrides `demo_scale`.
 """
 
-import os
-import re
 import threading
 
 import pytest
+
+from tests.conftest import scratch_database
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -23,25 +23,9 @@ def demo_scale():
 
 @pytest.fixture(scope="module")
 def live_database(tmp_path_factory, request):
-    """The URL of an empty database for the module's server: a fresh PostgreSQL database when the suite
-    runs on PostgreSQL (DATABASE_URL), so the browser reaches the same database as production; a
-    temporary SQLite file otherwise."""
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith("postgres"):
-        yield f"sqlite:///{tmp_path_factory.mktemp('live')}/live.sqlite3"
-        return
-    from sqlalchemy import create_engine, text
-
-    name = "helpdesk_live_" + re.sub(r"[^a-z0-9]+", "_", request.module.__name__.rsplit(".", 1)[-1].lower())
-    url = re.sub(r"^postgres(ql)?(\+psycopg)?://", "postgresql+psycopg://", url)
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-        conn.execute(text(f"CREATE DATABASE {name}"))
-    yield url.rsplit("/", 1)[0] + "/" + name
-    with admin.connect() as conn:
-        conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-    admin.dispose()
+    """An empty database for the module's server (see tests.conftest.scratch_database)."""
+    with scratch_database(request.module.__name__, tmp_path_factory.mktemp("live")) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

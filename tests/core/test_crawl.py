@@ -11,6 +11,7 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 
 from helpdesk.demo.people import DEMO_LOGINS, DEMO_PASSWORD
+from tests.conftest import scratch_database
 
 MAX_PAGES = 120
 # Links whose GET changes nothing but leaves the signed-in state or the HTML pages.
@@ -21,14 +22,19 @@ pytestmark = pytest.mark.own_app
 
 
 @pytest.fixture(scope="module")
-def demo_app(tmp_path_factory):
+def demo_database(tmp_path_factory):
+    with scratch_database("crawl", tmp_path_factory.mktemp("crawl")) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def demo_app(demo_database):
     from helpdesk import create_app
     from helpdesk.demo.loader import load_demo, set_demo_passwords
     from helpdesk.extensions import db
 
-    instance = tmp_path_factory.mktemp("crawl")
     app = create_app({
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance}/crawl.sqlite3", "SQLALCHEMY_ENGINE_OPTIONS": {},
+        "SQLALCHEMY_DATABASE_URI": demo_database, "SQLALCHEMY_ENGINE_OPTIONS": {},
         "REDIS_URL": None, "RATELIMIT_ENABLED": False, "SECRET_KEY": "crawl-test", "WTF_CSRF_ENABLED": False,
         "ARGON2_PARAMS": {"time_cost": 1, "memory_cost": 1024, "parallelism": 1},
     })
