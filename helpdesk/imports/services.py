@@ -96,9 +96,12 @@ def _import(source: str, open_lines: Callable) -> ImportResult:
             writer.close()
             update_listing_state(builder.listings_touched)
             refresh_thread_state(sorted(builder.threads_touched))
-    except BaseException:
-        writer.abort()
+    except BaseException as exc:
+        failure = writer.abort()
         savepoint.rollback()
+        if failure is not None and failure is not exc:
+            # The COPY failed first; what the importing thread hit next (an aborted transaction) is its echo.
+            raise failure from exc
         raise
     result.lines = lineno
     if checker.errors:

@@ -128,9 +128,9 @@ class BulkWriter:
             self._queue = None
             self._raise_failure()
 
-    def abort(self) -> None:
+    def abort(self) -> BaseException | None:
         """Stop the worker without writing what is still buffered or queued (the savepoint is being rolled
-        back)."""
+        back); return the error a COPY failed with, if one did."""
         self._aborted = True
         self._close_keys_connection()
         self.buffers = {kind: [] for kind in TABLES}
@@ -138,6 +138,7 @@ class BulkWriter:
             self._queue.put(None)
             self._worker.join()
             self._queue = None
+        return self._failure
 
     def _close_keys_connection(self) -> None:
         if self._keys_connection is not None:

@@ -88,3 +88,25 @@ def test_a_database_failure_while_writing_rolls_back_and_raises(monkeypatch):
     with pytest.raises(RuntimeError, match="disk full"):
         import_lines(EXAMPLE)
     assert count(User) == 0 and count(Thread) == 0
+
+
+def test_a_failed_copy_is_the_error_raised_not_its_echo(monkeypatch):
+    """PostgreSQL: when a COPY fails, later statements on the connection fail too ("transaction is
+    aborted"); the import raises the COPY's own error, and the earlier import's rows survive."""
+    if db.session.get_bind().dialect.name != "postgresql":
+        pytest.skip("COPY runs on PostgreSQL only")
+    import psycopg
+
+    assert import_lines(EXAMPLE).ok
+    real_key = writer.RowBuilder.key
+
+    def dangling(self, kind, ext):
+        return 10**9 if kind == "thread" else real_key(self, kind, ext)  # a thread that does not exist
+
+    monkeypatch.setattr(writer.RowBuilder, "key", dangling)
+    more = [line(type="message", id=f"m-x{i}", thread="th-1", author="cl-1", sent_at="2026-10-05T08:00:00Z",
+                 body=f"more {i}") for i in range(8)]
+    more += [line(type="survey", client="cl-1", at=f"2026-11-0{i}T12:00:00Z", score=5) for i in range(1, 9)]
+    with pytest.raises(psycopg.errors.ForeignKeyViolation):
+        import_lines(more)
+    assert count(Message) == 2 and count(SurveyResponse) == 1
