@@ -9,8 +9,6 @@ from helpdesk.clients.models import Assignment, CoachRating, SurveyResponse
 from helpdesk.extensions import db
 from helpdesk.types import utcnow
 
-# Roles that see every client.
-
 
 def full_months(a: date, b: date) -> int:
     """Whole months from `a` to `b` (metrics.md section 2)."""
@@ -20,6 +18,12 @@ def full_months(a: date, b: date) -> int:
 def covers(at: datetime):
     """SQL condition: the assignment covers instant `at` ([starts_at, ends_at))."""
     return and_(Assignment.starts_at <= at, or_(Assignment.ends_at.is_(None), Assignment.ends_at > at))
+
+
+def coach_id_at(client_id, at: datetime):
+    """Scalar subquery: the id of the coach whose assignment of `client_id` (a value or a column) covers `at`."""
+    return (select(Assignment.coach_id).where(Assignment.client_id == client_id, covers(at))
+            .order_by(Assignment.starts_at.desc()).limit(1).scalar_subquery())
 
 
 def current_assignment(client: User, at: datetime | None = None) -> Assignment | None:

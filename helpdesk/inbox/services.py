@@ -6,6 +6,8 @@ from sqlalchemy import and_, exists, false, or_, select
 
 from helpdesk.auth.models import Role, User
 from helpdesk.clients.models import Assignment, Vacation
+from helpdesk.clients.services import coach_id_at
+from helpdesk.clients.services import covers as assignment_covers
 from helpdesk.extensions import db
 from helpdesk.inbox.models import Message, Thread, ThreadRead
 from helpdesk.notifications.services import notify
@@ -15,11 +17,6 @@ from helpdesk.types import utcnow
 ALL_THREADS_ROLES = (Role.AUDITOR.value, Role.SUPPORT.value, Role.ADMIN.value)
 
 
-def assignment_covers(at: datetime):
-    """SQL condition: an assignment covers instant `at` ([starts_at, ends_at))."""
-    return and_(Assignment.starts_at <= at, or_(Assignment.ends_at.is_(None), Assignment.ends_at > at))
-
-
 def on_vacation(on: date):
     """SQL condition on Vacation: the vacation includes day `on`."""
     return and_(Vacation.starts_on <= on, Vacation.ends_on >= on)
@@ -27,10 +24,7 @@ def on_vacation(on: date):
 
 def current_coach_id(client_id: int, at: datetime | None = None) -> int | None:
     """The id of the coach assigned to the client at `at` (default now), or None."""
-    return db.session.scalar(
-        select(Assignment.coach_id).where(Assignment.client_id == client_id, assignment_covers(at or utcnow()))
-        .order_by(Assignment.starts_at.desc()).limit(1)
-    )
+    return db.session.scalar(select(coach_id_at(client_id, at or utcnow())))
 
 
 def away_teammate_ids(coach: User, on: date | None = None) -> list[int]:

@@ -7,10 +7,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from helpdesk.auth.models import Role, User
-from helpdesk.clients.models import Assignment
+from helpdesk.clients.services import coach_id_at
 from helpdesk.extensions import db
 from helpdesk.inbox.models import Message, Thread, ThreadRead
-from helpdesk.inbox.services import assignment_covers
 from helpdesk.types import utcnow
 
 # Whose read marks the client sees ("Read by your coach (name) at ...", or the name of whoever else read it).
@@ -44,11 +43,9 @@ class ReadReceipt:
 
 def read_receipt(thread: Thread) -> ReadReceipt | None:
     """The latest read mark by a coach or team leader, or None."""
-    coach_id = (select(Assignment.coach_id)
-                .where(Assignment.client_id == thread.client_id, assignment_covers(utcnow()))
-                .order_by(Assignment.starts_at.desc()).limit(1).scalar_subquery())
     row = db.session.execute(
-        select(User.name, ThreadRead.read_at, (User.id == coach_id).label("by_their_coach"))
+        select(User.name, ThreadRead.read_at,
+               (User.id == coach_id_at(thread.client_id, utcnow())).label("by_their_coach"))
         .join(User, User.id == ThreadRead.user_id)
         .where(ThreadRead.thread_id == thread.id, User.role.in_(RECEIPT_ROLES))
         .order_by(ThreadRead.read_at.desc()).limit(1)).first()
