@@ -59,7 +59,8 @@ def list_listings(args):
     if me.role == Role.CLIENT.value:
         stmt = services.listings_of_seller(me)
         if status == "reported":
-            abort(422, message="status: members see pending, approved or rejected.")
+            # Shaped like the schema's own refusal of a bad `status` (the field named under "query").
+            abort(422, messages={"query": {"status": ["Members see pending, approved or rejected."]}})
         if status:
             stmt = stmt.where(Listing.status == status)
     else:

@@ -41,6 +41,11 @@ def test_api_queue_views(client, api_headers, mod, create_listing):
     body = client.get("/api/v1/listings?status=pending", headers=api_headers(mod.support)).get_json()
     assert [x["title"] for x in body["items"]] == ["old", "new"] and body["total"] == 2
     assert client.get("/api/v1/listings?status=bogus", headers=api_headers(mod.tia)).status_code == 422
+    member = client.get("/api/v1/listings?status=reported", headers=api_headers(mod.sam))
+    assert member.status_code == 422
+    assert member.get_json() == {"error": "unprocessable_entity", "status": 422,
+                                 "message": "status: Members see pending, approved or rejected.",
+                                 "errors": {"query": {"status": ["Members see pending, approved or rejected."]}}}
     assert client.get("/api/v1/listings", headers=api_headers(mod.auditor)).status_code == 403
     assert old.id and new.id
 
