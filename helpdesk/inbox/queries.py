@@ -125,7 +125,9 @@ def inbox_summary(user: User, client_id: int | None = None, q: str | None = None
         _filtered(user, None, None, visible).join(User, User.id == Thread.client_id)
         .with_only_columns(Thread.client_id, User.name, *_count_columns(now))
         .group_by(Thread.client_id, User.name).order_by(User.name, Thread.client_id)).all()
-    options = [ClientOption(cid, name, waiting) for cid, name, _, waiting, _, _ in per_client[:max_clients]]
+    # The first `max_clients` by name, and always the client filtered on.
+    options = [ClientOption(cid, name, waiting) for i, (cid, name, _, waiting, _, _) in enumerate(per_client)
+               if i < max_clients or cid == client_id]
     if q:
         return view_counts(user, client_id, q, now, visible), options
     sums = [0, 0, 0, 0]

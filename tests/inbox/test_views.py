@@ -91,6 +91,9 @@ def test_summary_counts_match_the_views_and_list_each_visible_client(team, waiti
     assert counts == {"all": 3, "waiting": 2, "unread": 2, "breached": 1}
     assert [(o.name, o.waiting) for o in options] == [("Alice Client", 2), ("Zoe Client", 0)]
     assert inbox_summary(ann, zoe.id)[0] == {"all": 1, "waiting": 0, "unread": 0, "breached": 0}
+    # With room for one option only, the filtered client is still offered.
+    assert [o.name for o in inbox_summary(ann, zoe.id, max_clients=1)[1]] == ["Alice Client", "Zoe Client"]
+    assert [o.name for o in inbox_summary(ann, max_clients=1)[1]] == ["Alice Client"]
     # A search narrows the counts, never the options: a filtered client without matches stays listed.
     counts, options = inbox_summary(ann, zoe.id, "nothing-matches-this")
     assert counts["all"] == 0 and [o.name for o in options] == ["Alice Client", "Zoe Client"]
