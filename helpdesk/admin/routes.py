@@ -9,6 +9,7 @@ from helpdesk.auth.models import ROLES, User
 from helpdesk.auth.permissions import roles_required
 from helpdesk.auth.services import set_password
 from helpdesk.extensions import db
+from helpdesk.text_match import contains
 
 
 @bp.route("/users")
@@ -20,8 +21,7 @@ def users():
     if role in ROLES:
         stmt = stmt.where(User.role == role)
     if q:
-        like = f"%{q}%"
-        stmt = stmt.where(User.name.ilike(like) | User.external_id.ilike(like) | User.email.ilike(like))
+        stmt = stmt.where(contains(User.name, q) | contains(User.external_id, q) | contains(User.email, q))
     page = db.paginate(stmt, per_page=50)
     return render_template("admin/users.html", page=page, roles=ROLES, role=role, q=q, form=SetPasswordForm())
 

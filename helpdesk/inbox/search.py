@@ -8,6 +8,7 @@ from sqlalchemy import and_, exists, func, literal_column, or_, select, true
 
 from helpdesk.extensions import db
 from helpdesk.inbox.models import Message, Thread
+from helpdesk.text_match import contains
 
 TS_CONFIG = literal_column("'english'::regconfig")
 # The stored tsvector of a message's body (PostgreSQL only; see inbox/models.py).
@@ -16,11 +17,6 @@ BODY_TSV = literal_column("messages.body_tsv")
 
 def _dialect() -> str:
     return db.session.get_bind().dialect.name
-
-
-def _like_pattern(term: str) -> str:
-    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
 
 
 def search_condition(q: str):
@@ -38,8 +34,7 @@ def search_condition(q: str):
     for term in q.split():
         if not term.strip('"'):
             continue
-        pattern = _like_pattern(term.strip('"'))
-        in_body = exists(select(Message.id).where(Message.thread_id == Thread.id,
-                                                  Message.body.ilike(pattern, escape="\\")))
-        conditions.append(or_(Thread.subject.ilike(pattern, escape="\\"), in_body))
+        word = term.strip('"')
+        in_body = exists(select(Message.id).where(Message.thread_id == Thread.id, contains(Message.body, word)))
+        conditions.append(or_(contains(Thread.subject, word), in_body))
     return and_(true(), *conditions)

@@ -102,3 +102,13 @@ def test_csrf_is_enforced_on_forms(app, create_user):
     finally:
         app.config["WTF_CSRF_ENABLED"] = False
     assert response.status_code == 400
+
+
+def test_admin_user_search_takes_wildcards_literally(client, auth, create_user):
+    auth.login(create_user("admin", name="Ada Admin"))
+    create_user("coach", name="Under_score Coach")
+    create_user("coach", name="Plain Coach")
+    html = client.get("/admin/users?q=_").get_data(as_text=True)
+    assert "Under_score Coach" in html and "Plain Coach" not in html
+    html = client.get("/admin/users?q=%25").get_data(as_text=True)  # "%"
+    assert "Under_score Coach" not in html and "Plain Coach" not in html
