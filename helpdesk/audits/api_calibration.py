@@ -1,0 +1,59 @@
+"""API of calibration: the endpoints of the calibration page (routes_calibration.py), on the audits `blp`.
+
+Same roles as the page. The page lists every item to every auditor, team leader and admin, so an
+item is a 404 only when it does not exist; what each caller sees of it is calibration.item_view.
+"""
+
+from datetime import UTC, datetime, time, timedelta
+
+from flask import abort
+from flask_login import current_user
+
+from helpdesk.audits import calibration
+from helpdesk.audits.api import blp
+from helpdesk.audits.models import CalibrationItem
+from helpdesk.audits.schemas import AgreementArgsSchema, AgreementSchema, CalibrationItemSchema
+from helpdesk.auth.permissions import roles_required
+from helpdesk.extensions import db
+from helpdesk.types import utcnow
+
+# Who opens the calibration page: its list of items and the agreement rates.
+PAGE_ROLES = ("auditor", "team_leader", "admin")
+
+
+def get_item(item_id: int) -> CalibrationItem:
+    """The calibration item, else 404."""
+    item = db.session.get(CalibrationItem, item_id)
+    if item is None:
+        abort(404)
+    return item
+
+
+@blp.route("/calibration/items")
+@roles_required(*PAGE_ROLES)
+@blp.response(200, CalibrationItemSchema(many=True))
+def list_calibration_items():
+    """The 100 newest calibration items, open and closed, as the calibration page lists them to the caller."""
+    return [calibration.item_view(current_user, item) for item in calibration.items()]
+
+
+@blp.route("/calibration/items/<int:item_id>")
+@roles_required(*PAGE_ROLES)
+@blp.response(200, CalibrationItemSchema)
+def get_calibration_item(item_id):
+    """One calibration item: its reviews and majority once closed; before that the count and the caller's own."""
+    return calibration.item_view(current_user, get_item(item_id))
+
+
+@blp.route("/calibration/agreement")
+@roles_required(*PAGE_ROLES)
+@blp.arguments(AgreementArgsSchema, location="query")
+@blp.response(200, AgreementSchema)
+def agreement(args):
+    """Each auditor's agreement with the majority over the items that closed from `from` to `to` (days included)."""
+    today = utcnow().date()
+    first = args["from_"] or today.replace(day=1)
+    last = args["to"] or max(today, first)
+    start = datetime.combine(first, time.min, tzinfo=UTC)
+    end = datetime.combine(last + timedelta(days=1), time.min, tzinfo=UTC)
+    return {"from_": first, "to": last, "rates": calibration.agreement_rates(start, end)}
