@@ -40,7 +40,8 @@ def live_app(live_database, demo_scale):
 
     app = create_app({
         "SQLALCHEMY_DATABASE_URI": live_database, "SQLALCHEMY_ENGINE_OPTIONS": {},
-        "REDIS_URL": None, "RATELIMIT_STORAGE_URI": "memory://", "SECRET_KEY": "browser-test",
+        "REDIS_URL": None, "RATELIMIT_STORAGE_URI": "memory://", "LOGIN_RATE_LIMIT": "1000 per minute",
+        "SECRET_KEY": "browser-test",
         "WTF_CSRF_ENABLED": True, "ARGON2_PARAMS": {"time_cost": 1, "memory_cost": 1024, "parallelism": 1},
     })
     with app.app_context():

@@ -33,9 +33,12 @@ def demo_app(demo_database):
     from helpdesk.demo.loader import load_demo, set_demo_passwords
     from helpdesk.extensions import db
 
+    # Rate limits stay on: Flask-Limiter's switch is global, and turning it off here would turn it off
+    # for every test after this module.
     app = create_app({
         "SQLALCHEMY_DATABASE_URI": demo_database, "SQLALCHEMY_ENGINE_OPTIONS": {},
-        "REDIS_URL": None, "RATELIMIT_ENABLED": False, "SECRET_KEY": "crawl-test", "WTF_CSRF_ENABLED": False,
+        "REDIS_URL": None, "RATELIMIT_STORAGE_URI": "memory://", "LOGIN_RATE_LIMIT": "1000 per minute",
+        "SECRET_KEY": "crawl-test", "WTF_CSRF_ENABLED": False,
         "ARGON2_PARAMS": {"time_cost": 1, "memory_cost": 1024, "parallelism": 1},
     })
     with app.app_context():
