@@ -20,6 +20,7 @@ NAV = [
     NavItem("Rate my coach", "clients.rating", ("client",)),
     NavItem("Monthly survey", "clients.survey", ("client",)),
     NavItem("Privacy", "clients.settings", ("client",)),
+    NavItem("Marketplace", "moderation.marketplace", ("client",)),
     NavItem("My listings", "moderation.my_listings", ("client",)),
     NavItem("Inbox", "inbox.index", ("coach", "team_leader")),
     NavItem("Coverage", "inbox.coverage", ("coach", "team_leader")),

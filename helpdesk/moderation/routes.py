@@ -135,6 +135,17 @@ def report(listing_id):
     return _back(item)
 
 
+@bp.route("/marketplace")
+@roles_required(Role.CLIENT.value)
+def marketplace():
+    """What members see of the marketplace: approved listings, to open and, if need be, report. No seller is
+    named (a client never sees other clients)."""
+    q = request.args.get("q", "").strip()[:200]
+    page = db.paginate(services.marketplace_select(q), per_page=50)
+    return render_template("moderation/marketplace.html", page=page, q=q, me=signed_in_user(),
+                           listings=list(page.items))
+
+
 @bp.route("/me/listings")
 @roles_required(Role.CLIENT.value)
 def my_listings():

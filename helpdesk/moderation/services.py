@@ -10,6 +10,7 @@ from helpdesk.errors import Refusal
 from helpdesk.extensions import db
 from helpdesk.moderation.models import Listing, ListingReport, ModerationDecision
 from helpdesk.notifications.services import notify
+from helpdesk.text_match import contains
 from helpdesk.types import utcnow
 
 QUEUE_ROLES = (Role.COACH.value, Role.TEAM_LEADER.value, Role.ADMIN.value, Role.SUPPORT.value)
@@ -174,6 +175,14 @@ def age_badge(since: datetime, now: datetime | None = None) -> str:
     if hours > current_app.config["SLA_HOURS"]:
         return "badge-red"
     return "badge-amber" if hours >= current_app.config["TARGET_HOURS"] else "badge-calm"
+
+
+def marketplace_select(q: str | None = None):
+    """The listings live on the marketplace (approved), newest first; `q` matches title or description."""
+    stmt = select(Listing).where(Listing.status == "approved")
+    if q:
+        stmt = stmt.where(contains(Listing.title, q) | contains(Listing.description, q))
+    return stmt.order_by(Listing.submitted_at.desc(), Listing.id.desc())
 
 
 def listings_of_seller(seller: User):

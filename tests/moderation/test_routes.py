@@ -1,5 +1,7 @@
 """Moderation pages and API as users meet them."""
 
+import re
+
 from sqlalchemy import select
 
 from helpdesk.extensions import db
@@ -117,3 +119,39 @@ def test_page_report_by_client(client, auth, mod, create_listing):
     assert r.status_code == 302
     assert db.session.scalar(select(ListingReport.reason).where(ListingReport.listing_id == listing.id)) == "Stolen bike"
     assert client.get("/moderation").status_code == 403
+
+
+def test_marketplace_lists_approved_listings_only_and_never_names_a_seller(client, auth, mod, create_listing):
+    lamp = create_listing(mod.sam, "Brass lamp", hours_ago=5, status="approved")
+    lamp.description = "Warm light, 100% brass"
+    chair = create_listing(mod.sam, "Oak chair", hours_ago=2, status="approved")
+    create_listing(mod.sam, "Pending sofa", status="pending")
+    create_listing(mod.sam, "Rejected rug", status="rejected")
+    auth.login(mod.rita)
+    html = client.get("/marketplace").get_data(as_text=True)
+    titles = re.findall(r'<a href="/listings/\d+">([^<]+)</a>', html)
+    assert titles == ["Oak chair", "Brass lamp"]  # newest first, approved only
+    assert "Sam" not in html  # a client never sees another client
+    assert "Marketplace" in _nav(html)
+    # Search: title or description, wildcards literal.
+    assert re.findall(r'<a href="/listings/\d+">([^<]+)</a>', client.get("/marketplace?q=brass").get_data(
+        as_text=True)) == ["Brass lamp"]
+    assert "Brass lamp" in client.get("/marketplace?q=100%25").get_data(as_text=True)
+    assert "No listing matches." in client.get("/marketplace?q=unicorn").get_data(as_text=True)
+    # From a listing, a member reports it, and finds the way back.
+    page = client.get(f"/listings/{lamp.id}").get_data(as_text=True)
+    assert "Report this listing" in page and 'href="/marketplace"' in page
+    assert chair.id
+
+
+def test_marketplace_marks_the_members_own_listings_and_is_for_members_only(client, auth, mod, create_listing):
+    create_listing(mod.sam, "Brass lamp", status="approved")
+    auth.login(mod.sam)
+    assert '<span class="badge">yours</span>' in client.get("/marketplace").get_data(as_text=True)
+    auth.logout()
+    auth.login(mod.tia)
+    assert client.get("/marketplace").status_code == 403
+
+
+def _nav(html: str) -> str:
+    return re.search(r'<nav class="mainnav"[^>]*>(.*?)</nav>', html, re.S).group(1)
