@@ -12,8 +12,16 @@ from flask_login import current_user
 from helpdesk.audits import calibration
 from helpdesk.audits.api import blp
 from helpdesk.audits.models import CalibrationItem
-from helpdesk.audits.schemas import AgreementArgsSchema, AgreementSchema, CalibrationItemSchema
+from helpdesk.audits.schemas import (
+    AgreementArgsSchema,
+    AgreementSchema,
+    CalibrationItemSchema,
+    CalibrationMarkInSchema,
+    CalibrationReviewInSchema,
+)
+from helpdesk.audits.services import AuditError, get_message
 from helpdesk.auth.permissions import roles_required
+from helpdesk.errors import abort_refusal
 from helpdesk.extensions import db
 from helpdesk.types import utcnow
 
@@ -37,12 +45,45 @@ def list_calibration_items():
     return [calibration.item_view(current_user, item) for item in calibration.items()]
 
 
+@blp.route("/calibration/items", methods=["POST"])
+@roles_required("team_leader", "admin")
+@blp.arguments(CalibrationMarkInSchema)
+@blp.response(201, CalibrationItemSchema)
+def mark_for_calibration(data):
+    """Mark a coach's reply for calibration: {"message_id": ..., "reviewers_needed": 2-20, default 3}."""
+    message = get_message(current_user, data["message_id"])
+    try:
+        item = calibration.mark(current_user, message, data["reviewers_needed"])
+    except AuditError as error:
+        # calibration.mark names the reply "message"; in this body it is message_id.
+        if error.field == "message":
+            error = AuditError("message_id", str(error), error.status)
+        abort_refusal(error)
+    db.session.commit()
+    return calibration.item_view(current_user, item)
+
+
 @blp.route("/calibration/items/<int:item_id>")
 @roles_required(*PAGE_ROLES)
 @blp.response(200, CalibrationItemSchema)
 def get_calibration_item(item_id):
     """One calibration item: its reviews and majority once closed; before that the count and the caller's own."""
     return calibration.item_view(current_user, get_item(item_id))
+
+
+@blp.route("/calibration/items/<int:item_id>/reviews", methods=["POST"])
+@roles_required("auditor")
+@blp.arguments(CalibrationReviewInSchema)
+@blp.response(201, CalibrationItemSchema)
+def review_calibration_item(data, item_id):
+    """The caller's independent review, once per item: {"color", "comment"}; 409 once all reviews are in."""
+    item = get_item(item_id)
+    try:
+        calibration.review(current_user, item, data["color"], data["comment"])
+    except AuditError as error:
+        abort_refusal(error)
+    db.session.commit()
+    return calibration.item_view(current_user, item)
 
 
 @blp.route("/calibration/agreement")

@@ -139,3 +139,13 @@ class AgreementSchema(Schema):
     from_ = fields.Date(data_key="from")
     to = fields.Date()
     rates = fields.List(fields.Nested(AgreementRateSchema))
+
+
+class CalibrationMarkInSchema(Schema):
+    message_id = fields.Int(required=True, metadata={"description": "a coach's reply"})
+    reviewers_needed = fields.Int(load_default=3, metadata={"description": "2 to 20; the item closes at this many"})
+
+
+class CalibrationReviewInSchema(Schema):
+    color = fields.Str(required=True, validate=validate.OneOf(COLORS))
+    comment = fields.Str(load_default=None, allow_none=True)

@@ -6,6 +6,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from helpdesk.audits import calibration
+from helpdesk.audits.models import CalibrationItem
+from helpdesk.extensions import db
 
 AT = datetime(2026, 10, 10, 15, 0, tzinfo=UTC)
 ANN_SECRET, BEN_SECRET = "Ann thinks the tone is off", "Ben wants a link to the guide"
@@ -165,3 +167,111 @@ def test_agreement_defaults_to_this_month_and_names_bad_dates(client, api_header
     r = client.get("/api/v1/calibration/agreement?from=2026-10-02&to=2026-10-01", headers=h)
     assert r.status_code == 422 and r.get_json()["errors"]["query"] == {"to": ["The period ends before it starts."]}
     assert r.get_json()["message"] == "to: The period ends before it starts."
+
+
+def test_a_team_leader_marks_a_reply(client, api_headers, desk, create_user, create_message):
+    r = client.post("/api/v1/calibration/items", json={"message_id": desk.reply.id, "reviewers_needed": 2},
+                    headers=api_headers(desk.leader))
+    assert r.status_code == 201, r.get_json()
+    body = r.get_json()
+    assert (body["message_id"], body["coach_name"], body["excerpt"], body["reviewers_needed"], body["review_count"],
+            body["closed"], body["mine"]) == (desk.reply.id, "Cora Coach", "Click the button.", 2, 0, False, None)
+    assert db.session.get(CalibrationItem, body["id"]).created_by_id == desk.leader.id
+    listed = client.get("/api/v1/calibration/items", headers=api_headers(desk.auditor)).get_json()
+    assert [v["id"] for v in listed] == [body["id"]]
+
+    other = create_message(desk.thread, desk.coach)
+    r = client.post("/api/v1/calibration/items", json={"message_id": other.id},
+                    headers=api_headers(create_user("admin")))
+    assert (r.status_code, r.get_json()["reviewers_needed"]) == (201, 3)
+
+
+def test_who_may_mark(client, api_headers, desk, create_user):
+    """Team leaders and admins, as on the page; a team leader only replies in threads they may open."""
+    body = {"message_id": desk.reply.id}
+    for user in (desk.auditor, desk.coach, desk.client, create_user("support")):
+        r = client.post("/api/v1/calibration/items", json=body, headers=api_headers(user))
+        assert r.status_code == 403, user.role
+    r = client.post("/api/v1/calibration/items", json=body, headers=api_headers(desk.other_coach.reports_to))
+    assert r.status_code == 404
+    r = client.post("/api/v1/calibration/items", json={"message_id": 999999}, headers=api_headers(desk.leader))
+    assert r.status_code == 404
+    assert db.session.query(CalibrationItem).count() == 0
+
+
+def test_marking_errors_name_the_field(client, api_headers, desk):
+    h = api_headers(desk.leader)
+
+    def mark(body):
+        return client.post("/api/v1/calibration/items", json=body, headers=h)
+
+    for body, field in [({}, "message_id"), ({"message_id": "the reply"}, "message_id"),
+                        ({"message_id": desk.reply.id, "reviewers_needed": "three"}, "reviewers_needed")]:
+        r = mark(body)
+        assert r.status_code == 422 and list(r.get_json()["errors"]["json"]) == [field], (body, r.get_json())
+    r = mark({"message_id": desk.reply.id, "reviewers_needed": 1})
+    assert r.status_code == 422
+    assert r.get_json()["errors"]["json"] == {"reviewers_needed": ["Between 2 and 20 reviewers are needed."]}
+    r = mark({"message_id": desk.question.id})
+    assert r.status_code == 422 and list(r.get_json()["errors"]["json"]) == ["message_id"]
+    assert db.session.query(CalibrationItem).count() == 0
+
+    assert mark({"message_id": desk.reply.id}).status_code == 201
+    r = mark({"message_id": desk.reply.id, "reviewers_needed": 5})
+    assert r.status_code == 409
+    assert r.get_json()["errors"]["json"] == {"message_id": ["This reply is already marked for calibration."]}
+    assert db.session.query(CalibrationItem).one().reviewers_needed == 3
+
+
+def test_auditors_review_and_see_only_their_own_until_closed(client, api_headers, auditors, item):
+    ann, ben, cid = auditors
+    it = item(needed=2)
+    url = f"/api/v1/calibration/items/{it.id}/reviews"
+    r = client.post(url, json={"color": "green", "comment": ANN_SECRET}, headers=api_headers(ann))
+    assert r.status_code == 201, r.get_json()
+    assert (r.get_json()["review_count"], r.get_json()["closed"], r.get_json()["mine"]) == (
+        1, False, {"color": "green", "comment": ANN_SECRET})
+
+    r = client.post(url, json={"color": "yellow", "comment": BEN_SECRET}, headers=api_headers(ben))
+    assert r.status_code == 201
+    body = r.get_json()
+    assert (body["review_count"], body["closed"], body["majority"]) == (2, True, None)
+    assert body["reviews"] == [{"color": "green", "comment": ANN_SECRET}, {"color": "yellow", "comment": BEN_SECRET}]
+
+    r = client.post(url, json={"color": "blue"}, headers=api_headers(ann))
+    assert r.status_code == 409
+    assert r.get_json()["errors"]["json"] == {"item": ["You have already reviewed this item."]}
+    r = client.post(url, json={"color": "blue"}, headers=api_headers(cid))
+    assert r.status_code == 409
+    assert r.get_json()["errors"]["json"] == {"item": ["This item already has all its reviews."]}
+    assert calibration.review_count(it) == 2
+
+
+def test_a_review_before_the_others_reveals_nothing(client, api_headers, auditors, item):
+    """The second reviewer's answer shows their own colour, not the first reviewer's."""
+    it = item(needed=3)
+    calibration.review(auditors[0], it, "yellow", ANN_SECRET)
+    r = client.post(f"/api/v1/calibration/items/{it.id}/reviews", json={"color": "green"},
+                    headers=api_headers(auditors[1]))
+    assert r.status_code == 201
+    body = r.get_json()
+    assert (body["review_count"], body["reviews"], body["majority"], body["mine"]) == (
+        2, [], None, {"color": "green", "comment": None})
+    assert ANN_SECRET not in r.get_data(as_text=True) and "yellow" not in r.get_data(as_text=True)
+
+
+def test_who_may_review_and_bad_reviews(client, api_headers, desk, item, create_user):
+    it = item()
+    url = f"/api/v1/calibration/items/{it.id}/reviews"
+    for user in (desk.leader, create_user("admin"), desk.coach, desk.client, create_user("support")):
+        r = client.post(url, json={"color": "green"}, headers=api_headers(user))
+        assert r.status_code == 403, user.role
+    h = api_headers(desk.auditor)
+    assert client.post("/api/v1/calibration/items/999999/reviews", json={"color": "green"},
+                       headers=h).status_code == 404
+    for body in ({}, {"color": "purple"}, {"color": None}):
+        r = client.post(url, json=body, headers=h)
+        assert r.status_code == 422 and list(r.get_json()["errors"]["json"]) == ["color"], body
+    r = client.post(url, json={"color": "green", "comment": 7}, headers=h)
+    assert r.status_code == 422 and list(r.get_json()["errors"]["json"]) == ["comment"]
+    assert calibration.review_count(it) == 0
