@@ -54,6 +54,9 @@ def review(auditor: User, item: CalibrationItem, color, comment=None, now: datet
     color = clean_text(color).lower()
     if color not in COLORS:
         raise AuditError("color", f"Must be one of: {', '.join(COLORS)}.")
+    # One review at a time per item (PostgreSQL; SQLite has one writer anyway): a second submission by the
+    # same auditor then sees the first and gets a 409, and the last places cannot be taken twice.
+    db.session.execute(select(CalibrationItem.id).where(CalibrationItem.id == item.id).with_for_update())
     if db.session.scalar(select(CalibrationReview.id).where(CalibrationReview.item_id == item.id,
                                                             CalibrationReview.auditor_id == auditor.id)):
         raise AuditError("item", "You have already reviewed this item.", 409)
