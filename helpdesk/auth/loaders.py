@@ -1,18 +1,41 @@
 """How Flask-Login finds the user: a server-side login session, or an API bearer token."""
 
 from flask import g, request
+from flask.sessions import SecureCookieSessionInterface
 
 from helpdesk.auth import services
 from helpdesk.extensions import csrf, login_manager
 
 
-def bearer_token() -> str | None:
-    header = request.headers.get("Authorization", "")
+def bearer_token(req=None) -> str | None:
+    header = (req or request).headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
+def _bearer_api_call(req) -> bool:
+    return req.path.startswith("/api/") and bearer_token(req) is not None
+
+
+class BearerAwareSessionInterface(SecureCookieSessionInterface):
+    """An API call with a bearer token is stateless: it neither reads nor writes the browser's session
+    cookie. A browser that visited a page has a session (its CSRF token, a flash) without a signed-in
+    user; read along with a token, Flask-Login's strong session protection refused the call before it
+    ever looked at the token."""
+
+    def open_session(self, app, request):
+        if _bearer_api_call(request):
+            return self.session_class()
+        return super().open_session(app, request)
+
+    def save_session(self, app, session, response):
+        if _bearer_api_call(request):
+            return None
+        return super().save_session(app, session, response)
+
+
 def init_app(app) -> None:
+    app.session_interface = BearerAwareSessionInterface()
     login_manager.session_protection = "strong"
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please sign in to continue."

@@ -98,3 +98,16 @@ def test_a_body_that_is_not_json_is_a_clear_400(client, api_headers, create_user
     response = client.post("/api/v1/threads", data="not json", headers=headers)
     assert response.status_code == 400
     assert response.get_json()["message"] == "Invalid JSON body."
+
+
+def test_a_bearer_call_works_from_a_browser_that_has_a_session_cookie(client, api_headers, create_user):
+    """E.g. "Try it out" on /api/v1/docs after visiting the sign-in page: the cookie holds a CSRF token but
+    no signed-in user. The token decides, and the call leaves the browser's session alone."""
+    user = create_user("coach", name="Tok Coach")
+    client.post("/logout")  # a session holding a flash ("You are signed out."), no user
+    assert client.get_cookie("session") is not None
+    before = client.get_cookie("session").value
+    response = client.get("/api/v1/me", headers=api_headers(user))
+    assert response.status_code == 200 and response.get_json()["name"] == "Tok Coach"
+    assert "Set-Cookie" not in response.headers
+    assert client.get_cookie("session").value == before
