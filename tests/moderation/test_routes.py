@@ -155,3 +155,16 @@ def test_marketplace_marks_the_members_own_listings_and_is_for_members_only(clie
 
 def _nav(html: str) -> str:
     return re.search(r'<nav class="mainnav"[^>]*>(.*?)</nav>', html, re.S).group(1)
+
+
+def test_marketplace_pages_keep_the_search(client, auth, mod, create_listing):
+    for i in range(51):
+        create_listing(mod.sam, f"Lamp {i:02d}", hours_ago=i + 1, status="approved")
+    create_listing(mod.sam, "Chair", status="approved")
+    auth.login(mod.rita)
+    html = client.get("/marketplace?q=lamp").get_data(as_text=True)
+    assert "Page 1 of 2 · 51 listings" in html
+    nxt = re.search(r'<a href="([^"]+)" rel="next">', html).group(1).replace("&amp;", "&")
+    assert "q=lamp" in nxt and "page=2" in nxt
+    second = client.get(nxt).get_data(as_text=True)
+    assert "Page 2 of 2 · 51 listings" in second and "Lamp 50" in second and "Chair" not in second
