@@ -1,7 +1,8 @@
-"""Every link a signed-in user is shown leads somewhere: each demo role's pages, crawled from its home page.
+"""Every link a signed-in user is shown leads somewhere, and following links changes nothing.
 
-A link on our own page that answers 404, 403 or 500 is a bug a user would hit; so is a page that fails to
-render. The crawl follows same-site links (GET only) breadth-first, a bounded number of pages per role.
+Each demo role's pages are crawled from its home page: same-site links (GET only), breadth-first, a bounded
+number of pages per role. A link on our own page that answers 404, 403 or 500 is a bug a user would hit; so
+is a page that fails to render, and so is a GET that changes a row (foundation: no state change on GET).
 """
 
 import re
@@ -81,12 +82,26 @@ def _crawl(client, start: str) -> tuple[set[str], list[str]]:
     return seen, problems
 
 
+def _contents() -> dict[str, int]:
+    """A hash of every table's rows but the sign-in sessions' (which note when they were last used)."""
+    from sqlalchemy import select
+
+    from helpdesk.extensions import db
+
+    return {table.name: hash(tuple(tuple(row) for row in db.session.execute(
+                select(table).order_by(*table.primary_key.columns))))
+            for table in db.metadata.sorted_tables if table.name != "login_sessions"}
+
+
 @pytest.mark.parametrize("role", sorted(DEMO_LOGINS))
-def test_every_link_a_role_is_shown_works(demo_app, role):
+def test_every_link_a_role_is_shown_works_and_no_get_changes_anything(demo_app, role):
     client = demo_app.test_client()
     with demo_app.app_context():
         signed_in = client.post("/login", data={"login": DEMO_LOGINS[role], "password": DEMO_PASSWORD})
         assert signed_in.status_code == 302
+        before = _contents()
         seen, problems = _crawl(client, "/")
+        after = _contents()
     assert not problems, problems
+    assert [name for name in before if before[name] != after[name]] == []  # GET never changes state
     assert len(seen) > 3, seen  # the crawl really went somewhere
