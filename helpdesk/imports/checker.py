@@ -10,12 +10,12 @@ every error.
 from collections import Counter
 from datetime import datetime
 
+from helpdesk.auth.models import STAFF_ROLES
 from helpdesk.imports.idless import IdlessChecks
 from helpdesk.imports.lookups import Stored
 from helpdesk.imports.records import (
     ID_TYPES,
     REFERENCES,
-    STAFF_ROLES,
     UNKNOWN,
     Record,
     fingerprint,
@@ -210,6 +210,7 @@ class Checker(IdlessChecks):
             problems.append(f'{record.label}: message "{ext}" was written by a {author_role}; only coaches\' '
                             "messages are audited")
         self._need_role(problems, record, "auditor", STAFF_ROLES, "a staff member")
+
 
 def _differences(names, stored, given) -> str:
     parts = [f"{name} (stored {_show(a)}, file {_show(b)})" for name, a, b in zip(names, stored, given, strict=True)

@@ -6,7 +6,8 @@ vacation): a line equal in all fields to a stored row or an earlier line is skip
 
 from datetime import UTC, datetime
 
-from helpdesk.imports.records import ID_TYPES, STAFF_ROLES, UNKNOWN, fingerprint, unknown_reference
+from helpdesk.auth.models import STAFF_ROLES
+from helpdesk.imports.records import ID_TYPES, UNKNOWN, fingerprint, unknown_reference
 
 _FOREVER = datetime.max.replace(tzinfo=UTC)
 

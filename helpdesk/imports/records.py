@@ -199,9 +199,6 @@ REFERENCES = {
 
 UNKNOWN = object()  # what a reference to nothing earlier in the file and nothing stored resolves to
 
-# Roles that may moderate a listing or audit a message.
-STAFF_ROLES = ("coach", "team_leader", "auditor", "support", "admin")
-
 
 def unknown_reference(record: Record, field: str, target: str) -> str:
     """The error for a reference to nothing earlier in the file and nothing stored."""

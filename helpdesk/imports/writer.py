@@ -219,10 +219,8 @@ class RowBuilder:
         cached = self.stored[kind][ext]
         return cached if kind == "listing" else cached[0]
 
-    def add(self, kind: str, values: tuple) -> None:
-        getattr(self, "_" + kind)(*values)
-
     def add_all(self, records) -> None:
+        """Build and buffer the rows of a checked chunk's records, in file order."""
         for kind, values in records:
             getattr(self, "_" + kind)(*values)
 
