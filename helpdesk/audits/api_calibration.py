@@ -4,8 +4,6 @@ Same roles as the page. The page lists every item to every auditor, team leader 
 item is a 404 only when it does not exist; what each caller sees of it is calibration.item_view.
 """
 
-from datetime import UTC, datetime, time, timedelta
-
 from flask import abort
 from flask_login import current_user
 
@@ -23,6 +21,7 @@ from helpdesk.audits.services import AuditError, get_message
 from helpdesk.auth.permissions import roles_required
 from helpdesk.errors import abort_refusal
 from helpdesk.extensions import db
+from helpdesk.sla.report import Period
 from helpdesk.types import utcnow
 
 # Who opens the calibration page: its list of items and the agreement rates.
@@ -95,6 +94,5 @@ def agreement(args):
     today = utcnow().date()
     first = args["from_"] or today.replace(day=1)
     last = args["to"] or max(today, first)
-    start = datetime.combine(first, time.min, tzinfo=UTC)
-    end = datetime.combine(last + timedelta(days=1), time.min, tzinfo=UTC)
-    return {"from_": first, "to": last, "rates": calibration.agreement_rates(start, end)}
+    period = Period(first, last)  # whole UTC days, `last` included, as the SLA report counts them
+    return {"from_": first, "to": last, "rates": calibration.agreement_rates(period.start, period.end)}
