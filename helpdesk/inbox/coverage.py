@@ -6,10 +6,11 @@ from sqlalchemy import func, select
 
 from helpdesk.auth.models import Role, User
 from helpdesk.clients.models import Assignment, Vacation
+from helpdesk.clients.services import covers
 from helpdesk.extensions import db
 from helpdesk.inbox.models import Thread
 from helpdesk.inbox.queries import breached_condition
-from helpdesk.inbox.services import assignment_covers, away_teammate_ids, on_vacation
+from helpdesk.inbox.services import away_teammate_ids, on_vacation
 from helpdesk.types import utcnow
 
 
@@ -65,7 +66,7 @@ def away_coach_ids(user: User, on: date | None = None) -> list[int]:
 def coverage_select(user: User):
     """Waiting threads of the clients of the coaches `user` covers today, oldest wait first."""
     away = away_coach_ids(user)
-    clients = select(Assignment.client_id).where(Assignment.coach_id.in_(away), assignment_covers(utcnow()))
+    clients = select(Assignment.client_id).where(Assignment.coach_id.in_(away), covers(utcnow()))
     return (select(Thread).where(Thread.waiting_since.is_not(None), Thread.client_id.in_(clients))
             .order_by(Thread.waiting_since, Thread.id))
 
@@ -83,7 +84,7 @@ def team_overview(leader: User) -> list[dict]:
             select(Assignment.coach_id, func.count(Thread.id),
                    func.count(Thread.id).filter(breached_condition(now)))
             .join(Thread, Thread.client_id == Assignment.client_id)
-            .where(Assignment.coach_id.in_(ids), assignment_covers(now), Thread.waiting_since.is_not(None))
+            .where(Assignment.coach_id.in_(ids), covers(now), Thread.waiting_since.is_not(None))
             .group_by(Assignment.coach_id))
     }
     vacations: dict[int, list[Vacation]] = {}

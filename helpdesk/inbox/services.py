@@ -6,8 +6,7 @@ from sqlalchemy import and_, exists, false, or_, select
 
 from helpdesk.auth.models import Role, User
 from helpdesk.clients.models import Assignment, Vacation
-from helpdesk.clients.services import coach_id_at
-from helpdesk.clients.services import covers as assignment_covers
+from helpdesk.clients.services import coach_id_at, covers
 from helpdesk.extensions import db
 from helpdesk.inbox.models import Message, Thread, ThreadRead
 from helpdesk.notifications.services import notify
@@ -40,7 +39,7 @@ def away_teammate_ids(coach: User, on: date | None = None) -> list[int]:
 
 
 def _client_ids_of_coaches(coach_ids, at: datetime):
-    return select(Assignment.client_id).where(Assignment.coach_id.in_(coach_ids), assignment_covers(at))
+    return select(Assignment.client_id).where(Assignment.coach_id.in_(coach_ids), covers(at))
 
 
 def visibility(user: User):
@@ -65,7 +64,7 @@ def visibility(user: User):
         clients = _client_ids_of_coaches(team, now)
 
         def condition(column):
-            assigned = exists(select(Assignment.id).where(Assignment.client_id == column, assignment_covers(now)))
+            assigned = exists(select(Assignment.id).where(Assignment.client_id == column, covers(now)))
             return or_(column.in_(clients), ~assigned)
 
         return condition

@@ -222,9 +222,9 @@ def _search(page, url, words):
 def test_coach_search_finds_an_old_message_only_in_threads_they_may_see(live_app, live_url, open_as):
     from helpdesk.auth.models import Role, User
     from helpdesk.clients.models import Assignment
+    from helpdesk.clients.services import covers
     from helpdesk.extensions import db
     from helpdesk.inbox.models import Message, Thread
-    from helpdesk.inbox.services import assignment_covers
     from helpdesk.types import utcnow
 
     url, _ = live_url
@@ -239,7 +239,7 @@ def test_coach_search_finds_an_old_message_only_in_threads_they_may_see(live_app
         other_coach, other_client = db.session.execute(
             select(User, Assignment.client_id).join(Assignment, Assignment.coach_id == User.id)
             .where(User.role == Role.COACH.value, User.reports_to_id != coach.reports_to_id,
-                   assignment_covers(utcnow()))
+                   covers(utcnow()))
             .order_by(User.id, Assignment.client_id).limit(1)).one()
         other_client = db.session.get(User, other_client)
         _import_old_thread("browser-search-own", client, coach, "Shop banner",
