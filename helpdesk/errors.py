@@ -2,10 +2,11 @@
 
 import logging
 
-from flask import jsonify, redirect, render_template, request, url_for
+from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_smorest import Api
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.http import HTTP_STATUS_CODES
 
 log = logging.getLogger(__name__)
 
@@ -19,13 +20,29 @@ class Refusal(Exception):
         self.field = field
 
 
-def abort_refusal(exc: Refusal):
-    """Answer an API request with the refusal as JSON, naming the field when there is one."""
-    from flask_smorest import abort
+def refusal_response(exc: Refusal):
+    """The one answer to a refused request.
 
-    if exc.field:
-        abort(exc.status, message=f"{exc.field}: {exc}", messages={"json": {exc.field: [str(exc)]}})
-    abort(exc.status, message=str(exc))
+    API: the error JSON, naming the field in `errors` when there is one. Pages: 403/404 render as such (they
+    must not tell more than a missing page would); anything else is flashed, with its field, and the browser
+    goes back to the page it came from (or the home page), so the route's own transaction is never committed.
+    """
+    from helpdesk.redirects import same_site_referrer
+
+    if request.path.startswith("/api/"):
+        name = HTTP_STATUS_CODES.get(exc.status, "error")
+        if exc.field:
+            body = error_body(exc.status, name, f"{exc.field}: {exc}", {"json": {exc.field: [str(exc)]}})
+        else:
+            body = error_body(exc.status, name, str(exc))
+        return jsonify(body), exc.status
+    if exc.status in (401, 403, 404):
+        from werkzeug.exceptions import default_exceptions
+
+        error = default_exceptions[exc.status]()
+        return render_template("error.html", error=error, message=error.description), exc.status
+    flash(f"{exc.field.replace('_', ' ').capitalize()}: {exc}" if exc.field else str(exc), "error")
+    return redirect(same_site_referrer() or url_for("home.index"))
 
 
 def error_body(status: int, name: str, message: str, errors=None) -> dict:
@@ -69,6 +86,8 @@ class JsonApi(Api):
 
 
 def init_app(app) -> None:
+    app.register_error_handler(Refusal, refusal_response)
+
     @app.errorhandler(HTTPException)
     def http_error(error):
         if request.path.startswith("/api/"):

@@ -18,9 +18,8 @@ from helpdesk.audits.schemas import (
     QueueItemSchema,
     ResolveInSchema,
 )
-from helpdesk.audits.services import AuditError, get_audit, get_message, get_thread
+from helpdesk.audits.services import get_audit, get_message, get_thread
 from helpdesk.auth.permissions import roles_required
-from helpdesk.errors import abort_refusal
 from helpdesk.extensions import db
 from helpdesk.types import utcnow
 
@@ -62,10 +61,7 @@ def get_queue():
 @blp.response(200, QueueItemSchema)
 def claim(item_id):
     """Claim a sample item; 409 if another auditor has it."""
-    try:
-        item = queue.claim(current_user, item_id)
-    except AuditError as error:
-        abort_refusal(error)
+    item = queue.claim(current_user, item_id)
     db.session.commit()
     return item
 
@@ -77,10 +73,7 @@ def claim(item_id):
 def create(data, message_id):
     """Audit a coach's reply: {"color": "green|blue|yellow", "comment": ...} (comment required for blue, yellow)."""
     message = get_message(current_user, message_id)
-    try:
-        audit = feedback.create_audit(current_user, message, data["color"], data.get("comment"))
-    except AuditError as error:
-        abort_refusal(error)
+    audit = feedback.create_audit(current_user, message, data["color"], data.get("comment"))
     db.session.commit()
     return with_clock(audit)
 
@@ -104,10 +97,7 @@ def communication(thread_id):
 def post_note(data, thread_id):
     """Add a note to the conversation between coaches, auditors and team leaders."""
     thread = get_thread(current_user, thread_id)
-    try:
-        note = add_note(current_user, thread, data["body"])
-    except AuditError as error:
-        abort_refusal(error)
+    note = add_note(current_user, thread, data["body"])
     db.session.commit()
     return note
 
@@ -119,10 +109,7 @@ def post_note(data, thread_id):
 def action(data, audit_id):
     """The audited coach links their better reply to a Yellow: {"message_id": ...}."""
     audit = get_audit(current_user, audit_id)
-    try:
-        feedback.act_on_yellow(current_user, audit, data["message_id"], data.get("note"))
-    except AuditError as error:
-        abort_refusal(error)
+    feedback.act_on_yellow(current_user, audit, data["message_id"], data.get("note"))
     db.session.commit()
     return with_clock(audit)
 
@@ -134,10 +121,7 @@ def action(data, audit_id):
 def dispute(data, audit_id):
     """The audited coach disputes a Yellow, once: {"reason": ...}."""
     audit = get_audit(current_user, audit_id)
-    try:
-        disputes.dispute(current_user, audit, data["reason"])
-    except AuditError as error:
-        abort_refusal(error)
+    disputes.dispute(current_user, audit, data["reason"])
     db.session.commit()
     return with_clock(audit)
 
@@ -149,10 +133,7 @@ def dispute(data, audit_id):
 def resolve(data, audit_id):
     """The coach's team leader decides a dispute: {"resolution": "upheld"|"overturned"}."""
     audit = get_audit(current_user, audit_id)
-    try:
-        disputes.resolve(current_user, audit, data["resolution"])
-    except AuditError as error:
-        abort_refusal(error)
+    disputes.resolve(current_user, audit, data["resolution"])
     db.session.commit()
     return with_clock(audit)
 

@@ -19,7 +19,6 @@ from helpdesk.audits.schemas import (
 )
 from helpdesk.audits.services import AuditError, get_message
 from helpdesk.auth.permissions import roles_required
-from helpdesk.errors import abort_refusal
 from helpdesk.extensions import db
 from helpdesk.sla.report import Period
 from helpdesk.types import utcnow
@@ -56,8 +55,8 @@ def mark_for_calibration(data):
     except AuditError as error:
         # calibration.mark names the reply "message"; in this body it is message_id.
         if error.field == "message":
-            error = AuditError("message_id", str(error), error.status)
-        abort_refusal(error)
+            raise AuditError("message_id", str(error), error.status) from error
+        raise
     db.session.commit()
     return calibration.item_view(current_user, item)
 
@@ -77,10 +76,7 @@ def get_calibration_item(item_id):
 def review_calibration_item(data, item_id):
     """The caller's independent review, once per item: {"color", "comment"}; 409 once all reviews are in."""
     item = get_item(item_id)
-    try:
-        calibration.review(current_user, item, data["color"], data["comment"])
-    except AuditError as error:
-        abort_refusal(error)
+    calibration.review(current_user, item, data["color"], data["comment"])
     db.session.commit()
     return calibration.item_view(current_user, item)
 

@@ -12,15 +12,13 @@ from helpdesk.audits.services import AuditError, get_audit, get_message, get_thr
 from helpdesk.auth.permissions import roles_required
 from helpdesk.extensions import db
 from helpdesk.jobs import enqueue
+from helpdesk.redirects import safe_next
 from helpdesk.types import utcnow
 
 
 def back(default: str):
     """Where a form returns: its `next` field when it is a path on this site."""
-    target = request.form.get("next") or ""
-    if target.startswith("/") and not target.startswith("//"):
-        return redirect(target)
-    return redirect(default)
+    return redirect(safe_next(request.form.get("next")) or default)
 
 
 def refused(error: AuditError, default: str):

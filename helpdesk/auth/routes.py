@@ -1,7 +1,5 @@
 """Sign-in and sign-out pages."""
 
-from urllib.parse import urlsplit
-
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
@@ -9,16 +7,7 @@ from helpdesk.auth import bp, services
 from helpdesk.auth.forms import LoginForm
 from helpdesk.auth.permissions import signed_in_user
 from helpdesk.extensions import db, limiter
-
-
-def _safe_next(target: str | None) -> str | None:
-    """Only follow `next` to a path on this site."""
-    if not target:
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return None
-    return target
+from helpdesk.redirects import safe_next
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -36,7 +25,7 @@ def login():
         services.start_session(user)
         db.session.commit()
         login_user(user)
-        return redirect(_safe_next(request.args.get("next")) or url_for("home.index"))
+        return redirect(safe_next(request.args.get("next")) or url_for("home.index"))
     return render_template("auth/login.html", form=form)
 
 

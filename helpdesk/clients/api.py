@@ -18,7 +18,7 @@ from helpdesk.clients.schemas import (
     UnassignedArgs,
     UnassignedClientSchema,
 )
-from helpdesk.errors import Refusal, abort_refusal
+from helpdesk.errors import Refusal
 from helpdesk.extensions import db
 
 blp = Blueprint("clients_api", __name__, url_prefix="/api/v1",
@@ -65,10 +65,7 @@ class BalanceConsent(MethodView):
 @blp.alt_response(200, schema=RatingSchema, description="An existing rating of the same coach, updated")
 def rate(data):
     """Rate the caller's current coach 1-5 stars; one rating per client-coach pair, so a second call updates it."""
-    try:
-        rating, created = feedback.rate_coach(signed_in_user(), data["stars"], data.get("comment"))
-    except feedback.Refused as exc:
-        abort_refusal(exc)
+    rating, created = feedback.rate_coach(signed_in_user(), data["stars"], data.get("comment"))
     db.session.commit()
     return rating, (201 if created else 200)
 
@@ -79,11 +76,7 @@ def rate(data):
 @blp.response(201, SurveySchema)
 def answer_survey(data):
     """Answer the monthly 0-10 survey; 409 when already answered this calendar month (UTC)."""
-    try:
-        response = feedback.answer_survey(signed_in_user(), data["score"])
-    except feedback.Refused as exc:
-        db.session.rollback()
-        abort_refusal(exc)
+    response = feedback.answer_survey(signed_in_user(), data["score"])
     db.session.commit()
     return response
 
@@ -116,10 +109,6 @@ def assign(data, client_id):
     except LookupError:
         visible_or_404(None, False)
     except ValueError as exc:
-        db.session.rollback()
-        abort_refusal(Refusal(422, str(exc), "coach_id"))
-    except feedback.Refused as exc:
-        db.session.rollback()
-        abort_refusal(exc)
+        raise Refusal(422, str(exc), "coach_id") from exc
     db.session.commit()
     return assignment

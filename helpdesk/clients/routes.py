@@ -7,6 +7,7 @@ from helpdesk.auth.permissions import roles_required, signed_in_user
 from helpdesk.clients import assignments, bp, feedback, services
 from helpdesk.clients.forms import AssignForm, ConsentForm, RatingForm, SurveyForm
 from helpdesk.extensions import db
+from helpdesk.redirects import safe_next
 from helpdesk.types import utcnow
 
 
@@ -117,9 +118,7 @@ def assign(client_id):
     form = AssignForm()
     if client is None or not services.client_visible_to(signed_in_user(), client):
         abort(404)
-    back = request.form.get("next") or url_for("clients.unassigned")
-    if not back.startswith("/") or back.startswith("//"):
-        back = url_for("clients.unassigned")
+    back = safe_next(request.form.get("next")) or url_for("clients.unassigned")
     if not form.validate_on_submit():
         flash("Choose a coach.", "error")
         return redirect(back)

@@ -39,7 +39,7 @@ def ingest_batch():
     try:
         result = ingest(body["records"])
     except IngestError as exc:
-        # Not abort_refusal: werkzeug names 413 "Request Entity Too Large", and this endpoint's clients
+        # Not the shared refusal answer: werkzeug names 413 "Request Entity Too Large", and this endpoint's clients
         # have always been told "content_too_large".
         name = "Content Too Large" if exc.status == 413 else "Unprocessable Entity"
         return _error(exc.status, name, str(exc))

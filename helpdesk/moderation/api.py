@@ -4,7 +4,6 @@ from flask_smorest import Blueprint, abort
 
 from helpdesk.auth.models import Role
 from helpdesk.auth.permissions import roles_required, signed_in_user, visible_or_404
-from helpdesk.errors import abort_refusal
 from helpdesk.extensions import db
 from helpdesk.moderation import reports, services
 from helpdesk.moderation.models import Listing
@@ -16,7 +15,7 @@ from helpdesk.moderation.schemas import (
     ReportSchema,
     SellerListingSchema,
 )
-from helpdesk.moderation.services import QUEUE_ROLES, ModerationError
+from helpdesk.moderation.services import QUEUE_ROLES
 
 blp = Blueprint("moderation_api", __name__, url_prefix="/api/v1", description="Marketplace moderation")
 PER_PAGE = 50
@@ -85,10 +84,7 @@ def get_listing(listing_id):
 def claim(listing_id):
     """Claim a listing for 30 minutes (renews one's own claim); 409 while another moderator holds it."""
     listing = _listing_or_404(listing_id)
-    try:
-        services.claim_listing(signed_in_user(), listing)
-    except ModerationError as exc:
-        abort_refusal(exc)
+    services.claim_listing(signed_in_user(), listing)
     db.session.commit()
     return staff_listing(listing)
 
@@ -109,11 +105,8 @@ def release(listing_id):
 def add_decision(data, listing_id):
     """Approve or reject (reason required to reject); 409 while another moderator holds the claim."""
     listing = _listing_or_404(listing_id)
-    try:
-        decision = services.decide(signed_in_user(), listing, data["decision"], data.get("reason"),
-                                   data.get("note"))
-    except ModerationError as exc:
-        abort_refusal(exc)
+    decision = services.decide(signed_in_user(), listing, data["decision"], data.get("reason"),
+                               data.get("note"))
     db.session.commit()
     return decision
 
@@ -125,10 +118,7 @@ def add_decision(data, listing_id):
 def report(data, listing_id):
     """A member reports a listing they can see; it returns to the moderators' Reported view."""
     listing = _listing_or_404(listing_id)
-    try:
-        row = reports.report_listing(signed_in_user(), listing, data["reason"])
-    except ModerationError as exc:
-        abort_refusal(exc)
+    row = reports.report_listing(signed_in_user(), listing, data["reason"])
     db.session.commit()
     return row
 
@@ -138,9 +128,6 @@ def report(data, listing_id):
 def resolve(listing_id):
     """Close a listing's open reports, keeping its decision."""
     listing = _listing_or_404(listing_id)
-    try:
-        n = reports.resolve_reports(signed_in_user(), listing)
-    except ModerationError as exc:
-        abort_refusal(exc)
+    n = reports.resolve_reports(signed_in_user(), listing)
     db.session.commit()
     return {"resolved": n}

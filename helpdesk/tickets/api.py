@@ -5,7 +5,6 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from helpdesk.auth.permissions import roles_required, signed_in_user, visible_or_404
-from helpdesk.errors import abort_refusal
 from helpdesk.extensions import db
 from helpdesk.tickets import attachments, services
 from helpdesk.tickets.models import Ticket
@@ -45,10 +44,7 @@ class Tickets(MethodView):
     @blp.response(201, TicketSchema)
     def post(self, data):
         """File a ticket (Who, What, Where, When defaulting to now, priority); the team leader is told."""
-        try:
-            ticket = services.file_ticket(signed_in_user(), **data)
-        except TicketError as exc:
-            abort_refusal(exc)
+        ticket = services.file_ticket(signed_in_user(), **data)
         db.session.commit()
         return ticket
 
@@ -67,10 +63,7 @@ class TicketItem(MethodView):
     def patch(self, data, ticket_id):
         """Triage: status (open, triaged, in_progress, resolved, closed, in that order), priority, assignee."""
         ticket = _ticket_or_404(ticket_id)
-        try:
-            services.update_ticket(signed_in_user(), ticket, data)
-        except TicketError as exc:
-            abort_refusal(exc)
+        services.update_ticket(signed_in_user(), ticket, data)
         db.session.commit()
         return ticket
 
@@ -82,10 +75,7 @@ class TicketItem(MethodView):
 def add_note(data, ticket_id):
     """Add a note to a ticket the caller can see."""
     ticket = _ticket_or_404(ticket_id)
-    try:
-        note = services.add_note(signed_in_user(), ticket, data["body"])
-    except TicketError as exc:
-        abort_refusal(exc)
+    note = services.add_note(signed_in_user(), ticket, data["body"])
     db.session.commit()
     return note
 
@@ -97,12 +87,9 @@ def add_attachment(ticket_id):
     """Attach a file (multipart field `file`, up to 5 MB); download it from the returned url."""
     ticket = _ticket_or_404(ticket_id)
     upload = request.files.get("file")
-    try:
-        if upload is None or not upload.filename:
-            raise TicketError(422, "Send the file as multipart field 'file'.", field="file")
-        row = attachments.add_attachment(signed_in_user(), ticket, upload.filename, upload.mimetype,
-                                         attachments.read_upload(upload))
-    except TicketError as exc:
-        abort_refusal(exc)
+    if upload is None or not upload.filename:
+        raise TicketError(422, "Send the file as multipart field 'file'.", field="file")
+    row = attachments.add_attachment(signed_in_user(), ticket, upload.filename, upload.mimetype,
+                                     attachments.read_upload(upload))
     db.session.commit()
     return row
