@@ -49,8 +49,10 @@ def scratch_database(name: str, tmp_dir):
         return
     from sqlalchemy import create_engine, text
 
-    database = "helpdesk_scratch_" + re.sub(r"[^a-z0-9]+", "_", name.rsplit(".", 1)[-1].lower())
     url = re.sub(r"^postgres(ql)?(\+psycopg)?://", "postgresql+psycopg://", url)
+    # Named after the suite's own database, so two suites on one server never drop each other's.
+    suite_db = re.sub(r"[^a-z0-9]+", "_", url.rsplit("/", 1)[-1].split("?")[0].lower())
+    database = (f"{suite_db}_scratch_" + re.sub(r"[^a-z0-9]+", "_", name.rsplit(".", 1)[-1].lower()))[:63]
     admin = create_engine(url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)"))
