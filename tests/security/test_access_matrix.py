@@ -16,7 +16,6 @@ Outcomes, per cell:
 
 from dataclasses import dataclass
 
-import pytest
 from flask import url_for
 
 from helpdesk.extensions import db
