@@ -60,6 +60,12 @@ class Config:
     JOB_TIMEOUT = 600
     OUTBOX_SWEEP_SECONDS = 60
 
+    # Email (helpdesk/mail): MAIL_URL smtp://host:port (unset: .eml files under instance/mail/); BASE_URL is
+    # where the links in an email point.
+    MAIL_URL = None
+    MAIL_FROM = "Success Coach Client Center <desk@localhost>"
+    BASE_URL = "http://127.0.0.1:5000"
+
     @classmethod
     def load(cls, instance_path: str) -> dict:
         """Return this configuration as a dict, with the environment applied."""
@@ -77,6 +83,8 @@ class Config:
             Path(instance_path).mkdir(parents=True, exist_ok=True)
             values["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + str(Path(instance_path) / "helpdesk.sqlite3")
         values["REDIS_URL"] = env.get("REDIS_URL") or values["REDIS_URL"]
+        for key in ("MAIL_URL", "MAIL_FROM", "BASE_URL"):
+            values[key] = env.get(key) or values[key]
         if values["REDIS_URL"]:
             values["RATELIMIT_STORAGE_URI"] = values["REDIS_URL"]
         production = values["HELPDESK_ENV"] == "production"

@@ -40,6 +40,9 @@ SCHEDULE: tuple[Periodic, ...] = (
              grace=timedelta(hours=6)),
     Periodic("audit-daily-sample", "30 5 * * *", "workers.audits.build_daily_sample", timeout=900,
              grace=timedelta(hours=6)),
+    Periodic("mail-instant", "* * * * *", "workers.mail.send_instant", timeout=120, grace=timedelta(seconds=50)),
+    Periodic("mail-daily-digest", "0 7 * * *", "workers.mail.send_daily_digest", timeout=900,
+             grace=timedelta(hours=6)),
 )
 
 

@@ -64,4 +64,6 @@ def init_app(app) -> None:
             return None
         if request.path.startswith("/api/") and bearer_token():
             return None
+        if getattr(app.view_functions.get(request.endpoint), "token_authenticated", False):
+            return None  # a signed link is its own credential (e.g. an email's one-click unsubscribe)
         csrf.protect()

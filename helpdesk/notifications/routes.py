@@ -1,4 +1,4 @@
-from flask import redirect, render_template, url_for
+from flask import abort, redirect, render_template, url_for
 from flask_login import current_user
 
 from helpdesk.auth.permissions import login_required
@@ -16,10 +16,10 @@ def index():
 @bp.route("/<int:notification_id>/open", methods=["POST"])
 @login_required
 def open_notification(notification_id):
-    """Mark one read and follow its link."""
+    """Mark one read and follow its link; another user's notification is as missing as one that never was."""
     note = db.session.get(Notification, notification_id)
     if note is None or note.user_id != current_user.id:
-        return redirect(url_for("notifications.index"))
+        abort(404)
     services.mark_read(current_user.id, notification_id)
     db.session.commit()
     return redirect(note.link or url_for("notifications.index"))

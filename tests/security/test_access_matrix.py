@@ -146,6 +146,10 @@ rankings_api.get_job                GET     any                 job_id=job
 sla.index                           GET     tl,ad
 sla_api.sla_report                  GET     tl,ad
 ingest_api.ingest_batch             POST    ad
+mail.settings                       GET     any
+mail.settings                       POST    any
+mail.unsubscribe                    GET     public              token=unsubscribe
+mail.unsubscribe                    POST    public              token=unsubscribe
 """
 
 # Which object of each kind a role sees as its own, and which it may not see (None: it sees them all).
@@ -169,6 +173,7 @@ VIEW = {
     "api_vacation": {"coach": ("A", "B"), "team_leader": ("TL", "B")},
     "saved_reply": {"coach": ("A", "B"), "team_leader": ("TL", "B")},
     "user": {"admin": ("spare", None)},
+    "unsubscribe": {role: ("A", None) for role in ROLES},
 }
 
 

@@ -66,3 +66,23 @@ def test_no_staff_only_text_in_anything_a_client_can_fetch(app, create_user, cre
     # The client was told of the rejection (the reason), so the notification path was exercised.
     notes = client.get("/notifications/").get_data(as_text=True)
     assert "Prohibited item" in notes or "not approved" in notes.lower()
+
+
+def test_no_staff_only_text_in_any_email_to_a_client(app, tmp_path, create_user, create_coach, create_client,
+                                                     create_thread, create_message):
+    from helpdesk.mail import services as mail
+    from helpdesk.mail.transport import FileTransport
+
+    world = build_world(create_user, create_coach, create_client, create_thread, create_message)
+    world.users["client"].email = "kai@example.test"
+    plant_markers(world)
+    for kind in ("listing_decision", "reply", "coach_assigned"):
+        mail.set_mode(world.users["client"], kind, "instant")
+    mail.queue_instant()
+    mail.queue_digests(utcnow().date())
+    mail.deliver_queued(FileTransport(tmp_path))
+    emails = [p.read_text() for p in tmp_path.glob("*.eml") if "kai@example.test" in p.read_text()]
+    assert emails, "the client was sent no email, so nothing was checked"
+    for text in emails:
+        for where, marker in MARKERS.items():
+            assert marker not in text, f"the {where} marker reached a client in an email"

@@ -92,6 +92,9 @@ def build_world(create_user, create_coach, create_client, create_thread, create_
     from helpdesk.rankings.snapshot import compute_snapshot, switch_to
 
     switch_to(compute_snapshot(MONTH))
+    from helpdesk.mail.services import unsubscribe_token
+
+    w.ids["unsubscribe:A"] = unsubscribe_token(coach_a.id, "client_message")
     # Routes that a role may not use at all are tried with team A's object of each kind.
     w.ids["user:A"] = spare.id
     w.ids["notification:A"], w.ids["job:A"] = w.ids["notification:coach"], w.ids["job:coach"]
