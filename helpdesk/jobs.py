@@ -2,8 +2,7 @@
 
 `enqueue("workers.module.function", *ids)` records an outbox row in the caller's transaction. Only
 after that transaction commits is the job handed on: to RQ when REDIS_URL is set, or run in-process
-otherwise. If Redis cannot be reached the row stays, and `sweep_outbox` (run periodically by the
-worker) hands it on later, so no work is lost. Jobs are named by dotted strings, so this package
+otherwise. If Redis cannot be reached the row stays, and `sweep_outbox` (a periodic job) hands it on later, so no work is lost. Jobs are named by dotted strings, so this package
 never imports `workers`.
 """
 
@@ -224,6 +223,7 @@ def get_queue(name: str = "default"):
 
 def init_app(app) -> None:
     """Hand on committed jobs at the end of every request and app context."""
+    from helpdesk import schedule  # noqa: F401 - its ScheduleClaim model belongs to the schema
 
     @app.after_request
     def _dispatch_after_request(response):
