@@ -59,6 +59,7 @@ class Config:
     INBOX_PAGE_SIZE = 25
     JOB_TIMEOUT = 600
     OUTBOX_SWEEP_SECONDS = 60
+    JOB_RETRY_INTERVALS = (10, 30, 60)  # seconds before RQ's retries of a failed job (one per entry)
 
     @classmethod
     def load(cls, instance_path: str) -> dict:
