@@ -206,6 +206,10 @@ def report_progress(percent: int, text: str | None = None) -> None:
     if job is not None:
         job.meta.update(progress=percent, progress_text=text)
         job.save_meta()
+        if db.engine.dialect.name == "sqlite":
+            # A second SQLite connection cannot write while the job's transaction is open: under RQ on
+            # SQLite, progress is in job.meta only (the outbox row gets 100 when the job ends).
+            return
     outbox_id = current_outbox_id()
     if outbox_id is None:
         return
