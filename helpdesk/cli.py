@@ -86,11 +86,14 @@ def user_set_password(external_id, password):
 @click.command("worker")
 @click.option("--queues", "-q", default="default", help="Comma-separated queue names.")
 @click.option("--burst", is_flag=True, help="Stop when the queues are empty.")
-@click.option("--schedule/--no-schedule", default=True, show_default=True,
-              help="Also run the periodic-job loop (helpdesk.schedule) in a thread; safe with many workers.")
+@click.option("--no-schedule", "no_schedule", is_flag=True, hidden=True,
+              help="Ignored: workers no longer run the schedule (see `helpdesk schedule`).")
 @with_appcontext
-def worker_cmd(queues, burst, schedule):
-    """Run an RQ worker (with RQ's scheduler) whose jobs run inside the app context."""
+def worker_cmd(queues, burst, no_schedule):
+    """Run an RQ worker (with RQ's scheduler, for retries) whose jobs run inside the app context.
+
+    It only works: periodic jobs are enqueued by `helpdesk schedule`, a process of its own (a thread in a
+    forking worker would be forked into every job's process)."""
     from helpdesk.jobs import sweep_outbox
     from helpdesk.worker import make_worker
 
@@ -99,12 +102,7 @@ def worker_cmd(queues, burst, schedule):
     swept = sweep_outbox(older_than_seconds=0)
     if swept:
         click.echo(f"handed on {swept} job(s) left in the outbox")
-    app = current_app._get_current_object()
-    if schedule and not burst:
-        from helpdesk.schedule import start_thread
-
-        start_thread(app)
-    worker = make_worker(app, [q.strip() for q in queues.split(",") if q.strip()])
+    worker = make_worker(current_app._get_current_object(), [q.strip() for q in queues.split(",") if q.strip()])
     worker.work(burst=burst, with_scheduler=True)
 
 
@@ -112,11 +110,11 @@ def worker_cmd(queues, burst, schedule):
 @click.option("--interval", default=20.0, show_default=True, help="Seconds between checks.")
 @with_appcontext
 def schedule_cmd(interval):
-    """Enqueue the periodic jobs of helpdesk.schedule as they fall due (for workers run with --no-schedule)."""
+    """Enqueue the periodic jobs of helpdesk.schedule as they fall due: the one process that does.
+
+    Several may run (each slot is claimed once, in the database). Without REDIS_URL the jobs run here."""
     from helpdesk.schedule import run_forever
 
-    if not current_app.config.get("REDIS_URL"):
-        raise click.ClickException("REDIS_URL is not set: the schedule needs Redis")
     run_forever(current_app._get_current_object(), interval)
 
 

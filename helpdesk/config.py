@@ -59,6 +59,7 @@ class Config:
     INBOX_PAGE_SIZE = 25
     JOB_TIMEOUT = 600
     OUTBOX_SWEEP_SECONDS = 60
+    JOB_RETRY_INTERVALS = (10, 30, 60)  # seconds before RQ's retries of a failed job (one per entry)
 
     # Email (helpdesk/mail): MAIL_URL smtp://host:port (unset: .eml files under instance/mail/); BASE_URL is
     # where the links in an email point.

@@ -2,8 +2,8 @@
 
 `enqueue("workers.module.function", *ids)` records an outbox row in the caller's transaction. Only
 after that transaction commits is the job handed on: to RQ when REDIS_URL is set, or run in-process
-otherwise. If Redis cannot be reached the row stays, and `sweep_outbox` (run periodically by the
-worker) hands it on later, so no work is lost. Jobs are named by dotted strings, so this package
+otherwise. If Redis cannot be reached the row stays, and `sweep_outbox` (a periodic job) hands it on
+later, so no work is lost. The row's status only moves forward (helpdesk.job_states). Jobs are named by dotted strings, so this package
 never imports `workers`.
 """
 
@@ -83,34 +83,43 @@ def dispatch_ready() -> None:
     if not ready:
         return
     if current_app.config.get("REDIS_URL"):
-        for outbox_id in ready:
-            _push(db.session.get(OutboxJob, outbox_id))
-        db.session.commit()
+        _push_all([db.session.get(OutboxJob, outbox_id) for outbox_id in ready])
     else:
         for outbox_id in ready:
             run_in_process(outbox_id)
 
 
 def _push(row: OutboxJob | None) -> bool:
-    """Put one outbox row on its RQ queue; leave it waiting if Redis is unreachable."""
+    """Put one outbox row on its RQ queue; False (it stays waiting) if Redis is unreachable."""
     if row is None or row.status != "waiting":
         return False
     from redis.exceptions import RedisError
     from rq import Retry
 
+    intervals = list(current_app.config["JOB_RETRY_INTERVALS"])
     try:
         get_queue(row.queue).enqueue(
             row.name, *row.args, job_id=row.rq_job_id,
             job_timeout=row.timeout or current_app.config["JOB_TIMEOUT"],
-            retry=Retry(max=3, interval=[10, 30, 60]),
+            retry=Retry(max=len(intervals), interval=intervals) if intervals else None,
+            result_ttl=86_400,  # long enough for the outbox to be reconciled with RQ (job_states.reconcile)
             meta={"outbox_id": row.id, "progress": 0},
         )
     except (RedisError, OSError) as exc:
         log.warning("Redis unreachable, job %s stays in the outbox: %s", row.id, exc)
         return False
-    row.status = "queued"
-    row.enqueued_at = utcnow()
     return True
+
+
+def _push_all(rows: list) -> int:
+    """Push rows to RQ, then mark those pushed "queued" and commit. The UPDATE is conditional: a worker
+    may already have started or even finished a job (on its own connection) before this commits."""
+    pushed = [row.id for row in rows if _push(row)]
+    if pushed:
+        db.session.execute(update(OutboxJob).where(OutboxJob.id.in_(pushed), OutboxJob.status == "waiting")
+                           .values(status="queued", enqueued_at=utcnow()).execution_options(synchronize_session=False))
+    db.session.commit()
+    return len(pushed)
 
 
 def sweep_outbox(older_than_seconds: int | None = None) -> int:
@@ -127,9 +136,21 @@ def sweep_outbox(older_than_seconds: int | None = None) -> int:
         for outbox_id in ids:
             run_in_process(outbox_id)
         return len(ids)
-    pushed = sum(_push(row) for row in rows)
-    db.session.commit()
+    pushed = _push_all(rows)
+    _reconcile_stale(cutoff)
     return pushed
+
+
+def _reconcile_stale(cutoff, limit: int = 500) -> None:
+    """Settle rows still queued or started since before `cutoff` against what RQ knows (job_states.reconcile)."""
+    from helpdesk.job_states import reconcile
+
+    ids = db.session.scalars(
+        select(OutboxJob.id).where(OutboxJob.status.in_(("queued", "started")), OutboxJob.created_at <= cutoff)
+        .order_by(OutboxJob.id).limit(limit)).all()
+    for outbox_id in ids:
+        reconcile(outbox_id)
+    db.session.commit()
 
 
 def resolve(name: str):
@@ -185,6 +206,10 @@ def report_progress(percent: int, text: str | None = None) -> None:
     if job is not None:
         job.meta.update(progress=percent, progress_text=text)
         job.save_meta()
+        if db.engine.dialect.name == "sqlite":
+            # A second SQLite connection cannot write while the job's transaction is open: under RQ on
+            # SQLite, progress is in job.meta only (the outbox row gets 100 when the job ends).
+            return
     outbox_id = current_outbox_id()
     if outbox_id is None:
         return
@@ -195,12 +220,6 @@ def report_progress(percent: int, text: str | None = None) -> None:
             conn.execute(stmt)
     else:
         db.session.execute(stmt)
-
-
-def mark(outbox_id: int, **values) -> None:
-    """Record a job's state from the worker, on a connection of its own."""
-    with db.engine.begin() as conn:
-        conn.execute(update(OutboxJob).where(OutboxJob.id == outbox_id).values(**values))
 
 
 _redis_clients: dict = {}
@@ -224,6 +243,7 @@ def get_queue(name: str = "default"):
 
 def init_app(app) -> None:
     """Hand on committed jobs at the end of every request and app context."""
+    from helpdesk import schedule  # noqa: F401 - its ScheduleClaim model belongs to the schema
 
     @app.after_request
     def _dispatch_after_request(response):

@@ -1,30 +1,35 @@
 """The one declared list of periodic jobs, and the loop that enqueues them.
 
-How double enqueues are prevented: every scheduler loop (the one `helpdesk schedule` process, and
-the thread `helpdesk worker` starts unless given `--no-schedule`) computes each entry's latest due
-instant and claims it with a Redis `SET key NX EX` on `helpdesk:schedule:<name>:<due instant>`.
-Only the loop that wins the key enqueues (through `helpdesk.jobs.enqueue`, so the job also has an
-outbox row); any number of workers or schedule processes therefore enqueue each run exactly once.
+How double enqueues are prevented: every scheduler loop (the `helpdesk schedule` process, of which
+several may run, and the embedded default's thread) computes each entry's latest due instant and
+claims it by inserting a `schedule_claims` row keyed by (job, slot) in the same transaction as the
+job's outbox row. The primary key lets only one transaction insert it; a second loop waits for the
+first to commit and then skips the slot. If the tick's transaction fails (the database went away),
+both rows roll back together and the slot stays claimable, so no run is lost; Redis holds no state
+that matters, so a Redis restart cannot make a slot run twice.
 A due instant is only claimed within `grace` of it, so a scheduler that was down does not replay
 a backlog of missed runs on restart.
 """
 
 import logging
 import threading
-import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from croniter import croniter
+from sqlalchemy import String, delete
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Mapped, mapped_column
 
-from helpdesk.types import utcnow
+from helpdesk.extensions import db
+from helpdesk.types import UTCDateTime, utcnow
 
 log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
 class Periodic:
-    name: str          # also the Redis claim key's middle part
+    name: str          # also the claim's job name
     cron: str          # when, in UTC (minute hour day month weekday)
     job: str           # dotted path of the job function (called without arguments)
     timeout: int = 600
@@ -45,6 +50,20 @@ SCHEDULE: tuple[Periodic, ...] = (
              grace=timedelta(hours=6)),
 )
 
+# A claim older than this can never be claimed again (every grace is shorter), so it may go.
+CLAIMS_KEPT = timedelta(days=2)
+
+
+class ScheduleClaim(db.Model):
+    """One periodic run, claimed: the (job, slot) primary key is what makes each slot run once."""
+
+    __tablename__ = "schedule_claims"
+
+    job: Mapped[str] = mapped_column(String(100), primary_key=True)
+    slot = mapped_column(UTCDateTime, primary_key=True)
+    outbox_id: Mapped[int | None] = mapped_column()
+    claimed_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+
 
 def latest_due(entry: Periodic, now: datetime) -> datetime:
     """The entry's most recent due instant at or before `now` (UTC)."""
@@ -52,74 +71,61 @@ def latest_due(entry: Periodic, now: datetime) -> datetime:
     return due
 
 
-def claim_key(entry: Periodic, due: datetime) -> str:
-    return f"helpdesk:schedule:{entry.name}:{due.strftime('%Y-%m-%dT%H:%M')}"
+def claim(entry: Periodic, due: datetime) -> bool:
+    """Insert the (job, slot) claim in the current transaction; False if another scheduler has it.
+
+    On PostgreSQL a concurrent claimer's INSERT waits for ours to commit or roll back, so exactly one wins."""
+    try:
+        with db.session.begin_nested():
+            db.session.add(ScheduleClaim(job=entry.name, slot=due))
+    except IntegrityError:
+        return False
+    return True
 
 
-def tick(redis, now: datetime | None = None, schedule=SCHEDULE) -> list[str]:
+def tick(now: datetime | None = None, schedule=SCHEDULE) -> list[str]:
     """Enqueue every entry that is due and not yet claimed by any scheduler; return their names.
 
-    Needs an app context; commits the outbox rows it creates and hands them on to RQ.
-    """
-    from helpdesk.extensions import db
+    Needs an app context; commits the claims with their outbox rows, then hands the jobs on (to RQ, or
+    in-process in the embedded mode). If the commit fails, nothing was claimed."""
     from helpdesk.jobs import dispatch_ready, enqueue
 
     now = now or utcnow()
     enqueued = []
     for entry in schedule:
         due = latest_due(entry, now)
-        if now - due > entry.grace:
+        if now - due > entry.grace or not claim(entry, due):
             continue
-        expiry = int(entry.grace.total_seconds()) + 86_400
-        if not redis.set(claim_key(entry, due), now.isoformat(), nx=True, ex=expiry):
-            continue
-        enqueue(entry.job, timeout=entry.timeout)
+        row = enqueue(entry.job, timeout=entry.timeout)
+        db.session.get(ScheduleClaim, (entry.name, due)).outbox_id = row.id
         enqueued.append(entry.name)
     if enqueued:
-        db.session.commit()
+        db.session.execute(delete(ScheduleClaim).where(ScheduleClaim.slot < now - CLAIMS_KEPT))
+    db.session.commit()  # the claims and their outbox rows at once (or, if nothing was due, only the end)
+    if enqueued:
         dispatch_ready()
         log.info("scheduled %s", ", ".join(enqueued))
     return enqueued
 
 
-class LocalClaims:
-    """The claim store of the embedded mode (no REDIS_URL): one process runs the loop, so a dict with the same
-    `set(key, value, nx=, ex=)` contract as Redis serves; the jobs it enqueues run in-process."""
-
-    def __init__(self):
-        self._expires: dict[str, float] = {}
-
-    def set(self, key, value, nx=False, ex=None):
-        now = time.monotonic()
-        if nx and self._expires.get(key, 0) > now:
-            return None
-        self._expires[key] = now + (ex or 86_400)
-        return True
-
-
 def run_forever(app, interval: float = 20.0, stop: threading.Event | None = None) -> None:
     """Tick every `interval` seconds until `stop` is set; errors are logged and the loop goes on."""
-    from helpdesk.extensions import db
-    from helpdesk.jobs import get_redis
-
     stop = stop or threading.Event()
-    with app.app_context():
-        claims = get_redis() if app.config.get("REDIS_URL") else LocalClaims()
     while not stop.is_set():
         with app.app_context():
             try:
-                tick(claims)
+                tick()
             except Exception:  # Redis or the database briefly gone: try again next tick
                 log.exception("schedule tick failed")
                 db.session.rollback()
             finally:
                 db.session.remove()
         stop.wait(interval)
-        time.sleep(0)
 
 
 def start_thread(app, interval: float = 20.0) -> threading.Thread:
-    """Run the schedule loop in a daemon thread (used by `helpdesk worker`)."""
+    """Run the schedule loop in a daemon thread: the embedded default (no Redis, no worker), where this
+    process also runs the jobs; with Redis, `helpdesk schedule` runs the loop in a process of its own."""
     thread = threading.Thread(target=run_forever, args=(app, interval), name="helpdesk-schedule", daemon=True)
     thread.start()
     return thread

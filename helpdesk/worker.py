@@ -1,12 +1,21 @@
-"""RQ workers whose jobs run inside an app context, keeping the outbox row of each job up to date."""
+"""RQ workers whose jobs run inside an app context, keeping the outbox row of each job up to date.
+
+The outbox row is written by the worker's own (long-lived) process, before and after each job, through
+RQ's public `execute_job`: a forked work horse opens a database connection only if its job uses the
+database, so a trivial job costs what it costs under plain RQ. Those writes are conditional
+(helpdesk.job_states) and never raise into RQ's loop: with PostgreSQL away the worker logs, goes on, and
+picks up again when it is back; the row is settled later from RQ's own record (`job_states.reconcile`,
+run by the outbox sweep). A job whose worker died is found by RQ's StartedJobRegistry cleanup and retried
+(at least once; jobs are idempotent) or failed.
+"""
 
 import logging
 import os
 
 from rq import SimpleWorker, Worker
+from sqlalchemy.exc import SQLAlchemyError
 
 from helpdesk.extensions import db
-from helpdesk.types import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -17,49 +26,61 @@ def app_worker_class(app, base=Worker):
     parent_pid = os.getpid()
 
     class AppWorker(base):
-        def perform_job(self, job, queue, *args, **kwargs):
-            from helpdesk import jobs
-
-            outbox_id = job.meta.get("outbox_id")
-            with app.app_context():
-                if os.getpid() != parent_pid:
-                    # A forked work horse must not share the parent's pooled database connections.
-                    db.engine.dispose(close=False)
-                if outbox_id:
-                    row = db.session.get(jobs.OutboxJob, outbox_id)
-                    attempts = (row.attempts if row else 0) + 1
-                    jobs.mark(outbox_id, status="started", attempts=attempts)
-                try:
-                    ok = super().perform_job(job, queue, *args, **kwargs)
-                finally:
-                    db.session.remove()
-                if outbox_id:
-                    if ok:
-                        result = job.return_value()
-                        jobs.mark(outbox_id, status="finished", progress=100, finished_at=utcnow(),
-                                  result=result if isinstance(result, dict) else None)
-                    else:
-                        jobs.mark(outbox_id, status="failed", finished_at=utcnow(),
-                                  error=(job.exc_info or "failed")[-2000:])
-                return ok
-
-        def handle_job_failure(self, job, queue, *args, **kwargs):
-            # Also called in the parent when a work horse dies (killed, out of memory): the outbox row
-            # must not stay "started" for ever.
-            super().handle_job_failure(job, queue, *args, **kwargs)
+        def execute_job(self, job, queue):
             outbox_id = job.meta.get("outbox_id")
             if outbox_id:
-                from helpdesk import jobs
+                _record(app, outbox_id, lambda: _started(outbox_id))
+            try:
+                return super().execute_job(job, queue)
+            finally:
+                if outbox_id:
+                    _record(app, outbox_id, lambda: _outcome(job, outbox_id))
 
-                error = kwargs.get("exc_string") or "the job's process ended without finishing"
-                with app.app_context():
-                    jobs.mark(outbox_id, status="failed", finished_at=utcnow(), error=error[-2000:])
+        def perform_job(self, job, queue, *args, **kwargs):
+            with app.app_context():
+                if os.getpid() != parent_pid:
+                    # A forked work horse must not use the parent's pooled connections; a new pool costs
+                    # nothing until the job uses the database.
+                    db.engine.dispose(close=False)
+                try:
+                    return super().perform_job(job, queue, *args, **kwargs)
+                finally:
+                    try:
+                        db.session.remove()
+                    except SQLAlchemyError:  # the database went away mid-job: RQ has the outcome already
+                        log.warning("could not close the job's database session", exc_info=True)
 
     AppWorker.__name__ = f"App{base.__name__}"
     return AppWorker
 
 
-def make_worker(app, queues=("default",), simple=False):
+def _started(outbox_id: int) -> None:
+    from helpdesk.job_states import advance
+
+    advance(outbox_id, "started")
+
+
+def _outcome(job, outbox_id: int) -> None:
+    from helpdesk.job_states import record_outcome
+
+    record_outcome(job, outbox_id, after_attempt=True)
+
+
+def _record(app, outbox_id: int, write) -> None:
+    """Run one bookkeeping write in an app context; log, never raise, if the database or Redis is away."""
+    from redis.exceptions import RedisError
+
+    with app.app_context():
+        try:
+            write()
+        except (SQLAlchemyError, RedisError, OSError):
+            log.warning("could not record the state of job %s; the outbox sweep settles it later", outbox_id,
+                        exc_info=True)
+        finally:
+            db.session.remove()
+
+
+def make_worker(app, queues=("default",), simple=False, **worker_options):
     """A worker bound to the app's Redis, listening on `queues`."""
     from helpdesk.jobs import get_queue, get_redis
 
@@ -67,4 +88,4 @@ def make_worker(app, queues=("default",), simple=False):
         connection = get_redis()
         qs = [get_queue(name) for name in queues]
     cls = app_worker_class(app, SimpleWorker if simple else Worker)
-    return cls(qs, connection=connection)
+    return cls(qs, connection=connection, **worker_options)

@@ -7,26 +7,13 @@ from helpdesk.jobs import report_progress
 from helpdesk.types import utcnow
 
 
-def _progress(percent: int, text: str | None = None) -> None:
-    """report_progress, except under RQ on SQLite: there a second connection cannot write while the
-    job's transaction is open, so progress goes to job.meta only (the outbox row gets 100 at the end)."""
-    from rq import get_current_job
-
-    job = get_current_job()
-    if job is not None and db.engine.dialect.name == "sqlite":
-        job.meta.update(progress=percent, progress_text=text)
-        job.save_meta()
-        return
-    report_progress(percent, text)
-
-
 def compute_ranking(month: str, as_of_iso: str | None = None) -> dict:
     """Compute and store month "YYYY-MM" as of T (ISO 8601; default now); replaces the stored ranking."""
     from helpdesk.rankings.periods import as_utc
     from helpdesk.rankings.snapshot import compute_snapshot
 
     as_of = as_utc(datetime.fromisoformat(as_of_iso)) if as_of_iso else utcnow()
-    snapshot = compute_snapshot(month, as_of, progress=_progress)
+    snapshot = compute_snapshot(month, as_of, progress=report_progress)
     coaches = len(snapshot.rows)
     db.session.commit()
     report_progress(100, "done")

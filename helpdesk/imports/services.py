@@ -4,6 +4,11 @@
 (writer.py) inside a savepoint, so PostgreSQL stores one chunk while Python checks the next. Any error
 rolls the savepoint back: nothing is stored. It flushes and leaves the commit to the caller. Memory
 stays bounded: only what later lines may refer to (external ids and a few facts about them) is kept.
+
+Two imports at once: on PostgreSQL each import first takes one transaction-level advisory lock, so a
+second import waits until the first commits or rolls back, then checks against what it stored (READ
+COMMITTED: every statement sees the latest commits). Records without an id (surveys, profits, ...) are
+known only by all their fields, so without the lock both imports found them new and stored them twice.
 """
 
 import gzip
@@ -12,7 +17,7 @@ from collections.abc import Callable, Iterable
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 
-from sqlalchemy import case, func, select, update
+from sqlalchemy import case, func, select, text, update
 
 from helpdesk.extensions import db
 from helpdesk.imports.checker import Checker
@@ -22,6 +27,7 @@ from helpdesk.inbox.thread_state import refresh_thread_state
 from helpdesk.moderation.models import Listing, ModerationDecision
 
 CHUNK_LINES = 4000
+IMPORT_LOCK = 0x1D5C_0001  # the advisory lock key every import takes (any constant both sides agree on)
 
 
 @dataclass
@@ -69,6 +75,9 @@ def _import(source: str, open_lines: Callable) -> ImportResult:
     the savepoint is rolled back: nothing is stored. The input is read once."""
     session = db.session
     session.flush()
+    if session.get_bind().dialect.name == "postgresql":
+        # Held until the caller's commit or rollback: one import at a time sees and writes the stored rows.
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": IMPORT_LOCK})
     result = ImportResult(source=source)
     savepoint = session.begin_nested()
     checker = Checker(session)

@@ -1,6 +1,5 @@
 """`helpdesk bonus compute YYYY-MM [--as-of T]` and `helpdesk bonus export YYYY-MM [--format json|csv]`."""
 
-import time
 from datetime import datetime
 
 import click
@@ -43,6 +42,7 @@ def compute(month, as_of, timeout):
     """Compute MONTH's ranking and store it, replacing the earlier one (a queued job when Redis is set)."""
     from helpdesk import jobs
     from helpdesk.extensions import db
+    from helpdesk.job_states import wait_for
 
     month = _check_month(month)
     as_of_iso = _parse_as_of(as_of)
@@ -54,15 +54,9 @@ def compute(month, as_of, timeout):
         jobs.dispatch_ready()  # to RQ when REDIS_URL is set; otherwise runs it here and now
     except Exception:  # noqa: BLE001 - a failed in-process run is recorded on its outbox row, read below
         db.session.rollback()
-    deadline = time.monotonic() + timeout
-    while True:
-        db.session.expire_all()
-        row = db.session.get(jobs.OutboxJob, outbox_id)
-        if row.status in ("finished", "failed"):
-            break
-        if time.monotonic() > deadline:
-            raise click.ClickException(f"job {outbox_id} still {row.status} after {timeout}s; it goes on in the background")
-        time.sleep(0.5)
+    row = wait_for(outbox_id, timeout)  # the outcome as RQ really ended it: after retries, or orphaned
+    if row.status not in ("finished", "failed"):
+        raise click.ClickException(f"job {outbox_id} still {row.status} after {timeout}s; it goes on in the background")
     if row.status == "failed":
         raise click.ClickException(f"computing {month} failed: {row.error}")
     result = row.result or {}

@@ -1,9 +1,15 @@
 """helpdesk.jobs: enqueue after commit, in-process without Redis, outbox when Redis is away."""
 
+import os
+import threading
+import time
+from collections import Counter
+
 import pytest
 from sqlalchemy import select
 
 from helpdesk import jobs
+from helpdesk.config import Config
 from helpdesk.extensions import db
 from helpdesk.jobs import OutboxJob
 from helpdesk.notifications.models import Notification
@@ -110,3 +116,97 @@ def test_embedded_sweep_runs_a_job_left_waiting(no_redis, create_user):
     assert jobs.sweep_outbox(older_than_seconds=0) == 1
     db.session.refresh(row)
     assert row.status == "finished" and _notes(user) == ["left behind"]
+
+
+WORKER_PROCESS = """
+import sys
+from helpdesk import create_app
+from helpdesk.config import TestConfig
+from helpdesk.worker import make_worker
+app = create_app(TestConfig)
+print("ready", flush=True)
+make_worker(app, simple=True).work(max_idle_time=float(sys.argv[1]))
+"""
+
+
+def _start_worker_process(idle_seconds: float):
+    """A real RQ worker in a process of its own (the suite's DATABASE_URL and REDIS_URL); it quits when idle."""
+    import os
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen([sys.executable, "-c", WORKER_PROCESS, str(idle_seconds)], stdout=subprocess.PIPE,
+                            env={**os.environ, "PYTHONPATH": os.getcwd()}, text=True)
+    assert proc.stdout.readline().strip() == "ready"
+    return proc
+
+
+@pytest.mark.skipif(not os.environ.get("DATABASE_URL", "").startswith("postgres"),
+                    reason="a worker process racing the pusher needs PostgreSQL's concurrent transactions")
+def test_a_job_finished_before_its_pusher_commits_stays_finished(app, committed_db, redis_url):
+    """#10 item 11: the pusher's status write came after the worker's, resetting finished jobs to "queued".
+    Seen failing on the old code (13 of the 300 rows left "queued")."""
+    jobs.get_queue().empty()
+    for n in range(300):
+        db.session.add(OutboxJob(name="tests.core.sample_jobs.trivial", args=[n]))
+    db.session.commit()
+    worker = _start_worker_process(idle_seconds=3)
+    try:
+        time.sleep(1)  # let the worker reach its first dequeue
+        assert jobs.sweep_outbox(older_than_seconds=0) == 300  # pushes all, then commits: the race
+        worker.wait(timeout=120)
+    finally:
+        worker.kill()
+    statuses = db.session.scalars(select(OutboxJob.status)).all()
+    assert Counter(statuses) == {"finished": 300}
+
+
+def test_a_failed_attempt_that_rq_retries_is_not_reported_failed(app, committed_db, redis_url):
+    """#10 item 11: a failed attempt was recorded "failed" although RQ retried it and the retry succeeded,
+    so `bonus compute` reported a failure. Seen failing on the old code."""
+    from helpdesk.job_states import wait_for
+    from helpdesk.worker import make_worker
+
+    key = f"test:fail-first:{time.time()}"
+    app.config["JOB_RETRY_INTERVALS"] = (1,)
+    try:
+        row = jobs.enqueue("tests.core.sample_jobs.fail_first_attempt", key)
+        db.session.commit()
+        jobs.dispatch_ready()
+    finally:
+        app.config["JOB_RETRY_INTERVALS"] = Config.JOB_RETRY_INTERVALS
+    make_worker(app, simple=True).work(burst=True)  # the first attempt fails; RQ schedules the retry
+    db.session.expire_all()
+    between = db.session.get(OutboxJob, row.id)
+    assert between.status == "started" and "retries it" in between.error
+    assert wait_for(row.id, timeout=0).status == "started"  # what bonus compute sees meanwhile: not over
+    time.sleep(1.2)
+    make_worker(app, simple=True).work(burst=True, with_scheduler=True)  # the retry, due now, succeeds
+    final = wait_for(row.id, timeout=5)
+    assert (final.status, final.result, final.attempts) == ("finished", {"attempt": 2}, 2)
+    jobs.get_redis().delete(key)
+
+
+def test_bonus_compute_reports_failure_when_the_queue_lost_its_job(app, committed_db, redis_url, runner):
+    """#10 item 11: an orphaned job (Redis lost it) left `bonus compute` waiting until its timeout (by default
+    an hour). Seen failing on the old code (it waited the whole timeout)."""
+    jobs.get_queue().empty()
+
+    def lose_the_job():
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            with app.app_context():
+                row = db.session.scalar(select(OutboxJob).where(OutboxJob.status == "queued"))
+                if row is not None:
+                    jobs.get_queue().fetch_job(row.rq_job_id).delete()  # as a Redis restart without its data
+                    return
+                db.session.remove()
+            time.sleep(0.05)
+
+    loser = threading.Thread(target=lose_the_job)
+    loser.start()
+    started = time.monotonic()
+    result = runner.invoke(args=["bonus", "compute", "2026-10", "--timeout", "20"])
+    loser.join()
+    assert result.exit_code == 1 and "failed" in result.output and "lost" in result.output, result.output
+    assert time.monotonic() - started < 10
