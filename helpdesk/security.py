@@ -1,4 +1,4 @@
-"""Request hardening for the whole app, at one place (issue 11, items 1 and 7).
+"""Request hardening for the whole app, at one place (issue 11, items 1, 6 and 7).
 
 - Ids in URLs: the app's `int` converter matches only 1..2^31-1 (an INTEGER column's range), so a larger id
   is a 404 at routing, before any query can overflow.
@@ -11,9 +11,13 @@
 
 API requests get the desk's JSON error with the field under its location (`errors.query.page`); a page GET
 gets the 400 error page naming the field; a form post is refused like any other Refusal (flash, back).
+
+Headers: a small after_request hook rather than flask-talisman: the desk needs six fixed headers and
+no-store, its cookies are already configured in config.py, and HTTPS is terminated by the proxy in front
+(talisman's redirect and nonce machinery would be unused weight and one more dependency to keep current).
 """
 
-from flask import abort, jsonify, render_template, request
+from flask import abort, current_app, jsonify, render_template, request
 from werkzeug.exceptions import BadRequest
 from werkzeug.routing import IntegerConverter
 
@@ -127,8 +131,39 @@ def bad_input_response(exc: BadInput):
     return refusal_response(Refusal(exc.status, exc.message, field=exc.field))
 
 
+# Scripts and styles come only from /static (no inline script; the templates load static/*.js). Style
+# attributes stay allowed (a progress bar's width); they cannot run code.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; style-src-attr 'unsafe-inline'; "
+    "img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
+HSTS = "max-age=31536000; includeSubDomains"
+
+
+def security_headers(response):
+    """after_request: the security headers on every response (pages, API, errors).
+
+    Cache-Control: no-store on everything but /static, so no signed-in page, API answer or form with a
+    CSRF token is kept by a browser or a shared cache; HSTS only in production (served over HTTPS there).
+    """
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("Referrer-Policy", "same-origin")
+    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    if current_app.config.get("HELPDESK_ENV") == "production":
+        headers.setdefault("Strict-Transport-Security", HSTS)
+    if not request.path.startswith("/static/") and "no-store" not in headers.get("Cache-Control", ""):
+        headers["Cache-Control"] = "no-store"
+    return response
+
+
 def init_app(app) -> None:
-    """Install the bounded `int` converter (before any blueprint adds its rules) and the request checks."""
+    """Install the bounded `int` converter (before any blueprint adds its rules), the request checks and
+    the security headers."""
     app.url_map.converters["int"] = BoundedIntConverter
     app.before_request(check_request)
     app.register_error_handler(BadInput, bad_input_response)
+    app.after_request(security_headers)
