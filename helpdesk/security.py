@@ -17,17 +17,23 @@ no-store, its cookies are already configured in config.py, and HTTPS is terminat
 (talisman's redirect and nonce machinery would be unused weight and one more dependency to keep current).
 """
 
+import errno
+import logging
+import tempfile
+
 from flask import abort, current_app, jsonify, render_template, request
 from werkzeug.exceptions import BadRequest
 from werkzeug.routing import IntegerConverter
 
-from helpdesk.errors import Refusal, error_body
+from helpdesk.errors import Refusal, Unavailable, error_body
 from helpdesk.limits import MAX_ID, MAX_JSON_DEPTH, MAX_PAGE
 
 # Query and form names that carry an id without the `_id` suffix (e.g. /inbox?client=12, /sla?coach=3).
 SHORT_ID_NAMES = frozenset({"id", "client", "coach", "job", "team", "assignee", "user", "auditor", "thread",
                             "message", "ticket", "listing", "item"})
 PAGE_NAMES = frozenset({"page"})
+
+log = logging.getLogger(__name__)
 
 
 class BoundedIntConverter(IntegerConverter):
@@ -97,12 +103,26 @@ def _check_json(body) -> None:
             _check_number("json", name, value)
 
 
+def _parsed_form():
+    """request.form, parsed here first for every request: an upload larger than 500 KB is spooled to the
+    temp dir, and a full or read-only temp dir is a clear 507/503 (nothing stored), not a 500."""
+    try:
+        request.files  # noqa: B018 - parses the body (form and files) once, now
+        return request.form
+    except OSError as exc:
+        full = exc.errno in (errno.ENOSPC, errno.EDQUOT)
+        log.error("upload temp dir unusable (%s): %s", tempfile.gettempdir(), exc)
+        raise Unavailable(507 if full else 503,
+                          "The server has no room to receive this upload just now, so nothing was saved. "
+                          "Please try again later.", retry_after=300) from None
+
+
 def check_request() -> None:
     """before_request: refuse out-of-range ids and pages, NUL characters and over-deep JSON (module doc)."""
     for value in (request.view_args or {}).values():
         if isinstance(value, str) and "\x00" in value:
             abort(404)
-    for location, values in (("query", request.args), ("form", request.form)):
+    for location, values in (("query", request.args), ("form", _parsed_form())):
         for name in values:
             for value in values.getlist(name):
                 _check_text(location, name, name)
