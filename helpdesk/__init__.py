@@ -16,11 +16,11 @@ FEATURES = (
 
 def create_app(config=None) -> Flask:
     """Build the app. `config` is a Config class or a dict of overrides; the environment applies on top."""
-    from helpdesk import errors, jobs
+    from helpdesk import errors, jobs, security
     from helpdesk.auth import loaders
-    from helpdesk.config import Config
+    from helpdesk.config import Config, production_warnings
     from helpdesk.db_setup import include_in_migrations
-    from helpdesk.extensions import api, csrf, db, limiter, login_manager, migrate
+    from helpdesk.extensions import api, csrf, db, init_limiter, login_manager, migrate
 
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     app = Flask(__name__, template_folder=os.path.join(root, "templates"),
@@ -36,16 +36,19 @@ def create_app(config=None) -> Flask:
     app.config["WTF_CSRF_CHECK_DEFAULT"] = False  # checked in loaders.csrf_unless_bearer
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for warning in production_warnings(app.config):
+        logging.getLogger("helpdesk.config").warning(warning)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(root, "migrations"), render_as_batch=True,
                      include_object=include_in_migrations)
     login_manager.init_app(app)
     csrf.init_app(app)
-    limiter.init_app(app)
+    init_limiter(app)
     api.init_app(app)
     loaders.init_app(app)
     errors.init_app(app)
+    security.init_app(app)  # before the blueprints: their rules use its `int` converter
     jobs.init_app(app)
 
     for name in FEATURES:

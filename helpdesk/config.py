@@ -36,7 +36,8 @@ class Config:
 
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
-    LOGIN_RATE_LIMIT = "10 per minute;50 per hour"
+    LOGIN_RATE_LIMIT = "10 per minute;50 per hour"  # per address
+    LOGIN_ACCOUNT_RATE_LIMIT = "10 per minute;50 per hour"  # per account named in the attempt
 
     API_TITLE = "helpdesk"
     API_VERSION = "v1"
@@ -102,6 +103,17 @@ class Config:
         return values
 
 
+def production_warnings(config) -> list[str]:
+    """What a production desk is configured to do less well than it should (logged at start-up)."""
+    if config.get("HELPDESK_ENV") != "production":
+        return []
+    warnings = []
+    if str(config.get("RATELIMIT_STORAGE_URI") or "memory://").startswith("memory://"):
+        warnings.append("rate limits are kept in memory: each process counts on its own, so N workers allow N "
+                        "times the sign-in attempts; set REDIS_URL to share them")
+    return warnings
+
+
 class TestConfig(Config):
     """Settings for the test suite: database and Redis from the environment, SQLite in memory otherwise."""
 
@@ -111,4 +123,5 @@ class TestConfig(Config):
     SQLALCHEMY_DATABASE_URI = "sqlite://"
     RATELIMIT_ENABLED = True
     LOGIN_RATE_LIMIT = "1000 per minute"
+    LOGIN_ACCOUNT_RATE_LIMIT = "1000 per minute"
     ARGON2_PARAMS = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}

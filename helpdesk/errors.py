@@ -2,7 +2,7 @@
 
 import logging
 
-from flask import flash, jsonify, redirect, render_template, request, url_for
+from flask import current_app, flash, jsonify, make_response, redirect, render_template, request, url_for
 from flask_smorest import Api
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -18,6 +18,43 @@ class Refusal(Exception):
         super().__init__(message)
         self.status = status
         self.field = field
+
+
+class Unavailable(Exception):
+    """The desk cannot do this right now (the database is down, the upload space is full): answered with
+    `status` (503, or 507 for no space), a message saying nothing was saved, and Retry-After."""
+
+    def __init__(self, status: int, message: str, retry_after: int = 30):
+        super().__init__(message)
+        self.status = status
+        self.retry_after = retry_after
+
+
+DATABASE_DOWN = "The database is not answering just now, so nothing was saved. Please try again in a minute."
+
+
+def database_unreachable(error: BaseException) -> bool:
+    """Whether `error` says the database cannot be reached (stopped, restarting, connection lost, pool exhausted)."""
+    from sqlalchemy import exc
+
+    if isinstance(error, exc.DBAPIError) and error.connection_invalidated:
+        return True
+    return isinstance(error, (exc.OperationalError, exc.InterfaceError, exc.TimeoutError))
+
+
+def unavailable_response(error: Unavailable):
+    """503/507 with Retry-After: the error JSON in the API; a page that reads nothing from the database."""
+    name = HTTP_STATUS_CODES.get(error.status, "Service Unavailable")
+    if request.path.startswith("/api/"):
+        response = jsonify(error_body(error.status, name, str(error)))
+    else:
+        # Straight from the Jinja environment: the context processors would load the signed-in user.
+        template = current_app.jinja_env.get_template("unavailable.html")
+        response = make_response(template.render(status=error.status, name=name, message=str(error),
+                                                 request=request))
+    response.status_code = error.status
+    response.headers["Retry-After"] = str(error.retry_after)
+    return response
 
 
 def refusal_response(exc: Refusal):
@@ -87,6 +124,7 @@ class JsonApi(Api):
 
 def init_app(app) -> None:
     app.register_error_handler(Refusal, refusal_response)
+    app.register_error_handler(Unavailable, unavailable_response)
 
     @app.errorhandler(HTTPException)
     def http_error(error):
@@ -104,9 +142,23 @@ def init_app(app) -> None:
     def unexpected_error(error):
         if isinstance(error, HTTPException):
             return http_error(error)
+        if database_unreachable(error):
+            log.warning("database unreachable on %s %s: %s", request.method, request.path, error.__class__.__name__)
+            _forget_session()
+            return unavailable_response(Unavailable(503, DATABASE_DOWN))
         log.exception("unhandled error on %s %s", request.method, request.path)
         if app.config.get("TESTING") and app.config.get("PROPAGATE_TEST_ERRORS", True):
             raise error
         if request.path.startswith("/api/"):
             return jsonify(error_body(500, "internal_error", "Something went wrong on our side.")), 500
         return render_template("error.html", error=InternalServerError(), message="Something went wrong on our side."), 500
+
+
+def _forget_session() -> None:
+    """Drop the request's session after a lost connection (its rollback may fail too: the server is gone)."""
+    from helpdesk.extensions import db
+
+    try:
+        db.session.rollback()
+    except Exception:  # noqa: BLE001 - the connection is already lost; the pool replaces it on next checkout
+        log.debug("rollback after a lost connection failed", exc_info=True)

@@ -10,8 +10,15 @@ from helpdesk.extensions import db, limiter
 from helpdesk.redirects import safe_next
 
 
+def _login_account() -> str:
+    """The account a sign-in attempt names, as typed (case-folded): the key of the per-account limit."""
+    return "login-account:" + (request.form.get("login") or "").strip().lower()[:254]
+
+
+# Two limits: per address (one machine trying many accounts) and per account (many machines trying one).
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_ACCOUNT_RATE_LIMIT"], methods=["POST"], key_func=_login_account)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
