@@ -1,6 +1,6 @@
 """Marketplace listings, moderators' decisions and citizen reports."""
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from helpdesk.extensions import db
@@ -10,7 +10,7 @@ from helpdesk.types import UTCDateTime, utcnow
 class Listing(db.Model):
     __tablename__ = "listings"
     __table_args__ = (
-        CheckConstraint("status IN ('pending','approved','rejected')", name="status"),
+        CheckConstraint("status IN ('pending','approved','rejected','removed')", name="status"),
         Index("ix_listings_status_submitted", "status", "submitted_at"),
     )
 
@@ -20,7 +20,7 @@ class Listing(db.Model):
     title: Mapped[str] = mapped_column(String(300))
     description: Mapped[str | None] = mapped_column(db.Text)
     submitted_at = mapped_column(UTCDateTime, nullable=False, default=utcnow)
-    # The latest decision's outcome; "pending" until the first decision.
+    # "pending" until the first decision, then its outcome; "removed" when a review rejects a live listing.
     status: Mapped[str] = mapped_column(String(10), default="pending")
     first_decision_at = mapped_column(UTCDateTime, nullable=True)
     claimed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -39,6 +39,10 @@ class ModerationDecision(db.Model):
         CheckConstraint("decision IN ('approve','reject')", name="decision"),
         Index("ix_moderation_decisions_moderator_at", "moderator_id", "at"),
         Index("ix_moderation_decisions_listing_at", "listing_id", "at"),
+        CheckConstraint("stage IN ('queue','review')", name="stage"),
+        # The last line of defence behind the conditional updates in services.decide and reports.remove:
+        # one decision takes a listing out of the queue, one review removal takes it off the marketplace.
+        UniqueConstraint("listing_id", "stage", name="uq_moderation_decisions_listing_stage"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -49,6 +53,9 @@ class ModerationDecision(db.Model):
     # Shown to the seller on a reject; `note` is for moderators only.
     reason: Mapped[str | None] = mapped_column(db.Text)
     note: Mapped[str | None] = mapped_column(db.Text)
+    # "queue": the decision on the pending listing; "review": a live listing removed after review.
+    # Imported history (import-format.md "moderation") has none: a program's past may hold any sequence.
+    stage: Mapped[str | None] = mapped_column(String(6))
 
     listing = relationship("Listing", back_populates="decisions")
     moderator = relationship("User")

@@ -4,6 +4,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import case, exists, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
 
 from helpdesk.auth.models import Role, User
 from helpdesk.errors import Refusal
@@ -64,12 +65,9 @@ def claim_listing(user: User, listing: Listing, now: datetime | None = None) -> 
     One conditional UPDATE, so of two moderators claiming at once exactly one wins."""
     _require_moderator(user)
     now = now or utcnow()
-    expired_before = now - timedelta(minutes=CLAIM_MINUTES)
     result = db.session.execute(
         update(Listing)
-        .where(Listing.id == listing.id,
-               or_(Listing.claimed_by_id.is_(None), Listing.claimed_by_id == user.id,
-                   Listing.claimed_at.is_(None), Listing.claimed_at <= expired_before))
+        .where(Listing.id == listing.id, _free_or_held_by(user, now))
         .values(claimed_by_id=user.id, claimed_at=now)
         .execution_options(synchronize_session=False)
     )
@@ -92,12 +90,23 @@ def release_claim(user: User, listing: Listing) -> bool:
     return result.rowcount == 1
 
 
+def _free_or_held_by(user: User, now: datetime):
+    """SQL: nobody else holds an unexpired claim on the listing."""
+    expired_before = now - timedelta(minutes=CLAIM_MINUTES)
+    return or_(Listing.claimed_by_id.is_(None), Listing.claimed_by_id == user.id,
+               Listing.claimed_at.is_(None), Listing.claimed_at <= expired_before)
+
+
 def decide(user: User, listing: Listing, decision: str, reason: str | None = None, note: str | None = None,
            now: datetime | None = None) -> ModerationDecision:
-    """Approve or reject a listing (a reject needs a reason the seller will read).
+    """Approve or reject a pending listing (a reject needs a reason the seller will read).
 
-    The decision is one more row: the listing's status follows the latest one, `first_decision_at` is set
-    once, open citizen reports are resolved by it and the seller is told."""
+    Exactly one decision per pending listing, however many moderators send one at the same instant: one
+    conditional UPDATE takes the listing out of the queue only while it is still pending and nobody else holds
+    its claim, so of two simultaneous deciders one changes the row and the other (waiting on its row lock,
+    then seeing it no longer pending) changes nothing and gets a 409. The unique (listing, stage) constraint on
+    decisions is the last line of defence. A live listing changes only through review (reports.remove_listing).
+    `first_decision_at` is set, the claim released, open reports resolved and the seller told."""
     _require_moderator(user)
     if decision not in DECISIONS:
         raise ModerationError(422, "Choose approve or reject.", field="decision")
@@ -105,15 +114,21 @@ def decide(user: User, listing: Listing, decision: str, reason: str | None = Non
     if decision == "reject" and not reason:
         raise ModerationError(422, "A reject needs a reason the seller can act on.", field="reason")
     now = now or utcnow()
-    claim_listing(user, listing, now)  # refuses while another moderator holds the listing
+    taken = db.session.execute(
+        update(Listing)
+        .where(Listing.id == listing.id, Listing.status == "pending", _free_or_held_by(user, now))
+        .values(status=STATUS_OF[decision], first_decision_at=func.coalesce(Listing.first_decision_at, now),
+                claimed_by_id=None, claimed_at=None)
+        .returning(Listing.id)
+        .execution_options(synchronize_session=False)
+    ).scalar()
+    db.session.refresh(listing)
+    if taken is None:
+        raise _not_decidable(listing, now)
     row = ModerationDecision(listing_id=listing.id, moderator_id=user.id, decision=decision, at=now,
-                             reason=reason, note=(note or "").strip() or None)
+                             reason=reason, note=(note or "").strip() or None, stage="queue")
     db.session.add(row)
-    listing.status = STATUS_OF[decision]
-    if listing.first_decision_at is None:
-        listing.first_decision_at = now
-    listing.claimed_by_id = None
-    listing.claimed_at = None
+    flush_or_409(f"Listing {listing.id} has already been decided.")
     db.session.execute(
         update(ListingReport).where(ListingReport.listing_id == listing.id, ListingReport.resolved_at.is_(None))
         .values(resolved_at=now, resolved_by_id=user.id).execution_options(synchronize_session=False)
@@ -122,7 +137,28 @@ def decide(user: User, listing: Listing, decision: str, reason: str | None = Non
             else f"Your listing “{listing.title}” was not approved: {reason}")
     notify(listing.seller_id, "listing_decision", text, link=f"/listings/{listing.id}")
     db.session.flush()
+    db.session.expire(listing, ["decisions", "reports"])
     return row
+
+
+def _not_decidable(listing: Listing, now: datetime) -> ModerationError:
+    """Why a decision changed nothing: the listing left the queue, or someone else holds it."""
+    if listing.status != "pending":
+        return ModerationError(409, f"This listing is no longer pending (it is {listing.status}); "
+                                    "a live listing changes only through review.")
+    holder = active_claimant(listing, now)
+    name = holder.name if holder else "Another moderator"
+    return ModerationError(409, f"{name} is reviewing this listing; their claim expires at "
+                                f"{claim_expires_at(listing):%H:%M} UTC.")
+
+
+def flush_or_409(message: str) -> None:
+    """Flush; a unique constraint that refuses the row (a second writer got there first) becomes a 409."""
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError as exc:
+        raise ModerationError(409, message) from exc
 
 
 def _open_report():

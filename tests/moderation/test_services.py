@@ -20,9 +20,10 @@ def test_only_trained_coaches_team_leaders_and_admins_decide(mod, create_listing
             services.decide(user, listing, "approve")
         assert exc.value.status == 403
     assert listing.status == "pending" and listing.decisions == []
-    for user in (mod.tia, mod.lea, mod.admin):
-        services.decide(user, listing, "approve")
-    assert len(listing.decisions) == 3
+    for user in (mod.tia, mod.lea, mod.admin):  # one listing each: a pending listing is decided once
+        mine = create_listing(mod.sam)
+        services.decide(user, mine, "approve")
+        assert [d.moderator for d in mine.decisions] == [user]
 
 
 def test_decisions_set_status_and_first_decision_once(mod, create_listing):
@@ -30,10 +31,46 @@ def test_decisions_set_status_and_first_decision_once(mod, create_listing):
     t1 = utcnow()
     services.decide(mod.tia, listing, "approve", now=t1)
     assert (listing.status, listing.first_decision_at) == ("approved", t1)
-    services.decide(mod.tod, listing, "reject", reason="Counterfeit", now=t1 + timedelta(hours=2))
-    assert listing.status == "rejected"
+    reports.remove_listing(mod.tod, listing, reason="Counterfeit", now=t1 + timedelta(hours=2))
+    assert listing.status == "removed"
     assert listing.first_decision_at == t1  # not moved by the later decision
     assert [d.decision for d in listing.decisions] == ["approve", "reject"]
+
+
+@pytest.mark.parametrize("second", ["tia", "tod"])
+def test_deciding_a_decided_listing_is_409_and_stores_nothing(mod, create_listing, second):
+    """issue #10 item 1 / #12: a pending listing is decided once; a live one changes only through review."""
+    listing = create_listing(mod.sam)
+    services.decide(mod.tia, listing, "approve")
+    with pytest.raises(ModerationError) as exc:
+        services.decide(getattr(mod, second), listing, "reject", reason="Changed my mind")
+    assert exc.value.status == 409 and "no longer pending" in str(exc.value)
+    assert listing.status == "approved" and [d.decision for d in listing.decisions] == ["approve"]
+    assert len(db.session.scalars(select(Notification).where(Notification.user_id == mod.sam.id)).all()) == 1
+
+
+def test_the_database_refuses_a_second_queue_decision(mod, create_listing):
+    """The unique (listing, stage) constraint behind the conditional update."""
+    from sqlalchemy.exc import IntegrityError
+
+    listing = create_listing(mod.sam)
+    services.decide(mod.tia, listing, "approve")
+    db.session.add(ModerationDecision(listing_id=listing.id, moderator_id=mod.tod.id, decision="reject",
+                                      reason="x", stage="queue"))
+    with pytest.raises(IntegrityError), db.session.begin_nested():
+        db.session.flush()
+
+
+def test_the_approver_does_not_review_their_own_approval(mod, create_listing):
+    listing = create_listing(mod.sam)
+    services.decide(mod.tia, listing, "approve")
+    with pytest.raises(ModerationError) as exc:
+        reports.remove_listing(mod.tia, listing, reason="Oops")
+    assert exc.value.status == 403 and listing.status == "approved"
+    reports.remove_listing(mod.tod, listing, reason="Counterfeit")
+    with pytest.raises(ModerationError) as exc:
+        reports.remove_listing(mod.lea, listing, reason="Again")
+    assert exc.value.status == 409
 
 
 def test_reject_needs_a_reason(mod, create_listing):
@@ -71,8 +108,8 @@ def test_reports_put_a_decided_listing_in_the_reported_view_until_resolved(mod, 
     with pytest.raises(ModerationError) as exc:
         reports.report_listing(mod.rita, listing, "again")
     assert exc.value.status == 409
-    # a re-review that rejects closes the report: an approval later rejected by someone else
-    services.decide(mod.tod, listing, "reject", reason="Photos taken from another seller")
+    # a review that removes closes the report: an approval later rejected by someone else
+    reports.remove_listing(mod.tod, listing, reason="Photos taken from another seller")
     assert services.queue_counts()["reported"] == 0
     reports.report_listing(mod.rita, listing, "Still there?")
     assert reports.resolve_reports(mod.lea, listing) == 1
