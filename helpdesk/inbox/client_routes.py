@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from helpdesk.auth.models import Role
 from helpdesk.auth.permissions import roles_required
 from helpdesk.extensions import db
+from helpdesk.idempotency import once_per_form
 from helpdesk.inbox import bp
 from helpdesk.inbox.models import Thread
 from helpdesk.inbox.queries import paginate_rows
@@ -34,6 +35,7 @@ def client_home():
 
 @bp.route("/my/threads", methods=["POST"])
 @roles_required(Role.CLIENT.value)
+@once_per_form
 def new_thread():
     try:
         thread = start_thread(current_user, request.form.get("subject"), request.form.get("body"))

@@ -7,7 +7,9 @@ from sqlalchemy import select
 from helpdesk.auth.models import ROLES, Role, User
 from helpdesk.auth.permissions import login_required, roles_required, visible_or_404
 from helpdesk.extensions import db
+from helpdesk.idempotency import form_token_field, once_per_form
 from helpdesk.inbox import bp
+from helpdesk.inbox.collision import lock_thread, newer_messages
 from helpdesk.inbox.coverage import away_coach_ids, coverage_select, team_overview
 from helpdesk.inbox.models import Thread
 from helpdesk.inbox.queries import VIEWS, inbox_select, inbox_summary, paginate_rows, wait_state
@@ -17,6 +19,9 @@ from helpdesk.inbox.thread_page import other_threads, read_receipt, thread_messa
 from helpdesk.types import utcnow
 
 INBOX_ROLES = (Role.COACH.value, Role.TEAM_LEADER.value)
+
+# Every form that writes carries a one-time token (helpdesk/idempotency.py): `{{ form_token_field() }}`.
+bp.add_app_template_global(form_token_field, "form_token_field")
 
 
 def visible_thread_or_404(thread_id: int) -> Thread:
@@ -55,28 +60,52 @@ def index():
                            views=VIEWS, counts=counts, q=q, client_id=client_id, clients=clients)
 
 
+def _thread_page(thread: Thread, status: int = 200, draft: str | None = None, newer=()):
+    staff = current_user.role != Role.CLIENT.value
+    saved = db.session.scalars(visible_saved_replies(current_user)).all() if staff else []
+    messages = thread_messages(thread)
+    return render_template(
+        "inbox/thread.html", thread=thread, messages=messages, client=thread.client,
+        viewer_is_staff=staff, wait=wait_state(thread.waiting_since) if staff else None,
+        other_threads=other_threads(thread) if staff else [], saved_replies=saved,
+        read_receipt=read_receipt(thread), draft=draft, newer_ids={m.id for m in newer},
+        last_seen_message_id=messages[-1].id if messages else ""), status
+
+
 @bp.route("/threads/<int:thread_id>")
 @login_required
 def thread(thread_id):
-    thread = visible_thread_or_404(thread_id)
-    staff = current_user.role != Role.CLIENT.value
-    saved = db.session.scalars(visible_saved_replies(current_user)).all() if staff else []
-    return render_template(
-        "inbox/thread.html", thread=thread, messages=thread_messages(thread), client=thread.client,
-        viewer_is_staff=staff, wait=wait_state(thread.waiting_since) if staff else None,
-        other_threads=other_threads(thread) if staff else [], saved_replies=saved,
-        read_receipt=read_receipt(thread), draft=None)
+    return _thread_page(visible_thread_or_404(thread_id))
+
+
+def _last_seen_arg() -> int | None:
+    try:
+        value = int(request.form.get("last_seen_message_id") or 0)
+    except ValueError:
+        return None
+    return value if 0 < value < 2**31 else None
 
 
 @bp.route("/threads/<int:thread_id>/reply", methods=["POST"])
 @roles_required(*ROLES)
+@once_per_form
 def reply(thread_id):
-    thread = visible_thread_or_404(thread_id)
+    """Send a reply; held (409, the new messages shown, the draft kept) when someone else wrote after the
+    last message the writer saw, unless they chose to send anyway."""
+    thread = lock_thread(visible_thread_or_404(thread_id))
+    body = request.form.get("body", "")
+    if not request.form.get("force"):
+        newer = newer_messages(thread, current_user, _last_seen_arg())
+        if newer:
+            flash(f"{len(newer)} new message(s) arrived while you were writing; your reply was not sent. "
+                  "Read them, then send anyway or edit.", "warning")
+            return _thread_page(thread, 409, draft=body, newer=newer)
     try:
-        message = post_message(thread, current_user, request.form.get("body", ""))
+        message = post_message(thread, current_user, body)
     except ValueError as exc:
+        db.session.rollback()  # nothing stored, and the form's token stays unused
         flash(str(exc).split(": ", 1)[-1], "error")
-        return redirect(url_for("inbox.thread", thread_id=thread.id))
+        return redirect(url_for("inbox.thread", thread_id=thread_id))
     db.session.commit()
     return redirect(url_for("inbox.thread", thread_id=thread.id, _anchor=f"m{message.id}"))
 

@@ -6,6 +6,7 @@ from flask_smorest import Blueprint
 
 from helpdesk.auth.permissions import roles_required, signed_in_user, visible_or_404
 from helpdesk.extensions import db
+from helpdesk.idempotency import idempotent
 from helpdesk.tickets import attachments, services
 from helpdesk.tickets.models import Ticket
 from helpdesk.tickets.schemas import (
@@ -40,6 +41,7 @@ class Tickets(MethodView):
         return {"items": list(page.items), "page": page.page, "pages": page.pages, "total": page.total}
 
     @roles_required(*FILER_ROLES)
+    @idempotent
     @blp.arguments(NewTicketSchema)
     @blp.response(201, TicketSchema)
     def post(self, data):

@@ -7,6 +7,7 @@ from wtforms.fields.choices import SelectChoice
 
 from helpdesk.auth.permissions import roles_required, signed_in_user, visible_or_404
 from helpdesk.extensions import db
+from helpdesk.idempotency import once_per_form
 from helpdesk.tickets import attachments, bp, services
 from helpdesk.tickets.forms import AttachmentForm, NoteForm, TicketForm, TriageForm
 from helpdesk.tickets.models import PRIORITIES, STATUSES, Ticket, TicketAttachment
@@ -34,6 +35,7 @@ def index():
 
 @bp.route("/tickets/new", methods=["GET", "POST"])
 @roles_required(*FILER_ROLES)
+@once_per_form
 def new():
     form = TicketForm()
     me = signed_in_user()

@@ -159,3 +159,33 @@ def test_read_receipt_says_your_coach_only_for_the_clients_own_coach(client, aut
     auth.logout()
     auth.login(team["bob_client"])
     assert "Read by your coach (Bob Coach) at" in client.get(f"/threads/{thread.id}").get_data(as_text=True)
+
+
+def test_reply_page_holds_a_reply_when_a_newer_message_arrived(client, auth, team, waiting_thread):
+    """Issue #14 (Help Scout's rule): the form carries the last message seen; a newer one by someone else
+    holds the reply, shows the new message, keeps the draft, and offers to send anyway."""
+    import re
+
+    from helpdesk.inbox.services import post_message
+
+    thread = waiting_thread(team["ann_client"], 3, body="Can I change my plan?")
+    auth.login(team["ann"])
+    page = client.get(f"/threads/{thread.id}").get_data(as_text=True)
+    seen = re.search(r'name="last_seen_message_id" value="(\d+)"', page).group(1)
+    post_message(thread, team["leader"], "Lea: yes, from Settings.")  # arrives while Ann writes
+    held = client.post(f"/threads/{thread.id}/reply", data={"body": "Ann's draft", "last_seen_message_id": seen})
+    assert held.status_code == 409
+    text = held.get_data(as_text=True)
+    assert 'data-testid="collision"' in text and "Send anyway" in text
+    assert re.search(r'data-testid="new-message">.*?Lea: yes, from Settings\.', text, re.S)
+    assert ">Ann's draft</textarea>" in text.replace("&#39;", "'")
+    assert db.session.scalar(select(Message).where(Message.body == "Ann's draft")) is None
+    # Send anyway: the same (old) last seen id with force.
+    sent = client.post(f"/threads/{thread.id}/reply",
+                       data={"body": "Ann's draft", "last_seen_message_id": seen, "force": "1"})
+    assert sent.status_code == 302
+    assert db.session.scalar(select(Message).where(Message.body == "Ann's draft")) is not None
+    # Edit: the held page's form already carries the newest id, so sending from it passes.
+    newest = re.search(r'name="last_seen_message_id" value="(\d+)"', text).group(1)
+    assert client.post(f"/threads/{thread.id}/reply",
+                       data={"body": "Ann, edited", "last_seen_message_id": newest}).status_code == 302
