@@ -10,16 +10,10 @@ from helpdesk.jobs import OutboxJob
 from helpdesk.rankings.export import FIELDS, MONEY_FIELDS, RATE_FIELDS, export_record
 from helpdesk.rankings.models import RankingRow, RankingSnapshot
 from helpdesk.rankings.periods import parse_month
+from helpdesk.rankings.ranking import BONUSES, TIERS
 from helpdesk.types import utcnow
 
 COMPUTE_JOB = "workers.rankings.compute_ranking"
-# Each bonus: (title, metric column, tier column, higher is better, how the metric is shown).
-BONUSES = (
-    ("Client Success", "client_success_rate", "client_success_tier", True, "percent"),
-    ("Client Happiness", "client_happiness", "client_happiness_tier", True, "score"),
-    ("Fast Responder", "mean_response_seconds", "fast_responder_tier", False, "hours"),
-    ("Moderation", "moderation_accuracy", "moderation_tier", True, "percent"),
-)
 SORTABLE = tuple(f for f in FIELDS if f != "month")
 
 
@@ -63,14 +57,14 @@ def api_record(row: RankingRow) -> dict:
 def tier_thresholds(rows) -> list[dict]:
     """For each bonus: its pool and the weakest metric value still in top and in middle."""
     out = []
-    for title, metric, tier, higher, kind in BONUSES:
-        pool = [(getattr(r, metric), getattr(r, tier), r) for r in rows if getattr(r, tier) is not None]
+    for b in BONUSES:
+        pool = [(getattr(r, b.metric), getattr(r, b.tier), r) for r in rows if getattr(r, b.tier) is not None]
         edges = {}
-        for name in ("top", "middle", "bottom"):
+        for name in TIERS:
             values = [v for v, t, _ in pool if t == name]
             if values:
-                edges[name] = min(values) if higher else max(values)
-        out.append({"title": title, "metric": metric, "tier": tier, "higher": higher, "kind": kind,
+                edges[name] = min(values) if b.higher else max(values)
+        out.append({"title": b.title, "metric": b.metric, "tier": b.tier, "higher": b.higher, "kind": b.kind,
                     "pool": pool, "edges": edges})
     return out
 
