@@ -7,26 +7,18 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from helpdesk.periods import MONTH
+
 
 @click.group("bonus")
 def bonus_cli():
     """Monthly bonus rankings (metrics.md)."""
 
 
-def _check_month(month: str) -> str:
-    from helpdesk.rankings.periods import parse_month
-
-    try:
-        parse_month(month)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint="MONTH") from exc
-    return month
-
-
 def _parse_as_of(value: str | None) -> str | None:
     if value is None:
         return None
-    from helpdesk.rankings.periods import as_utc
+    from helpdesk.periods import as_utc
 
     try:
         return as_utc(datetime.fromisoformat(value)).isoformat()
@@ -35,7 +27,7 @@ def _parse_as_of(value: str | None) -> str | None:
 
 
 @bonus_cli.command("compute")
-@click.argument("month")
+@click.argument("month", type=MONTH)
 @click.option("--as-of", "as_of", help="The instant T (ISO 8601; default now). Records at or after T are ignored.")
 @click.option("--timeout", default=3600, show_default=True, help="Seconds to wait for the background job.")
 @with_appcontext
@@ -44,7 +36,6 @@ def compute(month, as_of, timeout):
     from helpdesk import jobs
     from helpdesk.extensions import db
 
-    month = _check_month(month)
     as_of_iso = _parse_as_of(as_of)
     row = jobs.enqueue("workers.rankings.compute_ranking", month, as_of_iso,
                        timeout=current_app.config["JOB_TIMEOUT"])
@@ -70,7 +61,7 @@ def compute(month, as_of, timeout):
 
 
 @bonus_cli.command("export")
-@click.argument("month")
+@click.argument("month", type=MONTH)
 @click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json", show_default=True)
 @with_appcontext
 def export(month, fmt):
@@ -78,7 +69,7 @@ def export(month, fmt):
     from helpdesk.rankings.export import to_csv, to_json
     from helpdesk.rankings.snapshot import current_snapshot
 
-    snapshot = current_snapshot(_check_month(month))
+    snapshot = current_snapshot(month)
     if snapshot is None:
         raise click.ClickException(f"no ranking stored for {month}: run `helpdesk bonus compute {month}` first")
     text = to_json(snapshot) if fmt == "json" else to_csv(snapshot)

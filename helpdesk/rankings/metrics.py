@@ -7,8 +7,8 @@ from sqlalchemy import select
 
 from helpdesk.auth.models import User
 from helpdesk.extensions import db
+from helpdesk.periods import as_utc, parse_month
 from helpdesk.rankings.client_metrics import client_happiness_sums, client_success_sums, compensation_sums
-from helpdesk.rankings.periods import as_utc, parse_month
 from helpdesk.rankings.quality import communication_quality_counts, communication_quality_query
 from helpdesk.rankings.ranking import rank_coaches, round9, to_cents
 from helpdesk.rankings.response_metrics import coaches_assigned, moderation_counts, response_samples

@@ -2,10 +2,12 @@
 
 from marshmallow import Schema, fields
 
+from helpdesk.periods import DayField
+
 
 class SlaArgs(Schema):
-    from_ = fields.String(data_key="from", load_default=None, metadata={"description": "first day, YYYY-MM-DD"})
-    to = fields.String(load_default=None, metadata={"description": "last day (included), YYYY-MM-DD"})
+    from_ = DayField(data_key="from", load_default=None, metadata={"description": "first day, YYYY-MM-DD"})
+    to = DayField(load_default=None, metadata={"description": "last day (included), YYYY-MM-DD"})
     coach = fields.String(load_default=None, metadata={"description": "a coach's external id"})
 
 

@@ -15,9 +15,9 @@ from flask import current_app
 from sqlalchemy import select
 
 from helpdesk.extensions import db
+from helpdesk.periods import parse_month
 from helpdesk.rankings.client_metrics import client_happiness_sums, client_success_sums
 from helpdesk.rankings.models import RankingRow, RankingSnapshot
-from helpdesk.rankings.periods import parse_month
 from helpdesk.rankings.ranking import (
     BONUSES,
     bonus_total,

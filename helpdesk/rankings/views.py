@@ -7,19 +7,13 @@ from sqlalchemy import select
 from helpdesk.auth.models import User
 from helpdesk.extensions import db
 from helpdesk.jobs import OutboxJob
+from helpdesk.periods import current_month, parse_month
 from helpdesk.rankings.export import FIELDS, MONEY_FIELDS, RATE_FIELDS, export_record
 from helpdesk.rankings.models import RankingRow, RankingSnapshot
-from helpdesk.rankings.periods import parse_month
 from helpdesk.rankings.ranking import BONUSES, TIERS
-from helpdesk.types import utcnow
 
 COMPUTE_JOB = "workers.rankings.compute_ranking"
 SORTABLE = tuple(f for f in FIELDS if f != "month")
-
-
-def current_month() -> str:
-    now = utcnow()
-    return f"{now.year:04d}-{now.month:02d}"
 
 
 def valid_month(month: str | None) -> str:
