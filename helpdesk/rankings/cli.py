@@ -67,12 +67,12 @@ def compute(month, as_of, timeout):
 def export(month, fmt):
     """Print MONTH's stored ranking as JSON or CSV."""
     from helpdesk.rankings.export import to_csv, to_json
-    from helpdesk.rankings.snapshot import current_snapshot
+    from helpdesk.rankings.reading import read_ranking
 
-    snapshot = current_snapshot(month)
-    if snapshot is None:
+    ranking = read_ranking(month)  # the operator's export: every row
+    if ranking is None:
         raise click.ClickException(f"no ranking stored for {month}: run `helpdesk bonus compute {month}` first")
-    text = to_json(snapshot) if fmt == "json" else to_csv(snapshot)
+    text = to_json(ranking.rows) if fmt == "json" else to_csv(ranking.rows)
     click.echo(text, nl=fmt == "json")
 
 

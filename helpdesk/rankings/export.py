@@ -43,10 +43,15 @@ def export_record(row) -> dict:
     return record
 
 
-def to_json(snapshot: RankingSnapshot) -> str:
+def _rows(source) -> list:
+    """The rows to export: a list of rows (as read in one statement), or a snapshot's own rows."""
+    return source.rows if isinstance(source, RankingSnapshot) else list(source)
+
+
+def to_json(source) -> str:
     """The JSON array of section 10 (rates printed exactly as stored, e.g. 0.95 or 12600)."""
     parts = []
-    for row in snapshot.rows:
+    for row in _rows(source):
         record = export_record(row)
         items = []
         for key, value in record.items():
@@ -59,12 +64,12 @@ def to_json(snapshot: RankingSnapshot) -> str:
     return "[" + ",\n".join(parts) + "]"
 
 
-def to_csv(snapshot: RankingSnapshot) -> str:
+def to_csv(source) -> str:
     """The same columns as CSV with a header; none is an empty cell, booleans true/false."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(FIELDS)
-    for row in snapshot.rows:
+    for row in _rows(source):
         record = export_record(row)
         writer.writerow(["" if v is None else ("true" if v is True else "false" if v is False else
                                                 _plain(v) if isinstance(v, Decimal) else v)

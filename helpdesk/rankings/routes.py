@@ -9,16 +9,8 @@ from helpdesk.jobs import OutboxJob, enqueue
 from helpdesk.rankings import bp
 from helpdesk.rankings.charts import histogram, tier_strip
 from helpdesk.rankings.export import FIELDS, MONEY_FIELDS, to_csv
-from helpdesk.rankings.snapshot import current_snapshot
-from helpdesk.rankings.views import (
-    COMPUTE_JOB,
-    SORTABLE,
-    coach_names,
-    job_visible_to,
-    sorted_rows,
-    tier_thresholds,
-    valid_month,
-)
+from helpdesk.rankings.reading import SORTABLE, read_ranking
+from helpdesk.rankings.views import COMPUTE_JOB, coach_names, job_visible_to, tier_thresholds, valid_month
 
 LEADERS = ("team_leader", "admin")
 
@@ -51,8 +43,8 @@ def index():
     sort = request.args.get("sort", "coach")
     sort = sort if sort in SORTABLE else "coach"
     descending = request.args.get("dir") == "desc"
-    snapshot = current_snapshot(month)
-    rows = sorted_rows(snapshot, sort, descending) if snapshot else []
+    ranking = read_ranking(month, current_user, sort, descending)
+    snapshot, rows = (ranking.snapshot, ranking.rows) if ranking else (None, [])
     job = None
     if request.args.get("job", "").isdigit():
         job = db.session.get(OutboxJob, int(request.args["job"]))
@@ -86,10 +78,10 @@ def download_csv(month):
         month = valid_month(month)
     except ValueError:
         abort(404)
-    snapshot = current_snapshot(month)
-    if snapshot is None:
+    ranking = read_ranking(month, current_user)
+    if ranking is None:
         abort(404, f"No ranking is stored for {month} yet.")
-    return Response(to_csv(snapshot), mimetype="text/csv",
+    return Response(to_csv(ranking.rows), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="ranking-{month}.csv"'})
 
 

@@ -27,7 +27,8 @@ from helpdesk.rankings.ranking import (
     round9,
     tier_limit,
 )
-from helpdesk.rankings.snapshot import ROW_FIELDS, current_snapshot
+from helpdesk.rankings.reading import read_ranking
+from helpdesk.rankings.snapshot import ROW_FIELDS
 from helpdesk.types import utcnow
 
 NEXT_TIER = {"bottom": "middle", "middle": "top"}
@@ -92,10 +93,10 @@ def promoters_needed(total: int, promoters: int, detractors: int, weight: int, t
 
 def _rows_for(month: str, as_of: datetime | None):
     """(rows as dicts, as_of, provisional, stored) from the stored snapshot, else computed now (current month)."""
-    snapshot = current_snapshot(month)
-    if snapshot is not None:
-        rows = [{f: getattr(r, f) for f in ROW_FIELDS} for r in snapshot.rows]
-        return rows, snapshot.as_of, snapshot.provisional, True
+    ranking = read_ranking(month)  # every coach's figures: the targets are other coaches' values
+    if ranking is not None:
+        rows = [{f: getattr(r, f) for f in ROW_FIELDS} for r in ranking.rows]
+        return rows, ranking.snapshot.as_of, ranking.snapshot.provisional, True
     from helpdesk.rankings.metrics import ranked_rows
 
     as_of = as_of or utcnow()

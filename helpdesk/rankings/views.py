@@ -13,7 +13,6 @@ from helpdesk.rankings.models import RankingRow, RankingSnapshot
 from helpdesk.rankings.ranking import BONUSES, TIERS
 
 COMPUTE_JOB = "workers.rankings.compute_ranking"
-SORTABLE = tuple(f for f in FIELDS if f != "month")
 
 
 def valid_month(month: str | None) -> str:
@@ -21,15 +20,6 @@ def valid_month(month: str | None) -> str:
     month = month or current_month()
     parse_month(month)
     return month
-
-
-def sorted_rows(snapshot: RankingSnapshot, sort: str = "coach", descending: bool = False) -> list[RankingRow]:
-    """The snapshot's rows ordered by one export column (nones last), then by coach."""
-    column = getattr(RankingRow, sort if sort in SORTABLE else "coach")
-    order = column.desc() if descending else column.asc()
-    return list(db.session.scalars(
-        select(RankingRow).where(RankingRow.snapshot_id == snapshot.id)
-        .order_by(column.is_(None), order, RankingRow.coach)))
 
 
 def coach_names(rows) -> dict[int, str]:
