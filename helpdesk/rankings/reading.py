@@ -45,17 +45,48 @@ def row_visible_to(user, row: RankingRow) -> bool:
     return user.role == "coach" and row.coach_id == user.id
 
 
+PER_PAGE = 100
+# What the page's charts need of every visible row (not only the page's): metrics, tiers, the coach.
+CHART_COLUMNS = ("coach", "mean_response_seconds", "client_success_rate", "client_success_tier", "client_happiness",
+                 "client_happiness_tier", "fast_responder_tier", "moderation_accuracy", "moderation_tier")
+
+
 @dataclass
 class Ranking:
-    """One read of a month's complete snapshot: its metadata, the rows asked for and how many are visible."""
+    """One read of a month's complete snapshot: its metadata, the rows asked for and how many are visible.
+
+    `page`/`pages`/`has_prev`/`next_num`... are the pager's (templates/_pager.html) when read a page at a time."""
 
     snapshot: RankingSnapshot
     rows: list[RankingRow]
     total: int
+    page: int = 1
+    per_page: int | None = None
+
+    @property
+    def pages(self) -> int:
+        """How many pages the visible rows fill (at least one)."""
+        return max(1, -(-self.total // self.per_page)) if self.per_page else 1
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1
 
 
 def read_ranking(month: str, viewer=None, sort: str = "coach", descending: bool = False,
-                 page: int | None = None, per_page: int | None = None) -> Ranking | None:
+                 page: int = 1, per_page: int | None = None) -> Ranking | None:
     """The month's complete ranking as `viewer` may see it, ordered by one export column (nones last, then
     by coach), one page of it when `per_page` is given; None when none is stored.
 
@@ -84,4 +115,16 @@ def read_ranking(month: str, viewer=None, sort: str = "coach", descending: bool 
     if not result:
         return None
     snapshot, _, count = result[0]
-    return Ranking(snapshot=snapshot, rows=[r for _, r, _ in result if r is not None], total=count)
+    return Ranking(snapshot=snapshot, rows=[r for _, r, _ in result if r is not None], total=count, page=page,
+                   per_page=per_page)
+
+
+def chart_rows(snapshot_id: int, viewer) -> list:
+    """CHART_COLUMNS of every row of snapshot `snapshot_id` that `viewer` may see (lightweight rows).
+
+    Pinned to the snapshot the page was read from: if a recompute removed it meanwhile this is empty, and
+    the caller reads again rather than draw one snapshot's charts under another's table."""
+    columns = [getattr(RankingRow, name) for name in CHART_COLUMNS]
+    return db.session.execute(
+        select(*columns).where(RankingRow.snapshot_id == snapshot_id, rows_visible_to(viewer))
+        .order_by(RankingRow.coach)).all()
