@@ -198,9 +198,13 @@ def standing(coach, month: str, as_of: datetime | None = None) -> Standing:
     result = Standing(month=month, as_of=as_of, provisional=provisional, stored=stored, row=me)
     if me is None:
         return result
-    start, end = parse_month(month)
-    sums = {"success": client_success_sums(start, end, as_of).get(coach.id, (0, 0)),
-            "happiness": client_happiness_sums(start, end, as_of).get(coach.id, (0, 0, 0))}
+    if me.get("success_weight_total") is not None:  # stored with the ranking (or just computed with it)
+        sums = {"success": (me["success_weight_total"], me["success_weight_hits"]),
+                "happiness": (me["happiness_weight_total"], me["happiness_promoters"], me["happiness_detractors"])}
+    else:  # a snapshot stored before these sums were kept
+        start, end = parse_month(month)
+        sums = {"success": client_success_sums(start, end, as_of).get(coach.id, (0, 0)),
+                "happiness": client_happiness_sums(start, end, as_of).get(coach.id, (0, 0, 0))}
     result.gates = _gates(me, rows)
     result.bonuses = _bonuses(me, rows, sums)
     return result
