@@ -20,7 +20,7 @@ from helpdesk.audits.schemas import (
 from helpdesk.audits.services import AuditError, get_message
 from helpdesk.auth.permissions import roles_required
 from helpdesk.extensions import db
-from helpdesk.sla.report import Period
+from helpdesk.periods import Period
 from helpdesk.types import utcnow
 
 # Who opens the calibration page: its list of items and the agreement rates.

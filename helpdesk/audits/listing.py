@@ -1,6 +1,6 @@
 """The Audits view: a coach's own audits, a team leader's team's, with filters."""
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import and_, select
 
@@ -9,6 +9,7 @@ from helpdesk.audits.models import COLORS, Audit
 from helpdesk.audits.services import team_coach_ids
 from helpdesk.auth.models import Role, User
 from helpdesk.extensions import db
+from helpdesk.periods import month_bounds_or_none
 from helpdesk.types import utcnow
 
 STATES = {
@@ -31,16 +32,6 @@ def scope(user: User):
     return Audit.id.is_(None)
 
 
-def parse_month(value: str | None) -> tuple[datetime, datetime] | None:
-    """'YYYY-MM' to the month's [start, end); None for empty or malformed input."""
-    try:
-        start = datetime.strptime(value or "", "%Y-%m").replace(tzinfo=UTC)
-    except ValueError:
-        return None
-    end = start.replace(year=start.year + 1, month=1) if start.month == 12 else start.replace(month=start.month + 1)
-    return start, end
-
-
 def state_condition(state: str, now: datetime):
     return {
         "waiting": and_(standing_yellow(), Audit.acted_message_id.is_(None), Audit.at >= now - sla()),
@@ -61,7 +52,7 @@ def list_audits(user: User, color=None, state=None, coach_id=None, month=None, n
         query = query.where(state_condition(state, now))
     if coach_id:
         query = query.where(Audit.coach_id == int(coach_id))
-    bounds = parse_month(month)
+    bounds = month_bounds_or_none(month)
     if bounds:
         query = query.where(Audit.at >= bounds[0], Audit.at < bounds[1])
     return db.session.scalars(query.order_by(Audit.at.desc(), Audit.id.desc()).limit(limit)).all()

@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+from helpdesk.periods import current_month
 from helpdesk.rankings.metrics import communication_quality_counts
 from helpdesk.types import utcnow
 
@@ -10,7 +11,7 @@ def live_quality(coaches, now: datetime | None = None) -> list[dict]:
     """For each coach: replies answered this month, standing Yellows on them, and the figure (None if
     nothing answered), exactly as the monthly ranking computes them with T = now."""
     now = now or utcnow()
-    counts = communication_quality_counts(now.strftime("%Y-%m"), now, [c.id for c in coaches])
+    counts = communication_quality_counts(current_month(now), now, [c.id for c in coaches])
     rows = []
     for coach in coaches:
         answered, ni = counts.get(coach.id, (0, 0))

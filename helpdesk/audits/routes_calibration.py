@@ -5,24 +5,23 @@ from flask_login import current_user
 
 from helpdesk.audits import bp, calibration
 from helpdesk.audits.forms import MarkCalibrationForm, ReviewForm
-from helpdesk.audits.listing import parse_month
 from helpdesk.audits.models import CalibrationItem
 from helpdesk.audits.routes import back, refused
 from helpdesk.audits.services import AuditError, get_message, thread_link
 from helpdesk.auth.permissions import roles_required
 from helpdesk.extensions import db
-from helpdesk.types import utcnow
+from helpdesk.periods import current_month, month_bounds_or_none
 
 
 @bp.route("/calibration", endpoint="calibration")
 @roles_required("auditor", "team_leader", "admin")
 def calibration_page():
-    month = request.args.get("month") or utcnow().strftime("%Y-%m")
-    bounds = parse_month(month)
+    month = request.args.get("month") or current_month()
+    bounds = month_bounds_or_none(month)
     if bounds is None:
         flash("Month: use the form YYYY-MM.", "error")
-        month = utcnow().strftime("%Y-%m")
-        bounds = parse_month(month)
+        month = current_month()
+        bounds = month_bounds_or_none(month)
     views = [calibration.item_view(current_user, item) for item in calibration.items()]
     return render_template("audits/calibration.html", views=views, month=month,
                            rates=calibration.agreement_rates(*bounds), mark_form=MarkCalibrationForm(),

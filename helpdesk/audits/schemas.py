@@ -3,6 +3,7 @@
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from helpdesk.audits.models import COLOR_LABELS, COLORS
+from helpdesk.periods import DayField
 
 
 class AuditPersonSchema(Schema):
@@ -116,10 +117,10 @@ class CalibrationItemSchema(Schema):
 
 
 class AgreementArgsSchema(Schema):
-    from_ = fields.Date(data_key="from", load_default=None,
+    from_ = DayField(data_key="from", load_default=None,
                         metadata={"description": "first day, YYYY-MM-DD (default: the 1st of this month)"})
-    to = fields.Date(load_default=None,
-                     metadata={"description": "last day (included), YYYY-MM-DD (default: today)"})
+    to = DayField(load_default=None,
+                  metadata={"description": "last day (included), YYYY-MM-DD (default: today)"})
 
     @validates_schema
     def ends_after_start(self, data, **kwargs):

@@ -1,18 +1,14 @@
 """Who is whose client, who may see a client, and the facts a coach may see about one."""
 
-from datetime import date, datetime
+from datetime import datetime
 
 from sqlalchemy import and_, or_, select
 
 from helpdesk.auth.models import Role, User
 from helpdesk.clients.models import Assignment, CoachRating, SurveyResponse
 from helpdesk.extensions import db
+from helpdesk.periods import full_months
 from helpdesk.types import utcnow
-
-
-def full_months(a: date, b: date) -> int:
-    """Whole months from `a` to `b` (metrics.md section 2)."""
-    return (b.year - a.year) * 12 + (b.month - a.month) - (1 if b.day < a.day else 0)
 
 
 def covers(at: datetime):

@@ -10,6 +10,7 @@ from helpdesk.demo.extras import add_extras
 from helpdesk.demo.generator import generate, to_lines
 from helpdesk.demo.people import DEMO_LOGINS, DEMO_PASSWORD
 from helpdesk.extensions import db
+from helpdesk.periods import current_month, previous_month
 from helpdesk.sla.services import recompute_waits
 from helpdesk.types import utcnow
 
@@ -84,8 +85,7 @@ def _as_the_schedule_would_have(now: datetime) -> None:
     from helpdesk.rankings.snapshot import compute_snapshot
 
     today = now.date()
-    last_month = (today.replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
-    for month in (last_month, today.strftime("%Y-%m")):
+    for month in (previous_month(now), current_month(now)):
         compute_snapshot(month, now)
     for day in (today - timedelta(days=2), today - timedelta(days=1)):
         build_sample(day)

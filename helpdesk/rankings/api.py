@@ -5,13 +5,14 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 from flask_smorest import abort as api_abort
 
+from helpdesk.api_pages import PageArgs
 from helpdesk.auth.models import ROLES
 from helpdesk.auth.permissions import roles_required, visible_or_404
 from helpdesk.extensions import db
 from helpdesk.jobs import OutboxJob, enqueue
-from helpdesk.rankings.schemas import ComputeArgs, JobIdSchema, JobSchema
-from helpdesk.rankings.snapshot import current_snapshot
-from helpdesk.rankings.views import COMPUTE_JOB, api_record, job_visible_to, sorted_rows, valid_month
+from helpdesk.rankings.reading import PER_PAGE, read_ranking
+from helpdesk.rankings.schemas import ComputeArgs, JobIdSchema, JobSchema, RankingSchema
+from helpdesk.rankings.views import COMPUTE_JOB, api_record, job_visible_to, valid_month
 
 blp = Blueprint("rankings_api", __name__, url_prefix="/api/v1", description="Monthly rankings and jobs")
 
@@ -25,17 +26,19 @@ def _month_or_422(month: str) -> str:
 
 @blp.route("/rankings/<month>")
 @roles_required("team_leader", "admin", "coach")
-def get_ranking(month):
-    """The month's stored ranking (metrics.md section 10); a coach gets their own row only."""
+@blp.arguments(PageArgs, location="query")
+@blp.response(200, RankingSchema)
+def get_ranking(args, month):
+    """The month's stored ranking (metrics.md section 10), by coach, 100 rows a page: a team leader gets their
+    team's rows, a coach their own row, an admin every row. The complete export is the CSV."""
     month = _month_or_422(month)
-    snapshot = current_snapshot(month)
-    if snapshot is None:
+    ranking = read_ranking(month, current_user, page=args["page"], per_page=PER_PAGE)
+    if ranking is None:
         api_abort(404, message=f"No ranking is stored for {month}.")
-    rows = sorted_rows(snapshot)
-    if current_user.role == "coach":
-        rows = [r for r in rows if r.coach_id == current_user.id]
-    return {"month": month, "as_of": snapshot.as_of.isoformat(), "computed_at": snapshot.computed_at.isoformat(),
-            "provisional": snapshot.provisional, "rows": [api_record(r) for r in rows]}
+    snapshot = ranking.snapshot
+    return {"month": month, "as_of": snapshot.as_of, "computed_at": snapshot.computed_at,
+            "provisional": snapshot.provisional, "rows": [api_record(r) for r in ranking.rows],
+            "page": ranking.page, "pages": ranking.pages, "total": ranking.total, "per_page": PER_PAGE}
 
 
 @blp.route("/rankings/<month>/compute", methods=["POST"])

@@ -6,26 +6,18 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from helpdesk.periods import MONTH
+
 
 @click.group("bonus")
 def bonus_cli():
     """Monthly bonus rankings (metrics.md)."""
 
 
-def _check_month(month: str) -> str:
-    from helpdesk.rankings.periods import parse_month
-
-    try:
-        parse_month(month)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint="MONTH") from exc
-    return month
-
-
 def _parse_as_of(value: str | None) -> str | None:
     if value is None:
         return None
-    from helpdesk.rankings.periods import as_utc
+    from helpdesk.periods import as_utc
 
     try:
         return as_utc(datetime.fromisoformat(value)).isoformat()
@@ -34,7 +26,7 @@ def _parse_as_of(value: str | None) -> str | None:
 
 
 @bonus_cli.command("compute")
-@click.argument("month")
+@click.argument("month", type=MONTH)
 @click.option("--as-of", "as_of", help="The instant T (ISO 8601; default now). Records at or after T are ignored.")
 @click.option("--timeout", default=3600, show_default=True, help="Seconds to wait for the background job.")
 @with_appcontext
@@ -44,7 +36,6 @@ def compute(month, as_of, timeout):
     from helpdesk.extensions import db
     from helpdesk.job_states import wait_for
 
-    month = _check_month(month)
     as_of_iso = _parse_as_of(as_of)
     row = jobs.enqueue("workers.rankings.compute_ranking", month, as_of_iso,
                        timeout=current_app.config["JOB_TIMEOUT"])
@@ -64,18 +55,18 @@ def compute(month, as_of, timeout):
 
 
 @bonus_cli.command("export")
-@click.argument("month")
+@click.argument("month", type=MONTH)
 @click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json", show_default=True)
 @with_appcontext
 def export(month, fmt):
     """Print MONTH's stored ranking as JSON or CSV."""
     from helpdesk.rankings.export import to_csv, to_json
-    from helpdesk.rankings.snapshot import current_snapshot
+    from helpdesk.rankings.reading import read_ranking
 
-    snapshot = current_snapshot(_check_month(month))
-    if snapshot is None:
+    ranking = read_ranking(month)  # the operator's export: every row
+    if ranking is None:
         raise click.ClickException(f"no ranking stored for {month}: run `helpdesk bonus compute {month}` first")
-    text = to_json(snapshot) if fmt == "json" else to_csv(snapshot)
+    text = to_json(ranking.rows) if fmt == "json" else to_csv(ranking.rows)
     click.echo(text, nl=fmt == "json")
 
 

@@ -1,10 +1,9 @@
 """The monthly export, exactly as metrics.md section 10: JSON array or CSV with a header."""
 
-import csv
-import io
 import json
 from decimal import Decimal
 
+from helpdesk.csv_export import csv_text
 from helpdesk.rankings.models import RankingSnapshot
 
 FIELDS = (
@@ -43,10 +42,15 @@ def export_record(row) -> dict:
     return record
 
 
-def to_json(snapshot: RankingSnapshot) -> str:
+def _rows(source) -> list:
+    """The rows to export: a list of rows (as read in one statement), or a snapshot's own rows."""
+    return source.rows if isinstance(source, RankingSnapshot) else list(source)
+
+
+def to_json(source) -> str:
     """The JSON array of section 10 (rates printed exactly as stored, e.g. 0.95 or 12600)."""
     parts = []
-    for row in snapshot.rows:
+    for row in _rows(source):
         record = export_record(row)
         items = []
         for key, value in record.items():
@@ -59,14 +63,19 @@ def to_json(snapshot: RankingSnapshot) -> str:
     return "[" + ",\n".join(parts) + "]"
 
 
-def to_csv(snapshot: RankingSnapshot) -> str:
-    """The same columns as CSV with a header; none is an empty cell, booleans true/false."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(FIELDS)
-    for row in snapshot.rows:
-        record = export_record(row)
-        writer.writerow(["" if v is None else ("true" if v is True else "false" if v is False else
-                                                _plain(v) if isinstance(v, Decimal) else v)
-                         for v in record.values()])
-    return out.getvalue()
+def _csv_values(record: dict) -> list:
+    """A record's values for the CSV writer: rates as plain decimals, money as decimals with two places
+    (numbers, so a negative amount stays a number), text as text (neutralised by the writer)."""
+    values = []
+    for field, value in record.items():
+        if field in MONEY_FIELDS and value is not None:
+            value = Decimal(value)
+        elif isinstance(value, Decimal):
+            value = value.normalize()
+        values.append(value)
+    return values
+
+
+def to_csv(source) -> str:
+    """The same columns as CSV with a header; none is an empty cell, booleans true/false (helpdesk.csv_export)."""
+    return csv_text(FIELDS, (_csv_values(export_record(row)) for row in _rows(source)))

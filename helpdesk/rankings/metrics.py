@@ -7,8 +7,8 @@ from sqlalchemy import select
 
 from helpdesk.auth.models import User
 from helpdesk.extensions import db
+from helpdesk.periods import as_utc, parse_month
 from helpdesk.rankings.client_metrics import client_happiness_sums, client_success_sums, compensation_sums
-from helpdesk.rankings.periods import as_utc, parse_month
 from helpdesk.rankings.quality import communication_quality_counts, communication_quality_query
 from helpdesk.rankings.ranking import rank_coaches, round9, to_cents
 from helpdesk.rankings.response_metrics import coaches_assigned, moderation_counts, response_samples
@@ -48,6 +48,9 @@ def month_figures(month: str, as_of: datetime) -> dict[int, dict]:
             "met_target": sample["met_target"] if sample else 0,
             "mean_response_seconds": round9(sample["total_us"], sample["samples"] * 10**6) if sample else None,
             "client_success_rate": round9(success_hits, success_total) if success_total else None,
+            "success_weight_total": success_total, "success_weight_hits": success_hits,
+            "happiness_weight_total": happy_total, "happiness_promoters": promoters,
+            "happiness_detractors": detractors,
             "client_happiness": round9(100 * (promoters - detractors), happy_total) if happy_total else None,
             "moderated": moderated, "approved_later_rejected": overturned,
             "moderation_accuracy": round9(moderated - overturned, moderated) if moderated else None,

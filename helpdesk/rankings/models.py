@@ -91,5 +91,12 @@ class RankingRow(db.Model):
     bonus_client_happiness = mapped_column(Money, nullable=False)
     bonus_fast_responder = mapped_column(Money, nullable=False)
     bonus_moderation = mapped_column(Money, nullable=False)
+    # The weighted sums behind client_success_rate and client_happiness (sections 5 and 6), stored with the
+    # snapshot so that My standing's "what it takes" needs no recomputation; NULL in snapshots stored before.
+    success_weight_total = mapped_column(BigInteger, nullable=True)
+    success_weight_hits = mapped_column(BigInteger, nullable=True)
+    happiness_weight_total = mapped_column(BigInteger, nullable=True)
+    happiness_promoters = mapped_column(BigInteger, nullable=True)
+    happiness_detractors = mapped_column(BigInteger, nullable=True)
 
     snapshot = relationship("RankingSnapshot", back_populates="rows")

@@ -7,7 +7,7 @@ from sqlalchemy import and_, case, exists, func, or_, select
 from helpdesk.auth.models import User
 from helpdesk.extensions import db
 from helpdesk.inbox.models import Message, Thread
-from helpdesk.rankings.periods import as_utc, parse_month
+from helpdesk.periods import as_utc, parse_month
 
 
 def standing_yellow(message_id_col, as_of: datetime):

@@ -3,11 +3,33 @@
 Everything here works on one small dict per coach; the per-message work is done in SQL.
 """
 
+from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal
 from fractions import Fraction
 
 CENT = Decimal("0.01")
 TIERS = ("top", "middle", "bottom")
+
+
+@dataclass(frozen=True)
+class Bonus:
+    """One of the four bonuses of section 8: its metric, tier and money columns, and how its metric is shown."""
+
+    title: str
+    metric: str
+    tier: str
+    column: str
+    higher: bool
+    kind: str
+
+
+# The table of bonuses (metrics.md section 8); every page, export and computation iterates this one.
+BONUSES = (
+    Bonus("Client Success", "client_success_rate", "client_success_tier", "bonus_client_success", True, "percent"),
+    Bonus("Client Happiness", "client_happiness", "client_happiness_tier", "bonus_client_happiness", True, "score"),
+    Bonus("Fast Responder", "mean_response_seconds", "fast_responder_tier", "bonus_fast_responder", False, "hours"),
+    Bonus("Moderation", "moderation_accuracy", "moderation_tier", "bonus_moderation", True, "percent"),
+)
 
 
 def round9(numerator: int, denominator: int) -> Decimal:
@@ -16,7 +38,31 @@ def round9(numerator: int, denominator: int) -> Decimal:
 
 
 def ceil_div(numerator: int, denominator: int) -> int:
+    """The smallest integer at or above numerator / denominator."""
     return -(-numerator // denominator)
+
+
+def quality_cut(ranked: int) -> int:
+    """The worst Communication Quality rank still eligible among `ranked` coaches: the top 75 % (section 7)."""
+    return ceil_div(3 * ranked, 4)
+
+
+def fast_responder_cut(timed: int) -> int:
+    """The worst mean-response rank that passes the Fast Responder gate among `timed` coaches: the top 50 %."""
+    return ceil_div(timed, 2)
+
+
+def tier_limit(tier: str, pool_size: int) -> int:
+    """The worst rank still in `tier` ("top" or "middle") within a pool of `pool_size` (section 7)."""
+    return ceil_div(pool_size, 3) if tier == "top" else ceil_div(2 * pool_size, 3)
+
+
+def bonus_total(row) -> Decimal:
+    """The sum of a ranked row's four bonuses (a dict or a stored row)."""
+    def get(name):
+        return row[name] if isinstance(row, dict) else getattr(row, name)
+
+    return sum((get(b.column) for b in BONUSES), Decimal("0.00"))
 
 
 def competition_ranks(values: dict, higher_is_better: bool = True) -> dict:
@@ -31,9 +77,9 @@ def competition_ranks(values: dict, higher_is_better: bool = True) -> dict:
 
 def tier_of(rank: int, pool_size: int) -> str:
     """top / middle / bottom for a rank within a pool of `pool_size` (section 7)."""
-    if rank <= ceil_div(pool_size, 3):
+    if rank <= tier_limit("top", pool_size):
         return "top"
-    if rank <= ceil_div(2 * pool_size, 3):
+    if rank <= tier_limit("middle", pool_size):
         return "middle"
     return "bottom"
 
@@ -68,27 +114,23 @@ def rank_coaches(figures: dict[int, dict], config) -> dict[int, dict]:
         return {cid: f[name] for cid, f in figures.items()}
 
     cq_ranks = competition_ranks(metric("communication_quality"))
-    eligible = {cid for cid, rank in cq_ranks.items() if rank <= ceil_div(3 * len(cq_ranks), 4)}
+    eligible = {cid for cid, rank in cq_ranks.items() if rank <= quality_cut(len(cq_ranks))}
     speed = metric("mean_response_seconds")
     fr_ranks = competition_ranks(speed, higher_is_better=False)
-    gate = {cid for cid, rank in fr_ranks.items() if rank <= ceil_div(len(fr_ranks), 2)}
-    success_tiers = pool_tiers(metric("client_success_rate"), eligible)
-    happiness_tiers = pool_tiers(metric("client_happiness"), eligible)
-    fast_tiers = pool_tiers(speed, eligible & gate, higher_is_better=False)
+    gate = {cid for cid, rank in fr_ranks.items() if rank <= fast_responder_cut(len(fr_ranks))}
     min_decisions = int(config["MODERATION_MIN_DECISIONS"])
     moderation_pool = {cid for cid, f in figures.items()
                        if f["moderation_trained"] and f["moderated"] >= min_decisions}
-    moderation_tiers = pool_tiers(metric("moderation_accuracy"), moderation_pool)
+    # Who takes part in each bonus (section 8): the gated pools, by the bonus's metric column.
+    pools = {"client_success_rate": eligible, "client_happiness": eligible, "mean_response_seconds": eligible & gate,
+             "moderation_accuracy": moderation_pool}
+    tiers = {b.tier: pool_tiers(metric(b.metric), pools[b.metric], b.higher) for b in BONUSES}
     multipliers = config["BONUS_MULTIPLIERS"]
     ranked = {}
     for cid, f in figures.items():
-        base = f["base_compensation"]
-        row = dict(f, cq_rank=cq_ranks.get(cid), eligible=cid in eligible, fast_responder_rank=fr_ranks.get(cid),
-                   fast_responder_tier=fast_tiers.get(cid), client_success_tier=success_tiers.get(cid),
-                   client_happiness_tier=happiness_tiers.get(cid), moderation_tier=moderation_tiers.get(cid))
-        row.update(bonus_client_success=bonus(base, row["client_success_tier"], multipliers),
-                   bonus_client_happiness=bonus(base, row["client_happiness_tier"], multipliers),
-                   bonus_fast_responder=bonus(base, row["fast_responder_tier"], multipliers),
-                   bonus_moderation=bonus(base, row["moderation_tier"], multipliers))
+        row = dict(f, cq_rank=cq_ranks.get(cid), eligible=cid in eligible, fast_responder_rank=fr_ranks.get(cid))
+        for b in BONUSES:
+            row[b.tier] = tiers[b.tier].get(cid)
+            row[b.column] = bonus(f["base_compensation"], row[b.tier], multipliers)
         ranked[cid] = row
     return ranked

@@ -2,23 +2,17 @@
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from marshmallow import ValidationError
 
+from helpdesk.api_pages import PageArgs
 from helpdesk.auth.permissions import roles_required
 from helpdesk.extensions import db
 from helpdesk.jobs import OutboxJob, enqueue
 from helpdesk.rankings import bp
 from helpdesk.rankings.charts import histogram, tier_strip
 from helpdesk.rankings.export import FIELDS, MONEY_FIELDS, to_csv
-from helpdesk.rankings.snapshot import current_snapshot
-from helpdesk.rankings.views import (
-    COMPUTE_JOB,
-    SORTABLE,
-    coach_names,
-    job_visible_to,
-    sorted_rows,
-    tier_thresholds,
-    valid_month,
-)
+from helpdesk.rankings.reading import PER_PAGE, SORTABLE, chart_rows, read_ranking
+from helpdesk.rankings.views import COMPUTE_JOB, coach_names, job_visible_to, tier_thresholds, valid_month
 
 LEADERS = ("team_leader", "admin")
 
@@ -43,6 +37,25 @@ def _charts(rows, thresholds):
     return histogram(means), strips
 
 
+def _page_or_400() -> int:
+    try:
+        return PageArgs().load({"page": request.args["page"]} if "page" in request.args else {})["page"]
+    except ValidationError as exc:
+        abort(400, f"page: {' '.join(exc.messages['page'])}")
+
+
+def _read_page(month: str, sort: str, descending: bool, page: int):
+    """One page of the visible rows and, from the same snapshot, every visible row's chart figures."""
+    for _ in range(3):
+        ranking = read_ranking(month, current_user, sort, descending, page, PER_PAGE)
+        if ranking is None:
+            return None, []
+        everyone = chart_rows(ranking.snapshot.id, current_user)
+        if everyone or not ranking.total:
+            return ranking, everyone
+    return ranking, []  # recomputed three times while we read: show the table, charts on the next load
+
+
 @bp.route("/rankings")
 @roles_required(*LEADERS)
 def index():
@@ -51,16 +64,18 @@ def index():
     sort = request.args.get("sort", "coach")
     sort = sort if sort in SORTABLE else "coach"
     descending = request.args.get("dir") == "desc"
-    snapshot = current_snapshot(month)
-    rows = sorted_rows(snapshot, sort, descending) if snapshot else []
+    page = _page_or_400()
+    ranking, everyone = _read_page(month, sort, descending, page)
+    snapshot, rows = (ranking.snapshot, ranking.rows) if ranking else (None, [])
     job = None
     if request.args.get("job", "").isdigit():
         job = db.session.get(OutboxJob, int(request.args["job"]))
         job = job if job_visible_to(current_user, job) else None
-    thresholds = tier_thresholds(rows)
-    means_chart, tier_charts = _charts(rows, thresholds)
+    thresholds = tier_thresholds(everyone)
+    means_chart, tier_charts = _charts(everyone, thresholds)
     return render_template(
-        "rankings/index.html", month=month, snapshot=snapshot, rows=rows, names=coach_names(rows), fields=FIELDS,
+        "rankings/index.html", month=month, snapshot=snapshot, rows=rows, ranking=ranking, names=coach_names(rows),
+        fields=FIELDS,
         money_fields=MONEY_FIELDS, sort=sort, descending=descending, job=job, thresholds=thresholds,
         means_chart=means_chart, tier_charts=zip(thresholds, tier_charts, strict=True),
         target_hours=current_app.config["TARGET_HOURS"], sla_hours=current_app.config["SLA_HOURS"],
@@ -86,10 +101,10 @@ def download_csv(month):
         month = valid_month(month)
     except ValueError:
         abort(404)
-    snapshot = current_snapshot(month)
-    if snapshot is None:
+    ranking = read_ranking(month, current_user)
+    if ranking is None:
         abort(404, f"No ranking is stored for {month} yet.")
-    return Response(to_csv(snapshot), mimetype="text/csv",
+    return Response(to_csv(ranking.rows), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="ranking-{month}.csv"'})
 
 

@@ -2,10 +2,13 @@
 
 from marshmallow import Schema, fields
 
+from helpdesk.periods import DayField
+from helpdesk.rankings.export import FIELDS, MONEY_FIELDS, RATE_FIELDS
+
 
 class SlaArgs(Schema):
-    from_ = fields.String(data_key="from", load_default=None, metadata={"description": "first day, YYYY-MM-DD"})
-    to = fields.String(load_default=None, metadata={"description": "last day (included), YYYY-MM-DD"})
+    from_ = DayField(data_key="from", load_default=None, metadata={"description": "first day, YYYY-MM-DD"})
+    to = DayField(load_default=None, metadata={"description": "last day (included), YYYY-MM-DD"})
     coach = fields.String(load_default=None, metadata={"description": "a coach's external id"})
 
 
@@ -35,6 +38,36 @@ class SlaReportSchema(Schema):
     target_hours = fields.Float()
     coaches = fields.List(fields.Nested(CoachSlaSchema))
     days = fields.List(fields.Nested(SlaDaySchema))
+
+
+def _record_field(name: str):
+    if name in RATE_FIELDS:
+        return fields.Float(allow_none=True)
+    if name in MONEY_FIELDS:
+        return fields.String(metadata={"description": "money, two decimals"})
+    if name == "eligible":
+        return fields.Boolean()
+    if name in ("month", "coach") or name.endswith("_tier"):
+        return fields.String(allow_none=name.endswith("_tier"))
+    return fields.Integer(allow_none=name.endswith("_rank"))
+
+
+# One coach's line of the export (metrics.md section 10): rates as numbers, money as strings.
+RankingRecordSchema = Schema.from_dict({name: _record_field(name) for name in FIELDS}, name="RankingRecordSchema")
+
+
+class RankingSchema(Schema):
+    """A month's stored ranking, one page of the rows the caller may see (the page fields of api_pages)."""
+
+    month = fields.String()
+    as_of = fields.DateTime()
+    computed_at = fields.DateTime()
+    provisional = fields.Boolean()
+    rows = fields.List(fields.Nested(RankingRecordSchema))
+    page = fields.Integer()
+    pages = fields.Integer()
+    total = fields.Integer()
+    per_page = fields.Integer()
 
 
 class ComputeArgs(Schema):

@@ -11,9 +11,9 @@ from datetime import datetime
 from sqlalchemy import delete, insert, select
 
 from helpdesk.extensions import db
+from helpdesk.periods import as_utc, parse_month
 from helpdesk.rankings.metrics import ranked_rows
 from helpdesk.rankings.models import RankingRow, RankingSnapshot
-from helpdesk.rankings.periods import as_utc, parse_month
 from helpdesk.types import utcnow
 
 ROW_FIELDS = tuple(c.name for c in RankingRow.__table__.columns if c.name not in ("id", "snapshot_id"))

@@ -15,11 +15,20 @@ from flask import current_app
 from sqlalchemy import select
 
 from helpdesk.extensions import db
+from helpdesk.periods import parse_month
 from helpdesk.rankings.client_metrics import client_happiness_sums, client_success_sums
 from helpdesk.rankings.models import RankingRow, RankingSnapshot
-from helpdesk.rankings.periods import parse_month
-from helpdesk.rankings.ranking import ceil_div, round9
-from helpdesk.rankings.snapshot import ROW_FIELDS, current_snapshot
+from helpdesk.rankings.ranking import (
+    BONUSES,
+    bonus_total,
+    ceil_div,
+    fast_responder_cut,
+    quality_cut,
+    round9,
+    tier_limit,
+)
+from helpdesk.rankings.reading import read_ranking
+from helpdesk.rankings.snapshot import ROW_FIELDS
 from helpdesk.types import utcnow
 
 NEXT_TIER = {"bottom": "middle", "middle": "top"}
@@ -37,10 +46,8 @@ class Standing:
 
     @property
     def bonus_total(self) -> Decimal:
-        if not self.row:
-            return Decimal("0.00")
-        return sum((self.row[f] for f in ("bonus_client_success", "bonus_client_happiness",
-                                          "bonus_fast_responder", "bonus_moderation")), Decimal("0.00"))
+        """The coach's four bonuses together (0.00 without a row)."""
+        return bonus_total(self.row) if self.row else Decimal("0.00")
 
 
 def target_value(others: list, limit: int, higher: bool):
@@ -86,10 +93,10 @@ def promoters_needed(total: int, promoters: int, detractors: int, weight: int, t
 
 def _rows_for(month: str, as_of: datetime | None):
     """(rows as dicts, as_of, provisional, stored) from the stored snapshot, else computed now (current month)."""
-    snapshot = current_snapshot(month)
-    if snapshot is not None:
-        rows = [{f: getattr(r, f) for f in ROW_FIELDS} for r in snapshot.rows]
-        return rows, snapshot.as_of, snapshot.provisional, True
+    ranking = read_ranking(month)  # every coach's figures: the targets are other coaches' values
+    if ranking is not None:
+        rows = [{f: getattr(r, f) for f in ROW_FIELDS} for r in ranking.rows]
+        return rows, ranking.snapshot.as_of, ranking.snapshot.provisional, True
     from helpdesk.rankings.metrics import ranked_rows
 
     as_of = as_of or utcnow()
@@ -104,7 +111,7 @@ def hours(seconds) -> str:
 def _gates(me: dict, rows: list[dict]) -> list[dict]:
     gates = []
     ranked = [r for r in rows if r["communication_quality"] is not None]
-    limit = ceil_div(3 * len(ranked), 4)
+    limit = quality_cut(len(ranked))
     gate = {"title": "Communication quality (top 75%)", "rank": me["cq_rank"], "of": len(ranked), "cut": limit,
             "passed": me["eligible"], "value": me["communication_quality"], "advice": None}
     if me["communication_quality"] is None:
@@ -118,7 +125,7 @@ def _gates(me: dict, rows: list[dict]) -> list[dict]:
                               f"{limit} or better (quality {target * 100:.2f}% or more).")
     gates.append(gate)
     timed = [r for r in rows if r["mean_response_seconds"] is not None]
-    limit = ceil_div(len(timed), 2)
+    limit = fast_responder_cut(len(timed))
     gate = {"title": "Fast Responder gate (top 50% by mean response)", "rank": me["fast_responder_rank"],
             "of": len(timed), "cut": limit, "value": me["mean_response_seconds"], "advice": None,
             "passed": me["fast_responder_rank"] is not None and me["fast_responder_rank"] <= limit}
@@ -133,19 +140,15 @@ def _gates(me: dict, rows: list[dict]) -> list[dict]:
     return gates
 
 
-def _bonus(title, metric, tier_field, higher, me, rows, advise) -> dict:
-    tier = me[tier_field]
-    pool = [r for r in rows if r[tier_field] is not None]
-    item = {"title": title, "metric": metric, "value": me[metric], "tier": tier, "pool": len(pool),
-            "bonus": me["bonus_" + {"client_success_rate": "client_success", "client_happiness": "client_happiness",
-                                    "mean_response_seconds": "fast_responder",
-                                    "moderation_accuracy": "moderation"}[metric]],
-            "advice": None, "next": NEXT_TIER.get(tier)}
+def _bonus(b, me, rows, advise) -> dict:
+    tier = me[b.tier]
+    pool = [r for r in rows if r[b.tier] is not None]
+    item = {"title": b.title, "metric": b.metric, "value": me[b.metric], "tier": tier, "pool": len(pool),
+            "bonus": me[b.column], "advice": None, "next": NEXT_TIER.get(tier)}
     if tier in NEXT_TIER:
-        size = len(pool)
-        limit = ceil_div(size, 3) if tier == "middle" else ceil_div(2 * size, 3)
-        others = [r[metric] for r in pool if r["coach_id"] != me["coach_id"]]
-        target = target_value(others, limit, higher)
+        limit = tier_limit(NEXT_TIER[tier], len(pool))
+        others = [r[b.metric] for r in pool if r["coach_id"] != me["coach_id"]]
+        target = target_value(others, limit, b.higher)
         if target is not None:
             item["target"] = target
             item["advice"] = advise(target)
@@ -183,12 +186,9 @@ def _bonuses(me: dict, rows: list[dict], sums: dict) -> list[dict]:
         k = fewer_needed(me["moderated"], me["approved_later_rejected"], target)
         return f"{k} fewer approvals later rejected (accuracy {target * 100:.2f}% or more)." if k else None
 
-    return [
-        _bonus("Client Success", "client_success_rate", "client_success_tier", True, me, rows, success_advice),
-        _bonus("Client Happiness", "client_happiness", "client_happiness_tier", True, me, rows, happiness_advice),
-        _bonus("Fast Responder", "mean_response_seconds", "fast_responder_tier", False, me, rows, speed_advice),
-        _bonus("Moderation", "moderation_accuracy", "moderation_tier", True, me, rows, moderation_advice),
-    ]
+    advice = {"client_success_rate": success_advice, "client_happiness": happiness_advice,
+              "mean_response_seconds": speed_advice, "moderation_accuracy": moderation_advice}
+    return [_bonus(b, me, rows, advice[b.metric]) for b in BONUSES]
 
 
 def standing(coach, month: str, as_of: datetime | None = None) -> Standing:
@@ -198,9 +198,13 @@ def standing(coach, month: str, as_of: datetime | None = None) -> Standing:
     result = Standing(month=month, as_of=as_of, provisional=provisional, stored=stored, row=me)
     if me is None:
         return result
-    start, end = parse_month(month)
-    sums = {"success": client_success_sums(start, end, as_of).get(coach.id, (0, 0)),
-            "happiness": client_happiness_sums(start, end, as_of).get(coach.id, (0, 0, 0))}
+    if me.get("success_weight_total") is not None:  # stored with the ranking (or just computed with it)
+        sums = {"success": (me["success_weight_total"], me["success_weight_hits"]),
+                "happiness": (me["happiness_weight_total"], me["happiness_promoters"], me["happiness_detractors"])}
+    else:  # a snapshot stored before these sums were kept
+        start, end = parse_month(month)
+        sums = {"success": client_success_sums(start, end, as_of).get(coach.id, (0, 0)),
+                "happiness": client_happiness_sums(start, end, as_of).get(coach.id, (0, 0, 0))}
     result.gates = _gates(me, rows)
     result.bonuses = _bonuses(me, rows, sums)
     return result
@@ -212,4 +216,5 @@ def past_months(coach, limit: int = 24) -> list[dict]:
              .join(RankingRow, RankingRow.snapshot_id == RankingSnapshot.id)
              .where(RankingRow.coach_id == coach.id, RankingSnapshot.status == "complete")
              .order_by(RankingSnapshot.month.desc()).limit(limit))
-    return [{"month": m, "as_of": a, "provisional": p, "row": r} for m, a, p, r in db.session.execute(query)]
+    return [{"month": m, "as_of": a, "provisional": p, "row": r, "bonus_total": bonus_total(r),
+             "tiers": [getattr(r, b.tier) for b in BONUSES]} for m, a, p, r in db.session.execute(query)]

@@ -7,25 +7,12 @@ from sqlalchemy import select
 from helpdesk.auth.models import User
 from helpdesk.extensions import db
 from helpdesk.jobs import OutboxJob
+from helpdesk.periods import current_month, parse_month
 from helpdesk.rankings.export import FIELDS, MONEY_FIELDS, RATE_FIELDS, export_record
 from helpdesk.rankings.models import RankingRow, RankingSnapshot
-from helpdesk.rankings.periods import parse_month
-from helpdesk.types import utcnow
+from helpdesk.rankings.ranking import BONUSES, TIERS
 
 COMPUTE_JOB = "workers.rankings.compute_ranking"
-# Each bonus: (title, metric column, tier column, higher is better, how the metric is shown).
-BONUSES = (
-    ("Client Success", "client_success_rate", "client_success_tier", True, "percent"),
-    ("Client Happiness", "client_happiness", "client_happiness_tier", True, "score"),
-    ("Fast Responder", "mean_response_seconds", "fast_responder_tier", False, "hours"),
-    ("Moderation", "moderation_accuracy", "moderation_tier", True, "percent"),
-)
-SORTABLE = tuple(f for f in FIELDS if f != "month")
-
-
-def current_month() -> str:
-    now = utcnow()
-    return f"{now.year:04d}-{now.month:02d}"
 
 
 def valid_month(month: str | None) -> str:
@@ -33,15 +20,6 @@ def valid_month(month: str | None) -> str:
     month = month or current_month()
     parse_month(month)
     return month
-
-
-def sorted_rows(snapshot: RankingSnapshot, sort: str = "coach", descending: bool = False) -> list[RankingRow]:
-    """The snapshot's rows ordered by one export column (nones last), then by coach."""
-    column = getattr(RankingRow, sort if sort in SORTABLE else "coach")
-    order = column.desc() if descending else column.asc()
-    return list(db.session.scalars(
-        select(RankingRow).where(RankingRow.snapshot_id == snapshot.id)
-        .order_by(column.is_(None), order, RankingRow.coach)))
 
 
 def coach_names(rows) -> dict[int, str]:
@@ -63,14 +41,14 @@ def api_record(row: RankingRow) -> dict:
 def tier_thresholds(rows) -> list[dict]:
     """For each bonus: its pool and the weakest metric value still in top and in middle."""
     out = []
-    for title, metric, tier, higher, kind in BONUSES:
-        pool = [(getattr(r, metric), getattr(r, tier), r) for r in rows if getattr(r, tier) is not None]
+    for b in BONUSES:
+        pool = [(getattr(r, b.metric), getattr(r, b.tier), r) for r in rows if getattr(r, b.tier) is not None]
         edges = {}
-        for name in ("top", "middle", "bottom"):
+        for name in TIERS:
             values = [v for v, t, _ in pool if t == name]
             if values:
-                edges[name] = min(values) if higher else max(values)
-        out.append({"title": title, "metric": metric, "tier": tier, "higher": higher, "kind": kind,
+                edges[name] = min(values) if b.higher else max(values)
+        out.append({"title": b.title, "metric": b.metric, "tier": b.tier, "higher": b.higher, "kind": b.kind,
                     "pool": pool, "edges": edges})
     return out
 

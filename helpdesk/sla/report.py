@@ -6,7 +6,7 @@ is integer microseconds in SQL; median and p90 come from window functions, so no
 """
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import and_, case, false, func, or_, select
@@ -15,6 +15,7 @@ from sqlalchemy.orm import aliased
 from helpdesk.auth.models import User
 from helpdesk.clients.models import Assignment
 from helpdesk.extensions import db
+from helpdesk.periods import MAX_PERIOD_DAYS, Period, parse_period  # noqa: F401  (the one periods module)
 from helpdesk.sla.models import ResponseWait
 from helpdesk.sla.services import to_us
 from helpdesk.types import utcnow
@@ -22,7 +23,6 @@ from helpdesk.types import utcnow
 US = 1_000_000
 DAY_US = 86_400 * US
 EPOCH_DAY = date(1970, 1, 1)
-MAX_PERIOD_DAYS = 366
 
 
 @dataclass
@@ -52,44 +52,6 @@ class CoachSla:
     @property
     def share_within_target(self) -> float | None:
         return self.met_target / self.samples if self.samples else None
-
-
-@dataclass
-class Period:
-    """Days `first` to `last`, both included: the instants [first 00:00, last+1 00:00)."""
-
-    first: date
-    last: date
-
-    @property
-    def start(self) -> datetime:
-        return datetime(self.first.year, self.first.month, self.first.day, tzinfo=UTC)
-
-    @property
-    def end(self) -> datetime:
-        nxt = self.last + timedelta(days=1)
-        return datetime(nxt.year, nxt.month, nxt.day, tzinfo=UTC)
-
-    def days(self) -> list[date]:
-        return [self.first + timedelta(days=i) for i in range((self.last - self.first).days + 1)]
-
-
-def parse_period(first: str | None, last: str | None, today: date | None = None) -> Period:
-    """The period from two YYYY-MM-DD strings; default: this month up to today. ValueError if wrong."""
-    today = today or utcnow().date()
-    try:
-        first_day = date.fromisoformat(first) if first else today.replace(day=1)
-    except ValueError:
-        raise ValueError(f"from: {first!r} is not a date YYYY-MM-DD") from None
-    try:
-        last_day = date.fromisoformat(last) if last else max(today, first_day)
-    except ValueError:
-        raise ValueError(f"to: {last!r} is not a date YYYY-MM-DD") from None
-    if last_day < first_day:
-        raise ValueError("to: the period ends before it starts")
-    if (last_day - first_day).days >= MAX_PERIOD_DAYS:
-        raise ValueError(f"to: a period is at most {MAX_PERIOD_DAYS} days")
-    return Period(first_day, last_day)
 
 
 def quick_periods(today: date) -> list[tuple[str, Period]]:
