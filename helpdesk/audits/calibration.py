@@ -11,6 +11,7 @@ auditor reviewed, where their colour was the majority colour.
 from datetime import datetime
 
 from sqlalchemy import case, func, literal, select
+from sqlalchemy.exc import IntegrityError
 
 from helpdesk.audits.models import COLORS, CalibrationItem, CalibrationReview
 from helpdesk.audits.services import AuditError, clean_text, require_coach_reply
@@ -18,6 +19,8 @@ from helpdesk.auth.models import Role, User
 from helpdesk.extensions import db
 from helpdesk.inbox.models import Message
 from helpdesk.types import utcnow
+
+ALREADY_MARKED = "This reply is already marked for calibration."
 
 
 def mark(user: User, message: Message, reviewers_needed=3) -> CalibrationItem:
@@ -30,11 +33,15 @@ def mark(user: User, message: Message, reviewers_needed=3) -> CalibrationItem:
     if not 2 <= needed <= 20:
         raise AuditError("reviewers_needed", "Between 2 and 20 reviewers are needed.")
     if db.session.scalar(select(CalibrationItem.id).where(CalibrationItem.message_id == message.id)):
-        raise AuditError("message", "This reply is already marked for calibration.", 409)
+        raise AuditError("message", ALREADY_MARKED, 409)
     item = CalibrationItem(message_id=message.id, created_by_id=user.id, reviewers_needed=needed,
                            created_at=utcnow())
-    db.session.add(item)
-    db.session.flush()
+    # Two leaders marking at the same instant both pass the check; the unique message_id decides.
+    try:
+        with db.session.begin_nested():
+            db.session.add(item)
+    except IntegrityError:
+        raise AuditError("message", ALREADY_MARKED, 409) from None
     return item
 
 

@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import and_, or_, select, update
+from sqlalchemy.exc import IntegrityError
 
 from helpdesk.audits.models import COLOR_LABELS, COLORS, Audit, AuditSample, CommunicationNote
 from helpdesk.audits.services import AuditError, clean_text, require_coach_reply, thread_link
@@ -14,8 +15,11 @@ from helpdesk.inbox.models import Message
 from helpdesk.notifications.services import notify
 from helpdesk.types import utcnow
 
+ALREADY_AUDITED = "You have already audited this reply."
+
 
 def sla() -> timedelta:
+    """How long a Yellow waits for a better reply: SLA_HOURS."""
     return timedelta(hours=current_app.config["SLA_HOURS"])
 
 
@@ -47,11 +51,16 @@ def create_audit(auditor: User, message: Message, color, comment=None, at: datet
     again = db.session.scalar(select(Audit.id).where(Audit.message_id == message.id,
                                                      Audit.auditor_id == auditor.id).limit(1))
     if again is not None:
-        raise AuditError("message", "You have already audited this reply.", 409)
+        raise AuditError("message", ALREADY_AUDITED, 409)
     audit = Audit(message_id=message.id, coach_id=message.author_id, auditor_id=auditor.id, color=color,
                   comment=comment or None, at=at or utcnow())
-    db.session.add(audit)
-    db.session.flush()
+    # The check above answers the common case; two submits at the same instant both pass it, and the
+    # unique (message, auditor) constraint decides: the second waits for the first and is refused.
+    try:
+        with db.session.begin_nested():
+            db.session.add(audit)
+    except IntegrityError:
+        raise AuditError("message", ALREADY_AUDITED, 409) from None
     # A sampled reply audited from anywhere leaves the queue.
     db.session.execute(update(AuditSample).where(AuditSample.message_id == message.id,
                                                  AuditSample.audit_id.is_(None)).values(audit_id=audit.id))

@@ -17,6 +17,8 @@ class Audit(db.Model):
     __table_args__ = (
         CheckConstraint("color IN ('green','blue','yellow')", name="color"),
         CheckConstraint("resolution IS NULL OR resolution IN ('upheld','overturned')", name="resolution"),
+        # One audit per reply and auditor: a double submit must not count a Needs Improvement twice.
+        UniqueConstraint("message_id", "auditor_id", name="uq_audits_message_auditor"),
         Index("ix_audits_message", "message_id"),
         Index("ix_audits_coach_at", "coach_id", "at"),
         Index("ix_audits_color_at", "color", "at"),
