@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlalchemy import update
 
 from helpdesk.audits.models import Audit
-from helpdesk.audits.services import AuditError, clean_text, thread_link
+from helpdesk.audits.services import AuditError, can_see_audit, clean_text, thread_link
 from helpdesk.auth.models import Role, User
 from helpdesk.extensions import db
 from helpdesk.notifications.services import notify
@@ -27,7 +27,7 @@ def dispute(coach: User, audit: Audit, reason, now: datetime | None = None) -> A
         raise AuditError("reason", "Say why you dispute this Yellow.")
     audit.disputed_at, audit.dispute_reason = now or utcnow(), reason
     db.session.flush()
-    if coach.reports_to_id:
+    if coach.reports_to is not None and can_see_audit(coach.reports_to, audit):
         notify(coach.reports_to_id, "audit_dispute", f"{coach.name} disputes a Yellow audit",
                thread_link(audit.message.thread_id, audit.message_id), f"dispute-{audit.id}")
     return audit

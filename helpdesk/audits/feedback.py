@@ -8,7 +8,7 @@ from sqlalchemy import and_, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from helpdesk.audits.models import COLOR_LABELS, COLORS, Audit, AuditSample, CommunicationNote
-from helpdesk.audits.services import AuditError, clean_text, require_coach_reply, thread_link
+from helpdesk.audits.services import AuditError, can_see_audit, clean_text, require_coach_reply, thread_link
 from helpdesk.auth.models import User
 from helpdesk.extensions import db
 from helpdesk.inbox.models import Message
@@ -74,7 +74,7 @@ def _notify_audit(audit: Audit, message: Message) -> None:
     link = thread_link(message.thread_id, message.id)
     subject = message.thread.subject or "a thread"
     notify(coach.id, "audit", f"{label} audit on your reply in \u201c{subject}\u201d", link, f"audit-{audit.id}")
-    if coach.reports_to_id:
+    if coach.reports_to is not None and can_see_audit(coach.reports_to, audit):
         notify(coach.reports_to_id, "audit", f"{label} audit on {coach.name}'s reply in \u201c{subject}\u201d",
                link, f"audit-{audit.id}")
 
