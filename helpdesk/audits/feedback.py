@@ -8,6 +8,7 @@ from sqlalchemy import and_, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from helpdesk.audits.models import COLOR_LABELS, COLORS, Audit, AuditSample, CommunicationNote
+from helpdesk.audits.queue import lock_sample_of, require_no_claim_by_another
 from helpdesk.audits.services import AuditError, can_see_audit, clean_text, require_coach_reply, thread_link
 from helpdesk.auth.models import User
 from helpdesk.extensions import db
@@ -48,6 +49,7 @@ def create_audit(auditor: User, message: Message, color, comment=None, at: datet
     if color in ("blue", "yellow") and not comment:
         raise AuditError("comment", f"A comment is required for {color.title()} ({COLOR_LABELS[color]}): "
                                     "say what to improve.")
+    require_no_claim_by_another(auditor, lock_sample_of(message.id))
     again = db.session.scalar(select(Audit.id).where(Audit.message_id == message.id,
                                                      Audit.auditor_id == auditor.id).limit(1))
     if again is not None:

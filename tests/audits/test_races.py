@@ -4,8 +4,8 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from helpdesk.audits import calibration, disputes, feedback
-from helpdesk.audits.models import Audit, CalibrationItem
+from helpdesk.audits import calibration, disputes, feedback, queue
+from helpdesk.audits.models import Audit, AuditSample, CalibrationItem
 from helpdesk.auth.models import User
 from helpdesk.extensions import db
 from helpdesk.inbox.models import Message
@@ -110,4 +110,39 @@ def test_two_leaders_marking_one_reply_at_once_get_one_item_and_a_409(app, commi
         db.session.remove()
         if stored != 1 or outcomes.count(409) != 1:
             wrong.append((message_id, outcomes))
+    assert wrong == [], f"{len(wrong)}/{ROUNDS} rounds wrong: {wrong}"
+
+
+def test_a_claim_and_another_auditors_audit_at_once_never_both_succeed(app, committed_db, create_user,
+                                                                       create_coach, create_client,
+                                                                       create_thread, create_message):
+    """#11 item 4 under concurrency: either the claim holds (the audit is refused) or the audit took the
+    reply first (the claim is refused), never a claim for one auditor and the audit by another."""
+    needs_postgresql()
+    holder, other = create_user("auditor"), create_user("auditor")
+    coach, replies = _replies(create_coach, create_client, create_thread, create_message, ROUNDS)
+    samples = [AuditSample(message_id=r.id, coach_id=coach.id, sample_day=r.sent_at.date()) for r in replies]
+    db.session.add_all(samples)
+    db.session.commit()
+    pairs, ids = [(s.id, s.message_id) for s in samples], (holder.id, other.id)
+    db.session.remove()
+
+    def claim(item_id):
+        def prepare():
+            who = db.session.get(User, ids[0])
+            return lambda: queue.claim(who, item_id) and "stored"
+        return prepare
+
+    def audit(message_id):
+        def prepare():
+            who, message = db.session.get(User, ids[1]), db.session.get(Message, message_id)
+            message.author, message.thread  # noqa: B018 - loaded before the barrier
+            return lambda: feedback.create_audit(who, message, "green") and "stored"
+        return prepare
+
+    wrong = []
+    for item_id, message_id in pairs:
+        outcomes = at_once(app, [claim(item_id), audit(message_id)])
+        if sorted(outcomes, key=str) != [409, "stored"]:
+            wrong.append((item_id, outcomes))
     assert wrong == [], f"{len(wrong)}/{ROUNDS} rounds wrong: {wrong}"
