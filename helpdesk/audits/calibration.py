@@ -10,16 +10,19 @@ auditor reviewed, where their colour was the majority colour.
 
 from datetime import datetime
 
-from sqlalchemy import case, func, literal, select
+from flask import abort
+from sqlalchemy import case, false, func, literal, select
 from sqlalchemy.exc import IntegrityError
 
 from helpdesk.audits.models import COLORS, CalibrationItem, CalibrationReview
-from helpdesk.audits.services import AuditError, clean_text, require_coach_reply
+from helpdesk.audits.services import AuditError, clean_text, require_coach_reply, thread_visible
 from helpdesk.auth.models import Role, User
 from helpdesk.extensions import db
-from helpdesk.inbox.models import Message
+from helpdesk.inbox.models import Message, Thread
 from helpdesk.types import utcnow
 
+# Who opens the calibration page: its list of items and the agreement rates.
+PAGE_ROLES = (Role.AUDITOR.value, Role.TEAM_LEADER.value, Role.ADMIN.value)
 ALREADY_MARKED = "This reply is already marked for calibration."
 
 
@@ -97,9 +100,38 @@ def majority(reviews) -> str | None:
     return leaders[0] if len(leaders) == 1 else None
 
 
-def items(limit: int = 100) -> list[CalibrationItem]:
-    return db.session.scalars(select(CalibrationItem).order_by(CalibrationItem.created_at.desc(),
-                                                               CalibrationItem.id.desc()).limit(limit)).all()
+def item_visible_to(user: User, item: CalibrationItem | None) -> bool:
+    """Who may see a calibration item (its reply's words, its reviews): whoever may open the reply's thread,
+    among those who open the calibration page. A team leader so sees only their team's (and unassigned
+    clients') items; `visible_items` is the SQL twin for lists."""
+    return (item is not None and user is not None and getattr(user, "is_authenticated", False)
+            and user.role in PAGE_ROLES and thread_visible(user, item.message.thread))
+
+
+def visible_items(user: User):
+    """SQL condition on CalibrationItem: the items `user` may see (the twin of `item_visible_to`)."""
+    from helpdesk.inbox.services import visible_client_condition
+
+    if user.role not in PAGE_ROLES:
+        return false()
+    threads = select(Message.id).join(Thread, Thread.id == Message.thread_id).where(
+        visible_client_condition(user, Thread.client_id))
+    return CalibrationItem.message_id.in_(threads)
+
+
+def get_item(user: User, item_id: int) -> CalibrationItem:
+    """The calibration item if `user` may see it, else 404 (as the thread would answer)."""
+    item = db.session.get(CalibrationItem, item_id)
+    if not item_visible_to(user, item):
+        abort(404)
+    return item
+
+
+def items(user: User, limit: int = 100) -> list[CalibrationItem]:
+    """The newest calibration items `user` may see."""
+    return db.session.scalars(select(CalibrationItem).where(visible_items(user))
+                              .order_by(CalibrationItem.created_at.desc(), CalibrationItem.id.desc())
+                              .limit(limit)).all()
 
 
 def agreement_rates(start: datetime, end: datetime) -> list[dict]:

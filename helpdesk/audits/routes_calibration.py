@@ -1,12 +1,11 @@
 """Pages: calibration items, independent reviews and auditors' agreement rates."""
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from helpdesk.audits import bp, calibration
 from helpdesk.audits.forms import MarkCalibrationForm, ReviewForm
 from helpdesk.audits.listing import parse_month
-from helpdesk.audits.models import CalibrationItem
 from helpdesk.audits.routes import back, refused
 from helpdesk.audits.services import AuditError, get_message, thread_link
 from helpdesk.auth.permissions import roles_required
@@ -23,7 +22,7 @@ def calibration_page():
         flash("Month: use the form YYYY-MM.", "error")
         month = utcnow().strftime("%Y-%m")
         bounds = parse_month(month)
-    views = [calibration.item_view(current_user, item) for item in calibration.items()]
+    views = [calibration.item_view(current_user, item) for item in calibration.items(current_user)]
     return render_template("audits/calibration.html", views=views, month=month,
                            rates=calibration.agreement_rates(*bounds), mark_form=MarkCalibrationForm(),
                            review_form=ReviewForm(), thread_link=thread_link)
@@ -52,9 +51,7 @@ def calibration_mark():
 @bp.route("/calibration/<int:item_id>/review", methods=["POST"])
 @roles_required("auditor")
 def calibration_review(item_id):
-    item = db.session.get(CalibrationItem, item_id)
-    if item is None:
-        abort(404)
+    item = calibration.get_item(current_user, item_id)
     form = ReviewForm()
     try:
         calibration.review(current_user, item, form.color.data, form.comment.data)
