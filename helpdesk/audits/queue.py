@@ -48,6 +48,11 @@ def quota(coach_id: int, day: date, starts: dict[int, date]) -> int:
     return config["AUDIT_SAMPLE_PER_NEW_COACH"] if is_new else config["AUDIT_SAMPLE_PER_COACH"]
 
 
+def default_sample_day() -> date:
+    """The day a sample is built for when none is given: yesterday, the last whole UTC day."""
+    return utcnow().date() - timedelta(days=1)
+
+
 def build_sample(day: date) -> dict:
     """Sample the coach replies sent on `day` into the queue: up to each coach's quota, never a reply
     already audited or already sampled. Idempotent: a second run only tops up what is missing."""

@@ -4,9 +4,11 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from helpdesk.audits import calibration, disputes, feedback, queue
-from helpdesk.audits.models import Audit, AuditSample, CalibrationItem
+from helpdesk.audits import disputes, feedback, queue
+from helpdesk.audits.models import Audit, AuditSample
 from helpdesk.auth.models import User
+from helpdesk.calibration import services as calibration
+from helpdesk.calibration.models import CalibrationItem
 from helpdesk.extensions import db
 from helpdesk.inbox.models import Message
 from helpdesk.notifications.models import Notification

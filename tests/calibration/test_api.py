@@ -5,8 +5,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from helpdesk.audits import calibration
-from helpdesk.audits.models import CalibrationItem
+from helpdesk.calibration import services as calibration
+from helpdesk.calibration.models import CalibrationItem
 from helpdesk.extensions import db
 
 AT = datetime(2026, 10, 10, 15, 0, tzinfo=UTC)

@@ -1,25 +1,27 @@
-"""API of calibration: the endpoints of the calibration page (routes_calibration.py), on the audits `blp`.
+"""API of calibration: the endpoints of the calibration page (routes.py).
 
 Same roles as the page, and the same items: those whose thread the caller may open
 (calibration.item_visible_to), anything else a 404; what each caller sees of an item is calibration.item_view.
 """
 
 from flask_login import current_user
+from flask_smorest import Blueprint
 
-from helpdesk.audits import calibration
-from helpdesk.audits.api import blp
-from helpdesk.audits.schemas import (
+from helpdesk.audits.services import AuditError, get_message
+from helpdesk.auth.permissions import roles_required
+from helpdesk.calibration import services as calibration
+from helpdesk.calibration.schemas import (
     AgreementArgsSchema,
     AgreementSchema,
     CalibrationItemSchema,
     CalibrationMarkInSchema,
     CalibrationReviewInSchema,
 )
-from helpdesk.audits.services import AuditError, get_message
-from helpdesk.auth.permissions import roles_required
 from helpdesk.extensions import db
 from helpdesk.sla.report import Period
 from helpdesk.types import utcnow
+
+blp = Blueprint("calibration_api", __name__, url_prefix="/api/v1", description="Calibration (staff only)")
 
 PAGE_ROLES = calibration.PAGE_ROLES
 

@@ -14,9 +14,10 @@ from flask import abort
 from sqlalchemy import case, false, func, literal, select
 from sqlalchemy.exc import IntegrityError
 
-from helpdesk.audits.models import COLORS, CalibrationItem, CalibrationReview
+from helpdesk.audits.models import COLORS
 from helpdesk.audits.services import AuditError, clean_text, require_coach_reply, thread_visible
 from helpdesk.auth.models import Role, User
+from helpdesk.calibration.models import CalibrationItem, CalibrationReview
 from helpdesk.extensions import db
 from helpdesk.inbox.models import Message, Thread
 from helpdesk.types import utcnow
@@ -49,11 +50,13 @@ def mark(user: User, message: Message, reviewers_needed=3) -> CalibrationItem:
 
 
 def review_count(item: CalibrationItem) -> int:
+    """How many reviews the item has."""
     return db.session.scalar(select(func.count()).select_from(CalibrationReview)
                              .where(CalibrationReview.item_id == item.id))
 
 
 def is_closed(item: CalibrationItem) -> bool:
+    """Closed: all `reviewers_needed` reviews are in, so the colours show."""
     return review_count(item) >= item.reviewers_needed
 
 
@@ -90,6 +93,7 @@ def item_view(user: User, item: CalibrationItem) -> dict:
 
 
 def majority(reviews) -> str | None:
+    """The colour more reviews chose than any other; None for a tie or no reviews."""
     counts: dict[str, int] = {}
     for r in reviews:
         counts[r.color] = counts.get(r.color, 0) + 1

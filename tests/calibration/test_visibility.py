@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from helpdesk.audits import calibration
+from helpdesk.calibration import services as calibration
 from helpdesk.extensions import db
 
 OTHER_TEAM_SECRET = "Platypus: the other team's client's words"

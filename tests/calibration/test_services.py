@@ -4,9 +4,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from helpdesk.audits import calibration
 from helpdesk.audits.models import Audit
 from helpdesk.audits.services import AuditError
+from helpdesk.calibration import services as calibration
 from helpdesk.extensions import db
 
 OCT = (datetime(2026, 10, 1, tzinfo=UTC), datetime(2026, 11, 1, tzinfo=UTC))
