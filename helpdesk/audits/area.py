@@ -6,7 +6,14 @@ from sqlalchemy import or_, select
 
 from helpdesk.audits.feedback import linkable_replies, yellow_clock
 from helpdesk.audits.models import Audit, CommunicationNote
-from helpdesk.audits.services import NOTE_ROLES, AuditError, clean_text, thread_visible, visible_audits
+from helpdesk.audits.services import (
+    NOTE_MAX,
+    NOTE_ROLES,
+    AuditError,
+    bounded_text,
+    thread_visible,
+    visible_audits,
+)
 from helpdesk.auth.models import Role, User
 from helpdesk.extensions import db
 from helpdesk.inbox.models import Message, Thread
@@ -17,7 +24,7 @@ def add_note(author: User, thread: Thread, body) -> CommunicationNote:
     """A note in the conversation between coaches, auditors and team leaders."""
     if author.role not in NOTE_ROLES:
         raise AuditError("author", "Only coaches, team leaders and auditors write here.", 403)
-    body = clean_text(body)
+    body = bounded_text(body, "body", NOTE_MAX)
     if not body:
         raise AuditError("body", "Write a note.")
     note = CommunicationNote(thread_id=thread.id, author_id=author.id, body=body, created_at=utcnow())

@@ -5,7 +5,14 @@ from datetime import datetime
 from sqlalchemy import update
 
 from helpdesk.audits.models import Audit
-from helpdesk.audits.services import AuditError, can_see_audit, clean_text, thread_link
+from helpdesk.audits.services import (
+    DISPUTE_REASON_MAX,
+    AuditError,
+    bounded_text,
+    can_see_audit,
+    clean_text,
+    thread_link,
+)
 from helpdesk.auth.models import Role, User
 from helpdesk.extensions import db
 from helpdesk.notifications.services import notify
@@ -22,7 +29,7 @@ def dispute(coach: User, audit: Audit, reason, now: datetime | None = None) -> A
         raise AuditError("audit", "Only a Yellow audit can be disputed.")
     if audit.disputed_at is not None:
         raise AuditError("audit", "This Yellow has already been disputed; a Yellow is disputed once.", 409)
-    reason = clean_text(reason)
+    reason = bounded_text(reason, "reason", DISPUTE_REASON_MAX)
     if not reason:
         raise AuditError("reason", "Say why you dispute this Yellow.")
     audit.disputed_at, audit.dispute_reason = now or utcnow(), reason

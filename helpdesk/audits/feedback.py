@@ -9,7 +9,16 @@ from sqlalchemy.exc import IntegrityError
 
 from helpdesk.audits.models import COLOR_LABELS, COLORS, Audit, AuditSample, CommunicationNote
 from helpdesk.audits.queue import lock_sample_of, require_no_claim_by_another
-from helpdesk.audits.services import AuditError, can_see_audit, clean_text, require_coach_reply, thread_link
+from helpdesk.audits.services import (
+    AUDIT_COMMENT_MAX,
+    NOTE_MAX,
+    AuditError,
+    bounded_text,
+    can_see_audit,
+    clean_text,
+    require_coach_reply,
+    thread_link,
+)
 from helpdesk.auth.models import User
 from helpdesk.extensions import db
 from helpdesk.inbox.models import Message
@@ -45,7 +54,7 @@ def create_audit(auditor: User, message: Message, color, comment=None, at: datet
     if color not in COLORS:
         raise AuditError("color", f"Must be one of: {', '.join(COLORS)}.")
     require_coach_reply(message)
-    comment = clean_text(comment)
+    comment = bounded_text(comment, "comment", AUDIT_COMMENT_MAX)
     if color in ("blue", "yellow") and not comment:
         raise AuditError("comment", f"A comment is required for {color.title()} ({COLOR_LABELS[color]}): "
                                     "say what to improve.")
@@ -138,6 +147,7 @@ def act_on_yellow(coach: User, audit: Audit, message_id, note=None, now: datetim
         raise AuditError("audit", "This Yellow was overturned; there is nothing to act on.")
     if audit.acted_message_id is not None:
         raise AuditError("audit", "This Yellow has already been acted on.", 409)
+    note = bounded_text(note, "note", NOTE_MAX)
     try:
         message_id = int(message_id)
     except (TypeError, ValueError):
@@ -150,6 +160,6 @@ def act_on_yellow(coach: User, audit: Audit, message_id, note=None, now: datetim
     audit.acted_message_id, audit.acted_at = message.id, now
     db.session.add(CommunicationNote(
         thread_id=message.thread_id, author_id=coach.id, audit_id=audit.id, linked_message_id=message.id,
-        body=clean_text(note) or "Linked a better reply to the Yellow audit.", created_at=now))
+        body=note or "Linked a better reply to the Yellow audit.", created_at=now))
     db.session.flush()
     return audit

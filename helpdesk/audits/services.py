@@ -18,6 +18,14 @@ LEADER_ROLES = (Role.TEAM_LEADER.value, Role.ADMIN.value)
 NOTE_ROLES = (Role.COACH.value, Role.TEAM_LEADER.value, Role.AUDITOR.value, Role.ADMIN.value)
 
 
+# Length limits in characters (#11 item 8). The services enforce them, so the pages, the API and the import
+# (imports/records.py takes AUDIT_COMMENT_MAX) refuse the same text.
+NOTE_MAX = 5_000  # a note in the communication area (and the note linking a better reply)
+AUDIT_COMMENT_MAX = 5_000  # an auditor's comment on a reply
+DISPUTE_REASON_MAX = 2_000  # a coach's reason for disputing a Yellow
+CALIBRATION_COMMENT_MAX = 2_000  # an auditor's comment on a calibration item
+
+
 class AuditError(Refusal):
     """A refused audit action; it always names the field at fault, and is a 422 unless told otherwise."""
 
@@ -88,7 +96,19 @@ def require_coach_reply(message: Message, field: str = "message") -> None:
 
 
 def clean_text(value) -> str:
+    """The text without surrounding blanks; '' for None."""
     return (value or "").strip() if isinstance(value, str) or value is None else str(value).strip()
+
+
+def bounded_text(value, field: str, limit: int) -> str:
+    """`clean_text(value)`, refused with a 422 naming `field` when longer than `limit` characters or holding a
+    NUL character (which PostgreSQL cannot store in text)."""
+    text = clean_text(value)
+    if len(text) > limit:
+        raise AuditError(field, f"At most {limit:,} characters ({len(text):,} given).")
+    if "\x00" in text:
+        raise AuditError(field, "Contains a NUL character.")
+    return text
 
 
 def thread_link(thread_id: int, message_id: int | None = None) -> str:

@@ -15,7 +15,14 @@ from sqlalchemy import case, false, func, literal, select
 from sqlalchemy.exc import IntegrityError
 
 from helpdesk.audits.models import COLORS
-from helpdesk.audits.services import AuditError, clean_text, require_coach_reply, thread_visible
+from helpdesk.audits.services import (
+    CALIBRATION_COMMENT_MAX,
+    AuditError,
+    bounded_text,
+    clean_text,
+    require_coach_reply,
+    thread_visible,
+)
 from helpdesk.auth.models import Role, User
 from helpdesk.calibration.models import CalibrationItem, CalibrationReview
 from helpdesk.extensions import db
@@ -67,6 +74,7 @@ def review(auditor: User, item: CalibrationItem, color, comment=None, now: datet
     color = clean_text(color).lower()
     if color not in COLORS:
         raise AuditError("color", f"Must be one of: {', '.join(COLORS)}.")
+    comment = bounded_text(comment, "comment", CALIBRATION_COMMENT_MAX)
     # One review at a time per item (PostgreSQL; SQLite has one writer anyway): a second submission by the
     # same auditor then sees the first and gets a 409, and the last places cannot be taken twice.
     db.session.execute(select(CalibrationItem.id).where(CalibrationItem.id == item.id).with_for_update())
@@ -76,7 +84,7 @@ def review(auditor: User, item: CalibrationItem, color, comment=None, now: datet
     if is_closed(item):
         raise AuditError("item", "This item already has all its reviews.", 409)
     row = CalibrationReview(item_id=item.id, auditor_id=auditor.id, color=color,
-                            comment=clean_text(comment) or None, at=now or utcnow())
+                            comment=comment or None, at=now or utcnow())
     db.session.add(row)
     db.session.flush()
     return row
