@@ -40,3 +40,4 @@ class CalibrationReview(db.Model):
     at = mapped_column(UTCDateTime, default=utcnow)
 
     item = relationship("CalibrationItem", back_populates="reviews")
+    auditor = relationship("User")

@@ -43,6 +43,12 @@ def mark(user: User, message: Message, reviewers_needed=3) -> CalibrationItem:
         raise AuditError("reviewers_needed", "Give a whole number of reviewers.") from None
     if not 2 <= needed <= 20:
         raise AuditError("reviewers_needed", "Between 2 and 20 reviewers are needed.")
+    # Only auditors review: an item asking for more than there are could never close.
+    auditors = db.session.scalar(select(func.count()).select_from(User).where(
+        User.role == Role.AUDITOR.value, User.active.is_(True)))
+    if needed > auditors:
+        raise AuditError("reviewers_needed", f"There are {auditors} auditors: an item asking for {needed} "
+                                             "reviews would never close.")
     if db.session.scalar(select(CalibrationItem.id).where(CalibrationItem.message_id == message.id)):
         raise AuditError("message", ALREADY_MARKED, 409)
     item = CalibrationItem(message_id=message.id, created_by_id=user.id, reviewers_needed=needed,

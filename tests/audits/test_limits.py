@@ -83,6 +83,7 @@ def test_calibration_comment_limit(client, api_headers, desk, length, create_use
     from helpdesk.calibration import services as calibration
     from helpdesk.calibration.models import CalibrationReview
 
+    create_user("auditor")  # two auditors, so an item of two reviews may close
     item = calibration.mark(desk.leader, desk.reply, 2)
     r = client.post(f"/api/v1/calibration/items/{item.id}/reviews", json={"color": "blue", "comment": "c" * length},
                     headers=api_headers(desk.auditor))

@@ -92,6 +92,7 @@ def test_two_leaders_marking_one_reply_at_once_get_one_item_and_a_409(app, commi
     """#10 item 4: the second mark is a 409 (it was an unhandled IntegrityError, a 500)."""
     needs_postgresql()
     first, second = create_user("admin"), create_user("admin")
+    create_user("auditor"), create_user("auditor")  # an item of two reviews needs two auditors
     _, replies = _replies(create_coach, create_client, create_thread, create_message, ROUNDS)
     db.session.commit()
     ids, reply_ids = (first.id, second.id), [r.id for r in replies]
