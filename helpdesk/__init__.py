@@ -9,7 +9,7 @@ from flask import Flask
 # Feature packages, in the order their blueprints are registered. Each has `bp` (pages) in
 # __init__.py and may have `api.py` with `blp` (the flask-smorest API blueprint).
 FEATURES = (
-    "auth", "home", "admin", "clients", "notifications", "inbox", "audits", "moderation", "tickets",
+    "auth", "home", "admin", "clients", "notifications", "inbox", "audits", "calibration", "moderation", "tickets",
     "rankings", "sla", "ingest", "imports", "mail", "generate", "demo",
 )
 

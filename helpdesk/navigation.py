@@ -26,7 +26,7 @@ NAV = [
     NavItem("Coverage", "inbox.coverage", ("coach", "team_leader")),
     NavItem("Audits", "audits.inbox", ("coach", "team_leader")),
     NavItem("Audit queue", "audits.queue", ("auditor", "admin")),
-    NavItem("Calibration", "audits.calibration", ("auditor", "team_leader", "admin")),
+    NavItem("Calibration", "calibration.index", ("auditor", "team_leader", "admin")),
     NavItem("Moderation", "moderation.queue", ("coach", "team_leader", "admin", "support")),
     NavItem("Tickets", "tickets.index", ("coach", "team_leader", "support", "admin")),
     NavItem("My standing", "rankings.standing", ("coach",)),

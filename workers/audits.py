@@ -1,17 +1,16 @@
 """Audit jobs: the daily sample of coach replies for the auditors' queue."""
 
-from datetime import date, timedelta
+from datetime import date
 
 from helpdesk.extensions import db
-from helpdesk.types import utcnow
 
 
 def build_daily_sample(day_iso: str | None = None) -> dict:
     """Sample the coach replies sent on `day_iso` (default: yesterday, the last whole UTC day) into the
     auditors' queue; running it again for the same day adds nothing already there."""
-    from helpdesk.audits.queue import build_sample
+    from helpdesk.audits.queue import build_sample, default_sample_day
 
-    day = date.fromisoformat(day_iso) if day_iso else utcnow().date() - timedelta(days=1)
+    day = date.fromisoformat(day_iso) if day_iso else default_sample_day()
     result = build_sample(day)
     db.session.commit()
     return result

@@ -136,7 +136,3 @@ def resolve(data, audit_id):
     disputes.resolve(current_user, audit, data["resolution"])
     db.session.commit()
     return with_clock(audit)
-
-
-# The calibration endpoints live beside these, on the same blueprint (as routes_calibration.py does for pages).
-from helpdesk.audits import api_calibration  # noqa: E402,F401

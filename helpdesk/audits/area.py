@@ -2,11 +2,18 @@
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from helpdesk.audits.feedback import linkable_replies, yellow_clock
 from helpdesk.audits.models import Audit, CommunicationNote
-from helpdesk.audits.services import NOTE_ROLES, AuditError, clean_text, thread_visible
+from helpdesk.audits.services import (
+    NOTE_MAX,
+    NOTE_ROLES,
+    AuditError,
+    bounded_text,
+    thread_visible,
+    visible_audits,
+)
 from helpdesk.auth.models import Role, User
 from helpdesk.extensions import db
 from helpdesk.inbox.models import Message, Thread
@@ -17,7 +24,7 @@ def add_note(author: User, thread: Thread, body) -> CommunicationNote:
     """A note in the conversation between coaches, auditors and team leaders."""
     if author.role not in NOTE_ROLES:
         raise AuditError("author", "Only coaches, team leaders and auditors write here.", 403)
-    body = clean_text(body)
+    body = bounded_text(body, "body", NOTE_MAX)
     if not body:
         raise AuditError("body", "Write a note.")
     note = CommunicationNote(thread_id=thread.id, author_id=author.id, body=body, created_at=utcnow())
@@ -26,10 +33,11 @@ def add_note(author: User, thread: Thread, body) -> CommunicationNote:
     return note
 
 
-def thread_audits(thread_id: int) -> list[Audit]:
+def thread_audits(user: User, thread_id: int) -> list[Audit]:
+    """The audits of the thread's messages that `user` may see (services.visible_audits), oldest first."""
     return db.session.scalars(
         select(Audit).join(Message, Message.id == Audit.message_id)
-        .where(Message.thread_id == thread_id).order_by(Audit.at, Audit.id)
+        .where(Message.thread_id == thread_id, visible_audits(user)).order_by(Audit.at, Audit.id)
     ).all()
 
 
@@ -42,10 +50,14 @@ def communication_area(user: User, thread: Thread, now: datetime | None = None) 
         select(User).where(User.id.in_(select(Message.author_id).where(Message.thread_id == thread.id)),
                            User.role == Role.COACH.value).order_by(User.name)
     ).all()
-    audits = thread_audits(thread.id)
+    audits = thread_audits(user, thread.id)
     clocks = {a.id: yellow_clock(a, now) for a in audits}
     notes = db.session.scalars(
-        select(CommunicationNote).where(CommunicationNote.thread_id == thread.id)
+        select(CommunicationNote).where(
+            CommunicationNote.thread_id == thread.id,
+            # A note that links a reply to an audit tells of that audit: shown with it or not at all.
+            or_(CommunicationNote.audit_id.is_(None),
+                CommunicationNote.audit_id.in_(select(Audit.id).where(visible_audits(user)))))
         .order_by(CommunicationNote.created_at, CommunicationNote.id)
     ).all()
     waiting = [a for a in audits if clocks[a.id].state in ("open", "overdue")]

@@ -14,14 +14,16 @@ def register(app) -> None:
     @with_appcontext
     def sample(day):
         """Sample coach replies into the auditors' queue (idempotent for a day)."""
+        # The same service the daily job calls (helpdesk never imports workers).
         from datetime import date
 
-        from workers.audits import build_daily_sample
+        from helpdesk.audits.queue import build_sample, default_sample_day
+        from helpdesk.extensions import db
 
-        if day:
-            try:
-                date.fromisoformat(day)
-            except ValueError:
-                raise click.BadParameter("use the form YYYY-MM-DD", param_hint="--day") from None
-        result = build_daily_sample(day)
+        try:
+            sample_day = date.fromisoformat(day) if day else default_sample_day()
+        except ValueError:
+            raise click.BadParameter("use the form YYYY-MM-DD", param_hint="--day") from None
+        result = build_sample(sample_day)
+        db.session.commit()
         click.echo(f"{result['day']}: {result['added']} reply(ies) of {result['coaches']} coach(es) added")

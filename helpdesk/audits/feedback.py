@@ -5,17 +5,31 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import and_, or_, select, update
+from sqlalchemy.exc import IntegrityError
 
 from helpdesk.audits.models import COLOR_LABELS, COLORS, Audit, AuditSample, CommunicationNote
-from helpdesk.audits.services import AuditError, clean_text, require_coach_reply, thread_link
+from helpdesk.audits.queue import lock_sample_of, require_no_claim_by_another
+from helpdesk.audits.services import (
+    AUDIT_COMMENT_MAX,
+    NOTE_MAX,
+    AuditError,
+    bounded_text,
+    can_see_audit,
+    clean_text,
+    require_coach_reply,
+    thread_link,
+)
 from helpdesk.auth.models import User
 from helpdesk.extensions import db
 from helpdesk.inbox.models import Message
 from helpdesk.notifications.services import notify
 from helpdesk.types import utcnow
 
+ALREADY_AUDITED = "You have already audited this reply."
+
 
 def sla() -> timedelta:
+    """How long a Yellow waits for a better reply: SLA_HOURS."""
     return timedelta(hours=current_app.config["SLA_HOURS"])
 
 
@@ -40,18 +54,24 @@ def create_audit(auditor: User, message: Message, color, comment=None, at: datet
     if color not in COLORS:
         raise AuditError("color", f"Must be one of: {', '.join(COLORS)}.")
     require_coach_reply(message)
-    comment = clean_text(comment)
+    comment = bounded_text(comment, "comment", AUDIT_COMMENT_MAX)
     if color in ("blue", "yellow") and not comment:
         raise AuditError("comment", f"A comment is required for {color.title()} ({COLOR_LABELS[color]}): "
                                     "say what to improve.")
+    require_no_claim_by_another(auditor, lock_sample_of(message.id))
     again = db.session.scalar(select(Audit.id).where(Audit.message_id == message.id,
                                                      Audit.auditor_id == auditor.id).limit(1))
     if again is not None:
-        raise AuditError("message", "You have already audited this reply.", 409)
+        raise AuditError("message", ALREADY_AUDITED, 409)
     audit = Audit(message_id=message.id, coach_id=message.author_id, auditor_id=auditor.id, color=color,
                   comment=comment or None, at=at or utcnow())
-    db.session.add(audit)
-    db.session.flush()
+    # The check above answers the common case; two submits at the same instant both pass it, and the
+    # unique (message, auditor) constraint decides: the second waits for the first and is refused.
+    try:
+        with db.session.begin_nested():
+            db.session.add(audit)
+    except IntegrityError:
+        raise AuditError("message", ALREADY_AUDITED, 409) from None
     # A sampled reply audited from anywhere leaves the queue.
     db.session.execute(update(AuditSample).where(AuditSample.message_id == message.id,
                                                  AuditSample.audit_id.is_(None)).values(audit_id=audit.id))
@@ -65,7 +85,7 @@ def _notify_audit(audit: Audit, message: Message) -> None:
     link = thread_link(message.thread_id, message.id)
     subject = message.thread.subject or "a thread"
     notify(coach.id, "audit", f"{label} audit on your reply in \u201c{subject}\u201d", link, f"audit-{audit.id}")
-    if coach.reports_to_id:
+    if coach.reports_to is not None and can_see_audit(coach.reports_to, audit):
         notify(coach.reports_to_id, "audit", f"{label} audit on {coach.name}'s reply in \u201c{subject}\u201d",
                link, f"audit-{audit.id}")
 
@@ -127,6 +147,7 @@ def act_on_yellow(coach: User, audit: Audit, message_id, note=None, now: datetim
         raise AuditError("audit", "This Yellow was overturned; there is nothing to act on.")
     if audit.acted_message_id is not None:
         raise AuditError("audit", "This Yellow has already been acted on.", 409)
+    note = bounded_text(note, "note", NOTE_MAX)
     try:
         message_id = int(message_id)
     except (TypeError, ValueError):
@@ -139,6 +160,6 @@ def act_on_yellow(coach: User, audit: Audit, message_id, note=None, now: datetim
     audit.acted_message_id, audit.acted_at = message.id, now
     db.session.add(CommunicationNote(
         thread_id=message.thread_id, author_id=coach.id, audit_id=audit.id, linked_message_id=message.id,
-        body=clean_text(note) or "Linked a better reply to the Yellow audit.", created_at=now))
+        body=note or "Linked a better reply to the Yellow audit.", created_at=now))
     db.session.flush()
     return audit

@@ -3,7 +3,7 @@
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, NumberRange, Optional
+from wtforms.validators import DataRequired, Optional
 
 from helpdesk.audits.models import COLOR_LABELS, COLORS
 
@@ -35,14 +35,3 @@ class DisputeForm(FlaskForm):
 class ResolveForm(FlaskForm):
     resolution = SelectField("Decision", choices=[SelectChoice("upheld", "Uphold"), SelectChoice("overturned", "Overturn")])
     next = HiddenField()
-
-
-class MarkCalibrationForm(FlaskForm):
-    message_id = IntegerField("Message id", validators=[DataRequired()])
-    reviewers_needed = IntegerField("Reviewers", default=3, validators=[NumberRange(2, 20)])
-    next = HiddenField()
-
-
-class ReviewForm(FlaskForm):
-    color = SelectField("Colour", choices=COLOR_CHOICES)
-    comment = TextAreaField("Comment")

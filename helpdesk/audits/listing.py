@@ -6,7 +6,7 @@ from sqlalchemy import and_, select
 
 from helpdesk.audits.feedback import overdue_yellow, sla, standing_yellow
 from helpdesk.audits.models import COLORS, Audit
-from helpdesk.audits.services import team_coach_ids
+from helpdesk.audits.services import visible_audits
 from helpdesk.auth.models import Role, User
 from helpdesk.extensions import db
 from helpdesk.periods import month_bounds_or_none
@@ -22,14 +22,8 @@ STATES = {
 
 
 def scope(user: User):
-    """SQL condition: the audits `user` sees in the Audits view."""
-    if user.role == Role.COACH.value:
-        return Audit.coach_id == user.id
-    if user.role == Role.TEAM_LEADER.value:
-        return Audit.coach_id.in_(team_coach_ids(user))
-    if user.role in (Role.ADMIN.value, Role.AUDITOR.value):
-        return Audit.id.is_not(None)
-    return Audit.id.is_(None)
+    """SQL condition: the audits `user` sees in the Audits view (who may see an audit: services.visible_audits)."""
+    return visible_audits(user)
 
 
 def state_condition(state: str, now: datetime):

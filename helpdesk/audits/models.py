@@ -1,4 +1,4 @@
-"""Auditors' feedback on coach replies, the coach communication area, the sample queue and calibration."""
+"""Auditors' feedback on coach replies, the coach communication area and the sample queue."""
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -17,6 +17,8 @@ class Audit(db.Model):
     __table_args__ = (
         CheckConstraint("color IN ('green','blue','yellow')", name="color"),
         CheckConstraint("resolution IS NULL OR resolution IN ('upheld','overturned')", name="resolution"),
+        # One audit per reply and auditor: a double submit must not count a Needs Improvement twice.
+        UniqueConstraint("message_id", "auditor_id", name="uq_audits_message_auditor"),
         Index("ix_audits_message", "message_id"),
         Index("ix_audits_coach_at", "coach_id", "at"),
         Index("ix_audits_color_at", "color", "at"),
@@ -87,36 +89,3 @@ class AuditSample(db.Model):
     created_at = mapped_column(UTCDateTime, default=utcnow)
 
     message = relationship("Message")
-
-
-class CalibrationItem(db.Model):
-    """A reply several auditors review independently, to measure how well they agree."""
-
-    __tablename__ = "calibration_items"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    message_id: Mapped[int] = mapped_column(ForeignKey("messages.id"), unique=True)
-    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    created_at = mapped_column(UTCDateTime, default=utcnow)
-    # How many independent reviews close the item and reveal the colours.
-    reviewers_needed: Mapped[int] = mapped_column(default=3)
-
-    message = relationship("Message")
-    reviews = relationship("CalibrationReview", back_populates="item")
-
-
-class CalibrationReview(db.Model):
-    __tablename__ = "calibration_reviews"
-    __table_args__ = (
-        UniqueConstraint("item_id", "auditor_id", name="uq_calibration_reviews_item_auditor"),
-        CheckConstraint("color IN ('green','blue','yellow')", name="color"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    item_id: Mapped[int] = mapped_column(ForeignKey("calibration_items.id"))
-    auditor_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    color: Mapped[str] = mapped_column(String(10))
-    comment: Mapped[str | None] = mapped_column(db.Text)
-    at = mapped_column(UTCDateTime, default=utcnow)
-
-    item = relationship("CalibrationItem", back_populates="reviews")

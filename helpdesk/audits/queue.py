@@ -48,6 +48,11 @@ def quota(coach_id: int, day: date, starts: dict[int, date]) -> int:
     return config["AUDIT_SAMPLE_PER_NEW_COACH"] if is_new else config["AUDIT_SAMPLE_PER_COACH"]
 
 
+def default_sample_day() -> date:
+    """The day a sample is built for when none is given: yesterday, the last whole UTC day."""
+    return utcnow().date() - timedelta(days=1)
+
+
 def build_sample(day: date) -> dict:
     """Sample the coach replies sent on `day` into the queue: up to each coach's quota, never a reply
     already audited or already sampled. Idempotent: a second run only tops up what is missing."""
@@ -90,11 +95,35 @@ def open_items(auditor: User, limit: int = 200) -> list[AuditSample]:
     ).all()
 
 
+CLAIMED_BY_ANOTHER = "Another auditor has already claimed this reply."
+
+
 def get_item(item_id: int) -> AuditSample:
+    """The sample item, else 404."""
     item = db.session.get(AuditSample, item_id)
     if item is None:
         abort(404)
     return item
+
+
+def require_no_claim_by_another(auditor: User, item: AuditSample | None) -> None:
+    """A claim is the auditor's alone until audited or given back: anyone else gets a 409."""
+    if item is not None and item.audit_id is None and item.claimed_by_id not in (None, auditor.id):
+        raise AuditError("item", CLAIMED_BY_ANOTHER, 409)
+
+
+def open_item(auditor: User, item_id: int) -> AuditSample:
+    """The item for `auditor` to audit: 404 if missing, 409 if another auditor holds it."""
+    item = get_item(item_id)
+    require_no_claim_by_another(auditor, item)
+    return item
+
+
+def lock_sample_of(message_id: int) -> AuditSample | None:
+    """The message's sample item, row-locked until commit (PostgreSQL), so a claim and an audit of it by
+    two auditors at once are decided one after the other."""
+    return db.session.scalar(select(AuditSample).where(AuditSample.message_id == message_id)
+                             .with_for_update().execution_options(populate_existing=True))
 
 
 def claim(auditor: User, item_id: int, now: datetime | None = None) -> AuditSample:
@@ -112,7 +141,7 @@ def claim(auditor: User, item_id: int, now: datetime | None = None) -> AuditSamp
     if item.audit_id is not None:
         raise AuditError("item", "This reply has already been audited.", 409)
     if item.claimed_by_id != auditor.id:
-        raise AuditError("item", "Another auditor has already claimed this reply.", 409)
+        raise AuditError("item", CLAIMED_BY_ANOTHER, 409)
     return item  # claiming one's own item again changes nothing
 
 

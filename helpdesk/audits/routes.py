@@ -56,7 +56,10 @@ def queue_page():
 @bp.route("/queue/<int:item_id>")
 @roles_required("auditor", "admin")
 def queue_item(item_id):
-    item = queue.get_item(item_id)
+    try:
+        item = queue.open_item(current_user, item_id)
+    except AuditError as error:  # a page to open, not a form to go back to: answered with its status
+        abort(error.status, str(error))
     message = get_message(current_user, item.message_id)
     return render_template("audits/queue_item.html", item=item, message=message, form=AuditForm(),
                            thread_link=thread_link)

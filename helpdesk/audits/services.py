@@ -1,10 +1,10 @@
-"""Shared rules of auditing: who may see an audit or a reply, and errors that name the field at fault.
+"""Shared rules of auditing: who may see an audit (`can_see_audit`) or a reply, and errors that name the field at fault.
 
 Clients never reach any of this: every getter here refuses a client with 404.
 """
 
 from flask import abort, current_app
-from sqlalchemy import select
+from sqlalchemy import false, or_, select, true
 
 from helpdesk.audits.models import Audit
 from helpdesk.auth.models import Role, User
@@ -16,6 +16,14 @@ AUDITOR_ROLES = (Role.AUDITOR.value, Role.ADMIN.value)
 LEADER_ROLES = (Role.TEAM_LEADER.value, Role.ADMIN.value)
 # Who takes part in the conversation of the communication area.
 NOTE_ROLES = (Role.COACH.value, Role.TEAM_LEADER.value, Role.AUDITOR.value, Role.ADMIN.value)
+
+
+# Length limits in characters (#11 item 8). The services enforce them, so the pages, the API and the import
+# (imports/records.py takes AUDIT_COMMENT_MAX) refuse the same text.
+NOTE_MAX = 5_000  # a note in the communication area (and the note linking a better reply)
+AUDIT_COMMENT_MAX = 5_000  # an auditor's comment on a reply
+DISPUTE_REASON_MAX = 2_000  # a coach's reason for disputing a Yellow
+CALIBRATION_COMMENT_MAX = 2_000  # an auditor's comment on a calibration item
 
 
 class AuditError(Refusal):
@@ -32,16 +40,29 @@ def thread_visible(user: User, thread: Thread | None) -> bool:
     return thread is not None and user.is_staff and thread_visible_to(user, thread)
 
 
-def team_coach_ids(leader: User):
-    """A select of the ids of the coaches reporting to `leader`."""
-    return select(User.id).where(User.reports_to_id == leader.id, User.role == Role.COACH.value)
-
-
 def can_see_audit(user: User, audit: Audit) -> bool:
-    """The audited coach, their team leader, auditors and admins."""
+    """Who may see an audit: the audited coach, the team leader that coach reports to, auditors and admins.
+
+    Nobody else: not support (the Audits view refuses them), not a coach covering an away teammate, not
+    the leader of a client's new coach. The one rule for pages, API, notifications; `visible_audits` is
+    its SQL twin for lists (tests/audits/test_visibility.py checks they agree)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
     if user.role in AUDITOR_ROLES or user.id == audit.coach_id:
         return True
     return user.role == Role.TEAM_LEADER.value and audit.coach.reports_to_id == user.id
+
+
+def visible_audits(user: User):
+    """SQL condition on Audit: the audits `user` may see (the twin of `can_see_audit`)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return false()
+    if user.role in AUDITOR_ROLES:
+        return true()
+    if user.role == Role.TEAM_LEADER.value:
+        return or_(Audit.coach_id == user.id,
+                   Audit.coach_id.in_(select(User.id).where(User.reports_to_id == user.id)))
+    return Audit.coach_id == user.id
 
 
 def get_audit(user: User, audit_id: int) -> Audit:
@@ -75,7 +96,19 @@ def require_coach_reply(message: Message, field: str = "message") -> None:
 
 
 def clean_text(value) -> str:
+    """The text without surrounding blanks; '' for None."""
     return (value or "").strip() if isinstance(value, str) or value is None else str(value).strip()
+
+
+def bounded_text(value, field: str, limit: int) -> str:
+    """`clean_text(value)`, refused with a 422 naming `field` when longer than `limit` characters or holding a
+    NUL character (which PostgreSQL cannot store in text)."""
+    text = clean_text(value)
+    if len(text) > limit:
+        raise AuditError(field, f"At most {limit:,} characters ({len(text):,} given).")
+    if "\x00" in text:
+        raise AuditError(field, "Contains a NUL character.")
+    return text
 
 
 def thread_link(thread_id: int, message_id: int | None = None) -> str:

@@ -43,6 +43,7 @@ class Checker(IdlessChecks):
         self.goals = {}  # (client ext, date) -> (hit, line)
         self.intervals = {}  # client ext -> [(from, to, coach ext or stored coach pk, line or None)]
         self.emails = {}  # email -> user ext, for the file's users
+        self.audit_pairs = {}  # (message ext, auditor ext) -> (audit ext, line), for the file's audits
         self.to_store: list[tuple[str, tuple]] = []
         self.stored_counts = Counter()
         self.skipped_counts = Counter()
@@ -89,6 +90,8 @@ class Checker(IdlessChecks):
                 emails.add(v["email"])
         self.found = {kind: self.stored.load(kind, refs[kind], defs[kind]) for kind in ID_TYPES}
         self.found_emails = self.stored.emails(emails)
+        self.found_audits = self.stored.audits_of({(r.values["message"], r.values["auditor"])
+                                                   for _, r, valid in records if r.kind == "audit" and valid})
         self._fetch_idless(records)
 
     # -- references ----------------------------------------------------------------------------------
@@ -132,7 +135,7 @@ class Checker(IdlessChecks):
         elif kind == "message" and valid:
             info = self._check_message(problems, record)
         elif kind == "audit" and valid:
-            self._check_audit(problems, record)
+            self._check_audit(problems, record, lineno)
         elif kind == "listing" and valid:
             self._need_role(problems, record, "seller", ("client",), "a client")
         if kind in ID_TYPES:
@@ -197,7 +200,7 @@ class Checker(IdlessChecks):
                             f'client "{client}"; only the thread\'s client or staff may write in it')
         return role
 
-    def _check_audit(self, problems, record) -> None:
+    def _check_audit(self, problems, record, lineno) -> None:
         v = record.values
         ext = v["message"]
         author_role = self._info("message", ext, lambda cached: cached[2])
@@ -210,6 +213,15 @@ class Checker(IdlessChecks):
             problems.append(f'{record.label}: message "{ext}" was written by a {author_role}; only coaches\' '
                             "messages are audited")
         self._need_role(problems, record, "auditor", STAFF_ROLES, "a staff member")
+        # One audit per message and auditor, in the file and with what is stored.
+        pair, again = (ext, v["auditor"]), f'{record.label}: auditor "{v["auditor"]}" already audited message "{ext}"'
+        earlier = self.audit_pairs.get(pair)
+        if earlier is not None and earlier[0] != v["id"]:
+            problems.append(f'{again} (audit "{earlier[0]}", line {earlier[1]}); an auditor audits a message once')
+        elif self.found_audits.get(pair, v["id"]) != v["id"]:
+            problems.append(f'{again} (audit "{self.found_audits[pair]}", stored); an auditor audits a message once')
+        else:
+            self.audit_pairs.setdefault(pair, (v["id"], lineno))
 
 
 def _differences(names, stored, given) -> str:

@@ -77,6 +77,22 @@ class Stored:
             result.update((email, ext) for email, ext in rows)
         return result
 
+    def audits_of(self, pairs: set[tuple[str, str]]) -> dict[tuple[str, str], str]:
+        """{(message ext, auditor ext): external id of the stored audit} for the given pairs: one audit per
+        message and auditor (audits.models uq_audits_message_auditor)."""
+        if not pairs or self.empty["audit"]:
+            return {}
+        auditor = aliased(User)
+        keys = sorted({m for m, _ in pairs})
+        result = {}
+        for start in range(0, len(keys), 2000):
+            rows = self._rows(
+                select(Message.external_id, auditor.external_id, Audit.external_id)
+                .join(Message, Message.id == Audit.message_id).join(auditor, auditor.id == Audit.auditor_id)
+                .where(Message.external_id.in_(keys[start:start + 2000])))
+            result.update(((m, a), ext) for m, a, ext in rows if (m, a) in pairs)
+        return result
+
     def matching(self, kind: str, keys: list[tuple]) -> set[tuple] | dict:
         """Stored rows of an id-less type equal to some of `keys` (tuples of primary keys and values).
 

@@ -7,6 +7,7 @@ database lives in checker.py.
 import json
 import json.scanner
 
+from helpdesk.audits.services import AUDIT_COMMENT_MAX
 from helpdesk.auth.models import ROLES
 from helpdesk.imports.fields import (
     FieldError,
@@ -41,7 +42,7 @@ FIELDS = {
                 ("sent_at", timestamp, True), ("body", text(), True)),
     "audit": (("id", external_id, True), ("message", external_id, True), ("auditor", external_id, True),
               ("color", one_of("green", "blue", "yellow"), True), ("at", timestamp, True),
-              ("comment", text(), False)),
+              ("comment", text(AUDIT_COMMENT_MAX), False)),
     "daily_goal": (("client", external_id, True), ("date", calendar_date, True), ("hit", boolean, True)),
     "survey": (("client", external_id, True), ("at", timestamp, True), ("score", score, True)),
     "profit": (("client", external_id, True), ("date", calendar_date, True), ("amount", money, True),

@@ -114,5 +114,6 @@ def test_daily_job_defaults_to_yesterday(app, replies, monkeypatch):
     import workers.audits
 
     replies()
-    monkeypatch.setattr(workers.audits, "utcnow", lambda: NOON + timedelta(days=1))
+    # "Yesterday" is decided by the queue's default_sample_day, which the job and the CLI share.
+    monkeypatch.setattr(queue, "utcnow", lambda: NOON + timedelta(days=1))
     assert workers.audits.build_daily_sample()["added"] == 7

@@ -34,6 +34,7 @@ def test_references_to_rows_already_stored(create_team_leader, create_coach, cre
     ann = create_coach(team_leader=lea, external_id="co-9")
     kim = create_client(external_id="cl-9", joined_on=date(2026, 1, 1))
     auditor = create_user("auditor", external_id="au-9")
+    create_user("auditor", external_id="au-10")
     assign(kim, ann, starts_at=datetime(2026, 1, 1, tzinfo=UTC), ends_at=datetime(2026, 6, 1, tzinfo=UTC))
     lines = [
         line(type="assignment", client="cl-9", coach="co-9", **{"from": "2026-06-01T00:00:00Z", "to": None}),
@@ -56,11 +57,11 @@ def test_references_to_rows_already_stored(create_team_leader, create_coach, cre
     # An audit in a later file may name a message stored by an earlier import.
     second = import_lines([line(type="audit", id="a-10", message="m-91", auditor="au-9", color="blue",
                                 at="2026-10-02T09:00:00Z"),
-                           line(type="audit", id="a-11", message="m-92", auditor="au-9", color="blue",
+                           line(type="audit", id="a-11", message="m-92", auditor="au-10", color="blue",
                                 at="2026-10-03T09:00:00Z")], "g.jsonl")
     assert second.errors == ["g.jsonl:1: audit \"a-10\": audit of a client's message: message \"m-91\" was "
                              "written by a client; only coaches' messages are audited"]
-    assert import_lines([line(type="audit", id="a-11", message="m-92", auditor="au-9", color="blue",
+    assert import_lines([line(type="audit", id="a-11", message="m-92", auditor="au-10", color="blue",
                               at="2026-10-03T09:00:00Z")]).ok
     assert count(Audit) == 2
 

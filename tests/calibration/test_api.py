@@ -5,8 +5,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from helpdesk.audits import calibration
-from helpdesk.audits.models import CalibrationItem
+from helpdesk.calibration import services as calibration
+from helpdesk.calibration.models import CalibrationItem
 from helpdesk.extensions import db
 
 AT = datetime(2026, 10, 10, 15, 0, tzinfo=UTC)
@@ -85,11 +85,15 @@ def test_a_tie_closes_with_no_majority(client, api_headers, auditors, item):
 
 
 def test_the_list_is_the_pages_list(client, auth, api_headers, desk, auditors, item, create_user):
-    """Newest first, open and closed, bounded at 100 as the page is; every role the page allows sees it all."""
+    """Newest first, open and closed, bounded at 100 as the page is; every role the page allows sees it all,
+    except a team leader of another team, who may not open these threads (#11 item 5: that was the bug)."""
     items = [item(needed=2, body=f"Reply {n}") for n in range(101)]
     calibration.review(auditors[0], items[-1], "green")
     calibration.review(auditors[1], items[-1], "green")
-    users = (auditors[0], desk.leader, desk.other_coach.reports_to, create_user("admin"))
+    users = (auditors[0], desk.leader, create_user("admin"))
+    stranger = desk.other_coach.reports_to
+    assert client.get("/api/v1/calibration/items", headers=api_headers(stranger)).get_json() == []
+    assert _page_item_ids(client, auth, stranger) == []
     listed = {}
     for user in users:
         r = client.get("/api/v1/calibration/items", headers=api_headers(user))

@@ -5,10 +5,10 @@ import threading
 import pytest
 from sqlalchemy import func, select
 
-from helpdesk.audits import calibration
-from helpdesk.audits.models import CalibrationItem, CalibrationReview
 from helpdesk.audits.services import AuditError
 from helpdesk.auth.models import User
+from helpdesk.calibration import services as calibration
+from helpdesk.calibration.models import CalibrationItem, CalibrationReview
 from helpdesk.extensions import db
 
 

@@ -10,14 +10,28 @@ auditor reviewed, where their colour was the majority colour.
 
 from datetime import datetime
 
-from sqlalchemy import case, func, literal, select
+from flask import abort
+from sqlalchemy import case, false, func, literal, select
+from sqlalchemy.exc import IntegrityError
 
-from helpdesk.audits.models import COLORS, CalibrationItem, CalibrationReview
-from helpdesk.audits.services import AuditError, clean_text, require_coach_reply
+from helpdesk.audits.models import COLORS
+from helpdesk.audits.services import (
+    CALIBRATION_COMMENT_MAX,
+    AuditError,
+    bounded_text,
+    clean_text,
+    require_coach_reply,
+    thread_visible,
+)
 from helpdesk.auth.models import Role, User
+from helpdesk.calibration.models import CalibrationItem, CalibrationReview
 from helpdesk.extensions import db
-from helpdesk.inbox.models import Message
+from helpdesk.inbox.models import Message, Thread
 from helpdesk.types import utcnow
+
+# Who opens the calibration page: its list of items and the agreement rates.
+PAGE_ROLES = (Role.AUDITOR.value, Role.TEAM_LEADER.value, Role.ADMIN.value)
+ALREADY_MARKED = "This reply is already marked for calibration."
 
 
 def mark(user: User, message: Message, reviewers_needed=3) -> CalibrationItem:
@@ -29,21 +43,33 @@ def mark(user: User, message: Message, reviewers_needed=3) -> CalibrationItem:
         raise AuditError("reviewers_needed", "Give a whole number of reviewers.") from None
     if not 2 <= needed <= 20:
         raise AuditError("reviewers_needed", "Between 2 and 20 reviewers are needed.")
+    # Only auditors review: an item asking for more than there are could never close.
+    auditors = db.session.scalar(select(func.count()).select_from(User).where(
+        User.role == Role.AUDITOR.value, User.active.is_(True)))
+    if needed > auditors:
+        raise AuditError("reviewers_needed", f"There are {auditors} auditors: an item asking for {needed} "
+                                             "reviews would never close.")
     if db.session.scalar(select(CalibrationItem.id).where(CalibrationItem.message_id == message.id)):
-        raise AuditError("message", "This reply is already marked for calibration.", 409)
+        raise AuditError("message", ALREADY_MARKED, 409)
     item = CalibrationItem(message_id=message.id, created_by_id=user.id, reviewers_needed=needed,
                            created_at=utcnow())
-    db.session.add(item)
-    db.session.flush()
+    # Two leaders marking at the same instant both pass the check; the unique message_id decides.
+    try:
+        with db.session.begin_nested():
+            db.session.add(item)
+    except IntegrityError:
+        raise AuditError("message", ALREADY_MARKED, 409) from None
     return item
 
 
 def review_count(item: CalibrationItem) -> int:
+    """How many reviews the item has."""
     return db.session.scalar(select(func.count()).select_from(CalibrationReview)
                              .where(CalibrationReview.item_id == item.id))
 
 
 def is_closed(item: CalibrationItem) -> bool:
+    """Closed: all `reviewers_needed` reviews are in, so the colours show."""
     return review_count(item) >= item.reviewers_needed
 
 
@@ -54,6 +80,7 @@ def review(auditor: User, item: CalibrationItem, color, comment=None, now: datet
     color = clean_text(color).lower()
     if color not in COLORS:
         raise AuditError("color", f"Must be one of: {', '.join(COLORS)}.")
+    comment = bounded_text(comment, "comment", CALIBRATION_COMMENT_MAX)
     # One review at a time per item (PostgreSQL; SQLite has one writer anyway): a second submission by the
     # same auditor then sees the first and gets a 409, and the last places cannot be taken twice.
     db.session.execute(select(CalibrationItem.id).where(CalibrationItem.id == item.id).with_for_update())
@@ -63,7 +90,7 @@ def review(auditor: User, item: CalibrationItem, color, comment=None, now: datet
     if is_closed(item):
         raise AuditError("item", "This item already has all its reviews.", 409)
     row = CalibrationReview(item_id=item.id, auditor_id=auditor.id, color=color,
-                            comment=clean_text(comment) or None, at=now or utcnow())
+                            comment=comment or None, at=now or utcnow())
     db.session.add(row)
     db.session.flush()
     return row
@@ -80,6 +107,7 @@ def item_view(user: User, item: CalibrationItem) -> dict:
 
 
 def majority(reviews) -> str | None:
+    """The colour more reviews chose than any other; None for a tie or no reviews."""
     counts: dict[str, int] = {}
     for r in reviews:
         counts[r.color] = counts.get(r.color, 0) + 1
@@ -90,9 +118,38 @@ def majority(reviews) -> str | None:
     return leaders[0] if len(leaders) == 1 else None
 
 
-def items(limit: int = 100) -> list[CalibrationItem]:
-    return db.session.scalars(select(CalibrationItem).order_by(CalibrationItem.created_at.desc(),
-                                                               CalibrationItem.id.desc()).limit(limit)).all()
+def item_visible_to(user: User, item: CalibrationItem | None) -> bool:
+    """Who may see a calibration item (its reply's words, its reviews): whoever may open the reply's thread,
+    among those who open the calibration page. A team leader so sees only their team's (and unassigned
+    clients') items; `visible_items` is the SQL twin for lists."""
+    return (item is not None and user is not None and getattr(user, "is_authenticated", False)
+            and user.role in PAGE_ROLES and thread_visible(user, item.message.thread))
+
+
+def visible_items(user: User):
+    """SQL condition on CalibrationItem: the items `user` may see (the twin of `item_visible_to`)."""
+    from helpdesk.inbox.services import visible_client_condition
+
+    if user.role not in PAGE_ROLES:
+        return false()
+    threads = select(Message.id).join(Thread, Thread.id == Message.thread_id).where(
+        visible_client_condition(user, Thread.client_id))
+    return CalibrationItem.message_id.in_(threads)
+
+
+def get_item(user: User, item_id: int) -> CalibrationItem:
+    """The calibration item if `user` may see it, else 404 (as the thread would answer)."""
+    item = db.session.get(CalibrationItem, item_id)
+    if not item_visible_to(user, item):
+        abort(404)
+    return item
+
+
+def items(user: User, limit: int = 100) -> list[CalibrationItem]:
+    """The newest calibration items `user` may see."""
+    return db.session.scalars(select(CalibrationItem).where(visible_items(user))
+                              .order_by(CalibrationItem.created_at.desc(), CalibrationItem.id.desc())
+                              .limit(limit)).all()
 
 
 def agreement_rates(start: datetime, end: datetime) -> list[dict]:

@@ -1,46 +1,37 @@
-"""API of calibration: the endpoints of the calibration page (routes_calibration.py), on the audits `blp`.
+"""API of calibration: the endpoints of the calibration page (routes.py).
 
-Same roles as the page. The page lists every item to every auditor, team leader and admin, so an
-item is a 404 only when it does not exist; what each caller sees of it is calibration.item_view.
+Same roles as the page, and the same items: those whose thread the caller may open
+(calibration.item_visible_to), anything else a 404; what each caller sees of an item is calibration.item_view.
 """
 
-from flask import abort
 from flask_login import current_user
+from flask_smorest import Blueprint
 
-from helpdesk.audits import calibration
-from helpdesk.audits.api import blp
-from helpdesk.audits.models import CalibrationItem
-from helpdesk.audits.schemas import (
+from helpdesk.audits.services import AuditError, get_message
+from helpdesk.auth.permissions import roles_required
+from helpdesk.calibration import services as calibration
+from helpdesk.calibration.schemas import (
     AgreementArgsSchema,
     AgreementSchema,
     CalibrationItemSchema,
     CalibrationMarkInSchema,
     CalibrationReviewInSchema,
 )
-from helpdesk.audits.services import AuditError, get_message
-from helpdesk.auth.permissions import roles_required
 from helpdesk.extensions import db
 from helpdesk.periods import Period
 from helpdesk.types import utcnow
 
-# Who opens the calibration page: its list of items and the agreement rates.
-PAGE_ROLES = ("auditor", "team_leader", "admin")
+blp = Blueprint("calibration_api", __name__, url_prefix="/api/v1", description="Calibration (staff only)")
 
-
-def get_item(item_id: int) -> CalibrationItem:
-    """The calibration item, else 404."""
-    item = db.session.get(CalibrationItem, item_id)
-    if item is None:
-        abort(404)
-    return item
+PAGE_ROLES = calibration.PAGE_ROLES
 
 
 @blp.route("/calibration/items")
 @roles_required(*PAGE_ROLES)
 @blp.response(200, CalibrationItemSchema(many=True))
 def list_calibration_items():
-    """The 100 newest calibration items, open and closed, as the calibration page lists them to the caller."""
-    return [calibration.item_view(current_user, item) for item in calibration.items()]
+    """The 100 newest calibration items the caller may see, open and closed, as the calibration page lists them."""
+    return [calibration.item_view(current_user, item) for item in calibration.items(current_user)]
 
 
 @blp.route("/calibration/items", methods=["POST"])
@@ -66,7 +57,7 @@ def mark_for_calibration(data):
 @blp.response(200, CalibrationItemSchema)
 def get_calibration_item(item_id):
     """One calibration item: its reviews and majority once closed; before that the count and the caller's own."""
-    return calibration.item_view(current_user, get_item(item_id))
+    return calibration.item_view(current_user, calibration.get_item(current_user, item_id))
 
 
 @blp.route("/calibration/items/<int:item_id>/reviews", methods=["POST"])
@@ -75,7 +66,7 @@ def get_calibration_item(item_id):
 @blp.response(201, CalibrationItemSchema)
 def review_calibration_item(data, item_id):
     """The caller's independent review, once per item: {"color", "comment"}; 409 once all reviews are in."""
-    item = get_item(item_id)
+    item = calibration.get_item(current_user, item_id)
     calibration.review(current_user, item, data["color"], data["comment"])
     db.session.commit()
     return calibration.item_view(current_user, item)

@@ -4,9 +4,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from helpdesk.audits import calibration
 from helpdesk.audits.models import Audit
 from helpdesk.audits.services import AuditError
+from helpdesk.calibration import services as calibration
 from helpdesk.extensions import db
 
 OCT = (datetime(2026, 10, 1, tzinfo=UTC), datetime(2026, 11, 1, tzinfo=UTC))
@@ -90,7 +90,7 @@ def test_calibration_page(client, auth, desk, auditors, create_message):
     assert "0 of 2 reviews" in html and "Click the button." in html
     auth.logout()
     auth.login(auditors[0])
-    item_id = calibration.items()[0].id
+    item_id = calibration.items(auditors[0])[0].id
     client.post(f"/audits/calibration/{item_id}/review", data={"color": "blue", "comment": "ok"})
     html = client.get("/audits/calibration").get_data(as_text=True)
     assert "1 of 2 reviews" in html and "The others show once all have reviewed" in html

@@ -1,0 +1,151 @@
+"""Two writers at once on audits, disputes and calibration marks (PostgreSQL, real sessions, a barrier)."""
+
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from helpdesk.audits import disputes, feedback, queue
+from helpdesk.audits.models import Audit, AuditSample
+from helpdesk.auth.models import User
+from helpdesk.calibration import services as calibration
+from helpdesk.calibration.models import CalibrationItem
+from helpdesk.extensions import db
+from helpdesk.inbox.models import Message
+from helpdesk.notifications.models import Notification
+from tests.audits.race import at_once, needs_postgresql
+
+ROUNDS = 10
+
+
+def _replies(create_coach, create_client, create_thread, create_message, count, leader=None):
+    coach = create_coach(team_leader=leader)
+    thread = create_thread(create_client(coach=coach))
+    return coach, [create_message(thread, coach) for _ in range(count)]
+
+
+def test_one_auditor_submitting_twice_at_once_stores_one_audit(app, committed_db, create_user, create_coach,
+                                                               create_client, create_thread, create_message):
+    """#10 item 3: the same auditor's double submit is one audit and one 409, never two audits."""
+    needs_postgresql()
+    auditor = create_user("auditor")
+    _, replies = _replies(create_coach, create_client, create_thread, create_message, ROUNDS)
+    db.session.commit()
+    auditor_id, reply_ids = auditor.id, [r.id for r in replies]
+    db.session.remove()
+
+    def submit(message_id):
+        def prepare():
+            who, message = db.session.get(User, auditor_id), db.session.get(Message, message_id)
+            message.author, message.thread  # noqa: B018 - loaded before the barrier
+            return lambda: feedback.create_audit(who, message, "yellow", "Say where the button is.") and "stored"
+        return prepare
+
+    doubled = []
+    for message_id in reply_ids:
+        outcomes = at_once(app, [submit(message_id), submit(message_id)])
+        stored = db.session.scalar(select(func.count()).select_from(Audit).where(Audit.message_id == message_id))
+        db.session.remove()
+        if stored != 1 or outcomes.count(409) != 1:
+            doubled.append((message_id, outcomes, stored))
+    assert doubled == [], f"{len(doubled)}/{ROUNDS} rounds wrong: {doubled}"
+
+
+def test_leader_and_admin_resolving_at_once_one_wins_and_the_coach_is_told_what_is_stored(
+        app, committed_db, create_user, create_team_leader, create_coach, create_client, create_thread,
+        create_message):
+    """#10 item 2: one resolution stored, the other caller 409, one notification saying what is stored."""
+    needs_postgresql()
+    leader, admin, auditor = create_team_leader(), create_user("admin"), create_user("auditor")
+    coach, replies = _replies(create_coach, create_client, create_thread, create_message, ROUNDS, leader=leader)
+    audit_ids = []
+    for reply in replies:
+        audit = feedback.create_audit(auditor, reply, "yellow", "Explain.", at=reply.sent_at + timedelta(hours=1))
+        disputes.dispute(coach, audit, "It was fine.")
+        audit_ids.append(audit.id)
+    db.session.commit()
+    leader_id, admin_id, coach_id = leader.id, admin.id, coach.id
+    db.session.remove()
+
+    def decide(user_id, audit_id, resolution):
+        def prepare():
+            who, audit = db.session.get(User, user_id), db.session.get(Audit, audit_id)
+            audit.coach, audit.message  # noqa: B018 - loaded before the barrier
+            return lambda: disputes.resolve(who, audit, resolution).resolution
+        return prepare
+
+    wrong = []
+    for audit_id in audit_ids:
+        outcomes = at_once(app, [decide(leader_id, audit_id, "upheld"), decide(admin_id, audit_id, "overturned")])
+        stored = db.session.get(Audit, audit_id).resolution
+        told = db.session.scalars(select(Notification.text).where(
+            Notification.user_id == coach_id, Notification.dedupe_key == f"resolved-{audit_id}")).all()
+        db.session.remove()
+        winners = [o for o in outcomes if o in ("upheld", "overturned")]
+        if winners != [stored] or 409 not in outcomes or len(told) != 1 or not told[0].endswith(stored):
+            wrong.append((audit_id, outcomes, stored, told))
+    assert wrong == [], f"{len(wrong)}/{ROUNDS} rounds wrong: {wrong}"
+
+
+def test_two_leaders_marking_one_reply_at_once_get_one_item_and_a_409(app, committed_db, create_user,
+                                                                      create_team_leader, create_coach,
+                                                                      create_client, create_thread, create_message):
+    """#10 item 4: the second mark is a 409 (it was an unhandled IntegrityError, a 500)."""
+    needs_postgresql()
+    first, second = create_user("admin"), create_user("admin")
+    create_user("auditor"), create_user("auditor")  # an item of two reviews needs two auditors
+    _, replies = _replies(create_coach, create_client, create_thread, create_message, ROUNDS)
+    db.session.commit()
+    ids, reply_ids = (first.id, second.id), [r.id for r in replies]
+    db.session.remove()
+
+    def mark(user_id, message_id):
+        def prepare():
+            who, message = db.session.get(User, user_id), db.session.get(Message, message_id)
+            message.author  # noqa: B018 - loaded before the barrier
+            return lambda: calibration.mark(who, message, 2) and "stored"
+        return prepare
+
+    wrong = []
+    for message_id in reply_ids:
+        outcomes = at_once(app, [mark(ids[0], message_id), mark(ids[1], message_id)])
+        stored = db.session.scalar(select(func.count()).select_from(CalibrationItem)
+                                   .where(CalibrationItem.message_id == message_id))
+        db.session.remove()
+        if stored != 1 or outcomes.count(409) != 1:
+            wrong.append((message_id, outcomes))
+    assert wrong == [], f"{len(wrong)}/{ROUNDS} rounds wrong: {wrong}"
+
+
+def test_a_claim_and_another_auditors_audit_at_once_never_both_succeed(app, committed_db, create_user,
+                                                                       create_coach, create_client,
+                                                                       create_thread, create_message):
+    """#11 item 4 under concurrency: either the claim holds (the audit is refused) or the audit took the
+    reply first (the claim is refused), never a claim for one auditor and the audit by another."""
+    needs_postgresql()
+    holder, other = create_user("auditor"), create_user("auditor")
+    coach, replies = _replies(create_coach, create_client, create_thread, create_message, ROUNDS)
+    samples = [AuditSample(message_id=r.id, coach_id=coach.id, sample_day=r.sent_at.date()) for r in replies]
+    db.session.add_all(samples)
+    db.session.commit()
+    pairs, ids = [(s.id, s.message_id) for s in samples], (holder.id, other.id)
+    db.session.remove()
+
+    def claim(item_id):
+        def prepare():
+            who = db.session.get(User, ids[0])
+            return lambda: queue.claim(who, item_id) and "stored"
+        return prepare
+
+    def audit(message_id):
+        def prepare():
+            who, message = db.session.get(User, ids[1]), db.session.get(Message, message_id)
+            message.author, message.thread  # noqa: B018 - loaded before the barrier
+            return lambda: feedback.create_audit(who, message, "green") and "stored"
+        return prepare
+
+    wrong = []
+    for item_id, message_id in pairs:
+        outcomes = at_once(app, [claim(item_id), audit(message_id)])
+        if sorted(outcomes, key=str) != [409, "stored"]:
+            wrong.append((item_id, outcomes))
+    assert wrong == [], f"{len(wrong)}/{ROUNDS} rounds wrong: {wrong}"
