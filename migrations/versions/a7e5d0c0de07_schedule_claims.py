@@ -5,7 +5,7 @@ committed (a tick that failed on the database lost its slot). The row is inserte
 the job's outbox row, so both exist or neither does.
 
 Revision ID: a7e5d0c0de07
-Revises: 3f1c2b7a9d10
+Revises: c9e5d0c0de09
 Create Date: 2026-12-01 22:10:00.000000
 
 """
@@ -15,7 +15,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'a7e5d0c0de07'
-down_revision = '3f1c2b7a9d10'
+down_revision = "c9e5d0c0de09"
 branch_labels = None
 depends_on = None
 

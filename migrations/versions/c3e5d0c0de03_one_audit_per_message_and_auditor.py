@@ -5,7 +5,7 @@ Yellow counted twice as Needs Improvement. The unique constraint decides between
 An existing duplicate is kept as its first (lowest id) row before the constraint is added.
 
 Revision ID: c3e5d0c0de03
-Revises: 3f1c2b7a9d10
+Revises: a7e5d0c0de07
 Create Date: 2026-12-01 22:30:00.000000
 
 """
@@ -14,7 +14,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'c3e5d0c0de03'
-down_revision = '3f1c2b7a9d10'
+down_revision = "a7e5d0c0de07"
 branch_labels = None
 depends_on = None
 

@@ -5,7 +5,7 @@ A pending listing gets exactly one queue decision and a live one at most one rev
 Imported history keeps stage NULL, so any imported sequence of decisions stays importable.
 
 Revision ID: d4e5d0c0de04
-Revises: 3f1c2b7a9d10
+Revises: c3e5d0c0de03
 Create Date: 2026-12-01 22:10:00.000000
 
 """
@@ -14,7 +14,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'd4e5d0c0de04'
-down_revision = '3f1c2b7a9d10'
+down_revision = "c3e5d0c0de03"
 branch_labels = None
 depends_on = None
 

@@ -82,9 +82,9 @@ audits.inbox                        GET     co,tl,ad
 audits.act                          POST    co                  audit_id=audit
 audits.dispute                      POST    co                  audit_id=audit
 audits.resolve                      POST    tl,ad               audit_id=audit
-audits.calibration                  GET     tl,au,ad
-audits.calibration_review           POST    au                  item_id=calibration
-audits.calibration_mark             POST    tl,ad
+calibration.index                   GET     tl,au,ad
+calibration.review                  POST    au                  item_id=calibration
+calibration.mark                    POST    tl,ad
 audits.audit_message                POST    au,ad               message_id=message
 audits.queue                        GET     au,ad
 audits.queue_item                   GET     au,ad               item_id=queue_item
@@ -101,11 +101,11 @@ audits_api.claim                    POST    au,ad               item_id=queue_it
 audits_api.create                   POST    au,ad               message_id=message
 audits_api.communication            GET     co,tl,au,su,ad      thread_id=thread
 audits_api.post_note                POST    co,tl,au,ad         thread_id=thread
-audits_api.agreement                GET     tl,au,ad
-audits_api.list_calibration_items   GET     tl,au,ad
-audits_api.mark_for_calibration     POST    tl,ad
-audits_api.get_calibration_item     GET     tl,au,ad            item_id=calibration
-audits_api.review_calibration_item  POST    au                  item_id=calibration
+calibration_api.agreement           GET     tl,au,ad
+calibration_api.list_calibration_items   GET     tl,au,ad
+calibration_api.mark_for_calibration   POST    tl,ad
+calibration_api.get_calibration_item   GET     tl,au,ad            item_id=calibration
+calibration_api.review_calibration_item  POST    au                  item_id=calibration
 moderation.queue                    GET     co,tl,su,ad
 moderation.marketplace              GET     cl
 moderation.my_listings              GET     cl

@@ -24,7 +24,8 @@ class World:
 
 def build_world(create_user, create_coach, create_client, create_thread, create_message) -> World:
     """Store the desk and return the users each role signs in as, and the ids of every object."""
-    from helpdesk.audits import calibration, feedback
+    from helpdesk.audits import feedback
+    from helpdesk.calibration import services as calibration
     from helpdesk.audits.models import AuditSample
     from helpdesk.inbox.coverage import add_vacation
     from helpdesk.inbox.saved_replies import create_saved_reply
@@ -44,6 +45,7 @@ def build_world(create_user, create_coach, create_client, create_thread, create_
     client_a = create_client(coach=coach_a, name="Kai Client")
     client_b = create_client(coach=coach_b, name="Kim Client")
     auditor = create_user("auditor", name="Aldo Auditor")
+    create_user("auditor", name="Alma Auditor")  # calibration items need as many auditors as reviews
     support = create_user("support", name="Sue Support")
     admin = create_user("admin", name="Ann Admin")
     spare = create_user("coach", name="Spare Coach")
