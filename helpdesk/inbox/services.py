@@ -8,6 +8,7 @@ from helpdesk.auth.models import Role, User
 from helpdesk.clients.coverage import client_id_visible_to, responders_for, visibility
 from helpdesk.extensions import db
 from helpdesk.inbox.models import Message, Thread, ThreadRead
+from helpdesk.inbox.thread_state import refresh_one_thread
 from helpdesk.notifications.services import notify
 from helpdesk.types import utcnow
 
@@ -52,18 +53,17 @@ def post_message(thread: Thread, author: User, body: str) -> Message:
     body = (body or "").strip()
     if not body:
         raise ValueError("body: a message cannot be empty.")
+    # Two posts at once (a client and a coach) must not each keep the state seen before the other's message
+    # (issue #10 item 5): lock the thread row, reload it, take the time under the lock, and recompute the state
+    # from the messages as they stand.
+    db.session.refresh(thread, ["last_message_at", "waiting_since"], with_for_update=True)
     now = utcnow()
     message = Message(thread_id=thread.id, author_id=author.id, sent_at=now, body=body)
     db.session.add(message)
-    thread.last_message_at = now
-    from_client = author.id == thread.client_id
-    if from_client:
-        if thread.waiting_since is None:
-            thread.waiting_since = now
-    elif author.role != Role.CLIENT.value:
-        thread.waiting_since = None
     db.session.flush()
+    refresh_one_thread(thread)
     mark_read(thread, author, now)
+    from_client = author.id == thread.client_id
     link = f"/threads/{thread.id}#m{message.id}"
     if from_client:
         for user_id in responders_for(thread.client_id, now.date()):
