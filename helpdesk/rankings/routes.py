@@ -4,10 +4,10 @@ from flask import Response, abort, current_app, flash, redirect, render_template
 from flask_login import current_user
 
 from helpdesk.auth.permissions import roles_required
+from helpdesk.charts import histogram, tier_strip
 from helpdesk.extensions import db
 from helpdesk.jobs import OutboxJob, enqueue
 from helpdesk.rankings import bp
-from helpdesk.rankings.charts import histogram, tier_strip
 from helpdesk.rankings.export import FIELDS, MONEY_FIELDS, to_csv
 from helpdesk.rankings.snapshot import current_snapshot
 from helpdesk.rankings.views import (
