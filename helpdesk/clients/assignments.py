@@ -6,9 +6,10 @@ from flask import current_app, has_request_context, url_for
 from sqlalchemy import exists, func, select
 
 from helpdesk.auth.models import Role, User
+from helpdesk.clients.coach_at import assignment_at, assignment_covers_sql
 from helpdesk.clients.feedback import Refused
 from helpdesk.clients.models import Assignment
-from helpdesk.clients.services import client_visible_to, covers, current_assignment
+from helpdesk.clients.services import client_visible_to
 from helpdesk.extensions import db
 from helpdesk.inbox.models import Thread
 from helpdesk.notifications.services import notify
@@ -22,7 +23,7 @@ def unassigned_clients(viewer: User, at: datetime | None = None):
     if viewer.role not in QUEUE_ROLES:
         raise PermissionError("only team leaders and admins work the unassigned queue")
     at = at or utcnow()
-    has_coach = exists(select(Assignment.id).where(Assignment.client_id == User.id, covers(at)).correlate(User))
+    has_coach = exists(select(Assignment.id).where(assignment_covers_sql(at, client_id=User.id)).correlate(User))
     oldest_wait = (
         select(func.min(Thread.waiting_since)).where(Thread.client_id == User.id).correlate(User).scalar_subquery()
     )
@@ -72,7 +73,7 @@ def assign_coach(viewer: User, client: User, coach: User | None, at: datetime | 
     at = at or utcnow()
     # Lock the client so two leaders assigning at once cannot both see "no coach" (PostgreSQL).
     db.session.execute(select(User.id).where(User.id == client.id).with_for_update())
-    current = current_assignment(client, at)
+    current = assignment_at(client.id, at)
     if current is not None and current.coach_id == coach.id:
         raise Refused(f"{client.name} is already assigned to {coach.name}.")
     later = db.session.scalar(

@@ -6,8 +6,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from helpdesk.auth.models import Role, User
+from helpdesk.clients.coach_at import coach_at
 from helpdesk.clients.models import CoachRating, SurveyResponse
-from helpdesk.clients.services import current_coach
 from helpdesk.errors import Refusal
 from helpdesk.extensions import db
 from helpdesk.types import utcnow
@@ -34,7 +34,7 @@ def _lock(client: User) -> None:
 
 def current_rating(client: User) -> tuple[User | None, CoachRating | None]:
     """The client's current coach and the rating the client gave them, if any."""
-    coach = current_coach(client)
+    coach = coach_at(client)
     if coach is None:
         return None, None
     rating = db.session.scalar(

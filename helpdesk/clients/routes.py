@@ -5,6 +5,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from helpdesk.auth.models import User
 from helpdesk.auth.permissions import roles_required, signed_in_user
 from helpdesk.clients import assignments, bp, feedback, services
+from helpdesk.clients.coach_at import coach_at
 from helpdesk.clients.forms import AssignForm, ConsentForm, RatingForm, SurveyForm
 from helpdesk.extensions import db
 from helpdesk.redirects import safe_next
@@ -131,5 +132,5 @@ def assign(client_id):
         flash(str(exc), "error")
         return redirect(back)
     db.session.commit()
-    flash(f"{client.name} is now assigned to {services.current_coach(client).name}.", "info")
+    flash(f"{client.name} is now assigned to {coach_at(client).name}.", "info")
     return redirect(back)

@@ -2,45 +2,22 @@
 
 from datetime import datetime
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import select
 
 from helpdesk.auth.models import Role, User
+from helpdesk.clients.coach_at import assignment_covers_sql, coach_at
+from helpdesk.clients.coverage import visibility
 from helpdesk.clients.models import Assignment, CoachRating, SurveyResponse
 from helpdesk.extensions import db
 from helpdesk.periods import full_months
 from helpdesk.types import utcnow
 
 
-def covers(at: datetime):
-    """SQL condition: the assignment covers instant `at` ([starts_at, ends_at))."""
-    return and_(Assignment.starts_at <= at, or_(Assignment.ends_at.is_(None), Assignment.ends_at > at))
-
-
-def coach_id_at(client_id, at: datetime):
-    """Scalar subquery: the id of the coach whose assignment of `client_id` (a value or a column) covers `at`."""
-    return (select(Assignment.coach_id).where(Assignment.client_id == client_id, covers(at))
-            .order_by(Assignment.starts_at.desc()).limit(1).scalar_subquery())
-
-
-def current_assignment(client: User, at: datetime | None = None) -> Assignment | None:
-    """The client's assignment covering `at` (default now), or None."""
-    return db.session.scalar(
-        select(Assignment).where(Assignment.client_id == client.id, covers(at or utcnow()))
-        .order_by(Assignment.starts_at.desc()).limit(1)
-    )
-
-
-def current_coach(client: User, at: datetime | None = None) -> User | None:
-    """The coach whose assignment covers `at` (default now): metrics.md `coach_at`."""
-    assignment = current_assignment(client, at)
-    return assignment.coach if assignment else None
-
-
 def clients_of(coach: User, at: datetime | None = None):
     """A select of the clients assigned to `coach` at `at` (default now)."""
     return (
         select(User).join(Assignment, Assignment.client_id == User.id)
-        .where(Assignment.coach_id == coach.id, covers(at or utcnow()))
+        .where(Assignment.coach_id == coach.id, assignment_covers_sql(at or utcnow()))
     )
 
 
@@ -53,10 +30,8 @@ def client_visible_to(user: User, client: User | None) -> bool:
 
 def visible_clients(user: User):
     """A select of the clients `user` may see, for lists. One rule for threads and clients:
-    `helpdesk.inbox.services.visibility` (clients themselves; coaches their clients and those of teammates
+    `helpdesk.clients.coverage.visibility` (clients themselves; coaches their clients and those of teammates
     away today; team leaders their team's clients and unassigned ones; auditors, support, admins all)."""
-    from helpdesk.inbox.services import visibility
-
     return select(User).where(User.role == Role.CLIENT.value, visibility(user)(User.id))
 
 
@@ -73,7 +48,7 @@ def client_facts(viewer: User, client: User) -> dict | None:
     if not client_visible_to(viewer, client):
         return None
     today = utcnow().date()
-    coach = current_coach(client)
+    coach = coach_at(client)
     rating = None
     if coach is not None:
         rating = db.session.scalar(

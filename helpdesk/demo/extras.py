@@ -9,6 +9,7 @@ from random import Random
 from sqlalchemy import func, insert, select
 
 from helpdesk.auth.models import User
+from helpdesk.clients.coach_at import assignment_covers_sql
 from helpdesk.clients.models import Assignment, CoachRating
 from helpdesk.demo import phrases
 from helpdesk.extensions import db
@@ -24,11 +25,9 @@ def _demo_users() -> dict[str, User]:
 
 
 def _current_coach_ids(now: datetime) -> dict[int, int]:
-    """client id -> coach id of the assignments open now."""
+    """client id -> coach_at(client, now), for the clients with a coach now."""
     rows = db.session.execute(
-        select(Assignment.client_id, Assignment.coach_id).where(
-            Assignment.starts_at <= now, (Assignment.ends_at.is_(None)) | (Assignment.ends_at > now))
-    ).all()
+        select(Assignment.client_id, Assignment.coach_id).where(assignment_covers_sql(now))).all()
     return dict(rows)
 
 
@@ -151,7 +150,7 @@ def _notifications(users, now) -> int:
         .join(Assignment, Assignment.client_id == Thread.client_id)
         .join(last, last.c.thread_id == Thread.id)
         .join(Message, (Message.thread_id == Thread.id) & (Message.sent_at == last.c.at))
-        .where(Assignment.coach_id == coach.id, Assignment.ends_at.is_(None), Message.author_id == Thread.client_id)
+        .where(Assignment.coach_id == coach.id, assignment_covers_sql(now), Message.author_id == Thread.client_id)
         .order_by(last.c.at.desc()).limit(3)
     ).all()
     for thread_id, subject, name in waiting:

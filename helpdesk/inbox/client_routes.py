@@ -6,12 +6,13 @@ from sqlalchemy import func, select
 
 from helpdesk.auth.models import Role
 from helpdesk.auth.permissions import roles_required
+from helpdesk.clients.coach_at import coach_id_at
 from helpdesk.extensions import db
 from helpdesk.idempotency import once_per_form
 from helpdesk.inbox import bp
 from helpdesk.inbox.models import Thread
 from helpdesk.inbox.queries import paginate_rows
-from helpdesk.inbox.services import current_coach_id, start_thread
+from helpdesk.inbox.services import start_thread
 
 
 def _home(status=200, form=None):
@@ -22,7 +23,7 @@ def _home(status=200, form=None):
     except ValueError:
         page_no = 1
     page, rows = paginate_rows(stmt, page_no, current_user)
-    has_coach = current_coach_id(current_user.id) is not None
+    has_coach = coach_id_at(current_user.id) is not None
     return render_template("inbox/client_home.html", page=page, rows=rows,
                            has_coach=has_coach, form=form or {}), status
 

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from helpdesk.auth.models import Role, User
-from helpdesk.clients.services import coach_id_at
+from helpdesk.clients.coach_at import coach_id_at_sql
 from helpdesk.extensions import db
 from helpdesk.inbox.models import Message, Thread, ThreadRead
 from helpdesk.types import utcnow
@@ -45,7 +45,7 @@ def read_receipt(thread: Thread) -> ReadReceipt | None:
     """The latest read mark by a coach or team leader, or None."""
     row = db.session.execute(
         select(User.name, ThreadRead.read_at,
-               (User.id == coach_id_at(thread.client_id, utcnow())).label("by_their_coach"))
+               (User.id == coach_id_at_sql(thread.client_id, utcnow())).label("by_their_coach"))
         .join(User, User.id == ThreadRead.user_id)
         .where(ThreadRead.thread_id == thread.id, User.role.in_(RECEIPT_ROLES))
         .order_by(ThreadRead.read_at.desc()).limit(1)).first()

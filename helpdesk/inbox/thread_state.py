@@ -1,18 +1,18 @@
 """Recompute threads' `last_message_at` and `waiting_since` from their messages, set-based.
 
-The wait follows metrics.md section 3: within a thread, messages ordered by (sent_at, id); a message by
-the thread's client opens a wait if none is open, the first later message by any non-client user closes
-it, other clients' messages do nothing. A wait is open now exactly when some message of the thread's
-client has no staff message after it; it started at the first such message.
+`refresh_one_thread` does the same for the one thread a message was just posted in, in Python.
+`waiting_since` is the start of the thread's open wait under the wait rule (metrics.md section 3), taken
+from `helpdesk.inbox.waits.waits_sql`, the rule's one SQL form.
 """
 
 from collections.abc import Iterable
 
-from sqlalchemy import and_, case, exists, func, select, update
+from sqlalchemy import exists, func, select, update
 
-from helpdesk.auth.models import Role, User
+from helpdesk.auth.models import User
 from helpdesk.extensions import db
 from helpdesk.inbox.models import Message, Thread
+from helpdesk.inbox.waits import open_wait_start, waits_of, waits_sql
 
 BATCH = 2000
 
@@ -30,21 +30,26 @@ def refresh_thread_state(thread_ids: Iterable[int] | None = None) -> None:
     _expire_loaded(ids)
 
 
+def refresh_one_thread(thread: Thread) -> None:
+    """Set one thread's `last_message_at` and `waiting_since` from its messages (the wait rule's Python form,
+    `helpdesk.inbox.waits.waits_of`). Flushes."""
+    messages = db.session.execute(
+        select(Message.id, Message.sent_at, Message.author_id, User.role).join(User, User.id == Message.author_id)
+        .where(Message.thread_id == thread.id)).all()
+    thread.last_message_at = max((sent_at for _, sent_at, _, _ in messages), default=None)
+    thread.waiting_since = open_wait_start(waits_of(thread.client_id, messages))
+    db.session.flush()
+
+
 def _refresh(ids: list[int] | None) -> None:
-    staff = case((User.role != Role.CLIENT.value, 1), else_=0)
-    by_client = case((Message.author_id == Thread.client_id, 1), else_=0)
-    # Staff messages at or after this one, in (sent_at, id) order.
-    staff_from_here = func.sum(staff).over(partition_by=Message.thread_id,
-                                           order_by=(Message.sent_at.desc(), Message.id.desc()), rows=(None, 0))
-    per_message = (select(Message.thread_id.label("thread_id"), Message.sent_at.label("sent_at"),
-                          by_client.label("by_client"), staff_from_here.label("staff_after"))
-                   .join(Thread, Thread.id == Message.thread_id).join(User, User.id == Message.author_id))
+    last = select(Message.thread_id, func.max(Message.sent_at).label("last_at")).group_by(Message.thread_id)
     if ids is not None:
-        per_message = per_message.where(Message.thread_id.in_(ids))
-    m = per_message.subquery()
-    open_wait = case((and_(m.c.by_client == 1, m.c.staff_after == 0), m.c.sent_at))
-    stats = (select(m.c.thread_id, func.max(m.c.sent_at).label("last_at"), func.min(open_wait).label("waiting"))
-             .group_by(m.c.thread_id).subquery())
+        last = last.where(Message.thread_id.in_(ids))
+    last = last.subquery("last")
+    w = waits_sql(ids)
+    open_waits = select(w.c.thread_id, w.c.wait_start).where(w.c.reply_message_id.is_(None)).subquery("open_waits")
+    stats = (select(last.c.thread_id, last.c.last_at, open_waits.c.wait_start.label("waiting"))
+             .outerjoin(open_waits, open_waits.c.thread_id == last.c.thread_id).subquery("stats"))
     db.session.execute(
         update(Thread).where(Thread.id == stats.c.thread_id)
         .values(last_message_at=stats.c.last_at, waiting_since=stats.c.waiting)

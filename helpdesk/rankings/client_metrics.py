@@ -6,9 +6,10 @@ from sqlalchemy import BigInteger, and_, case, extract, func, select, true, type
 from sqlalchemy.orm import aliased
 
 from helpdesk.auth.models import User
+from helpdesk.clients.coach_at import assignment_covers_sql
 from helpdesk.clients.models import Assignment, DailyGoal, ProfitRecord, SurveyResponse
 from helpdesk.extensions import db
-from helpdesk.rankings.sqlparts import covers, days_table, full_months_sql, rate_sql, weight_sql
+from helpdesk.rankings.sqlparts import days_table, full_months_sql, rate_sql, weight_sql
 
 
 def _coach_join(query, assignment):
@@ -26,7 +27,7 @@ def client_success_sums(start: datetime, end: datetime, as_of: datetime) -> dict
         select(a.coach_id, func.sum(weight).label("total"),
                func.sum(case((DailyGoal.hit == true(), weight), else_=0)).label("hits"))
         .select_from(days)
-        .join(a, and_(a.starts_at <= days.c.d_start, (a.ends_at.is_(None)) | (a.ends_at > days.c.d_start)))
+        .join(a, assignment_covers_sql(days.c.d_start, a))
         .join(client, client.id == a.client_id)
         .outerjoin(DailyGoal, and_(DailyGoal.client_id == a.client_id, DailyGoal.date == days.c.d))
         .group_by(a.coach_id)
@@ -47,7 +48,7 @@ def client_happiness_sums(start: datetime, end: datetime, as_of: datetime) -> di
                func.sum(case((s.score >= 9, weight), else_=0)).label("promoters"),
                func.sum(case((s.score <= 6, weight), else_=0)).label("detractors"))
         .select_from(s)
-        .join(a, covers(a, s.client_id, s.at))
+        .join(a, assignment_covers_sql(s.at, a, s.client_id))
         .join(client, client.id == s.client_id)
         .where(s.at >= start, s.at < min(end, as_of))
         .group_by(a.coach_id)
@@ -69,7 +70,7 @@ def compensation_sums(start: datetime, end: datetime, as_of: datetime) -> dict[t
         select(a.coach_id, p.kind, func.sum(type_coerce(p.amount, BigInteger) * rate).label("total"))
         .select_from(p)
         .join(days, p.date == days.c.d)
-        .join(a, covers(a, p.client_id, days.c.d_start))
+        .join(a, assignment_covers_sql(days.c.d_start, a, p.client_id))
         .join(client, client.id == p.client_id)
         .group_by(a.coach_id, p.kind)
     )

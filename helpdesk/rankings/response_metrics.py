@@ -2,7 +2,6 @@
 
 from datetime import datetime
 
-from flask import current_app
 from sqlalchemy import and_, case, exists, func, or_, select
 from sqlalchemy.orm import aliased
 
@@ -10,34 +9,16 @@ from helpdesk.auth.models import User
 from helpdesk.clients.models import Assignment
 from helpdesk.extensions import db
 from helpdesk.moderation.models import ModerationDecision
-from helpdesk.sla.models import ResponseWait
-from helpdesk.sla.services import to_us
-
-US = 1_000_000
+from helpdesk.sla.samples import limits_us, samples_query
 
 
 def response_samples(start: datetime, end: datetime, as_of: datetime) -> dict[int, dict]:
     """coach id -> {samples, breaches, met_target, total_us} of the waits starting in M before T.
 
-    A wait answered before T is a response credited to the replier; one still open at T is an open
-    wait of T - start, credited to coach_at(client, wait_start).
+    Aggregates `helpdesk.sla.samples.samples_query`, the query the SLA page shows, over coaches only.
     """
-    t_us = to_us(as_of)
-    w = ResponseWait
-    a = aliased(Assignment)
-    answered = w.reply_us < t_us
-    credited = case((answered, w.replied_by_id), else_=a.coach_id).label("coach_id")
-    duration = case((answered, w.reply_us - w.start_us), else_=t_us - w.start_us).label("duration_us")
-    samples = (
-        select(credited, duration)
-        .select_from(w)
-        .outerjoin(a, and_(a.client_id == w.client_id, a.starts_at <= w.wait_start,
-                           or_(a.ends_at.is_(None), a.ends_at > w.wait_start)))
-        .where(w.start_us >= to_us(start), w.start_us < min(to_us(end), t_us))
-        .subquery("samples")
-    )
-    sla_us = int(current_app.config["SLA_HOURS"] * 3600 * US)
-    target_us = int(current_app.config["TARGET_HOURS"] * 3600 * US)
+    samples = samples_query(start, end, as_of)
+    sla_us, target_us = limits_us()
     coach = aliased(User)
     query = (
         select(samples.c.coach_id, func.count().label("samples"),

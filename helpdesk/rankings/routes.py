@@ -6,10 +6,10 @@ from marshmallow import ValidationError
 
 from helpdesk.api_pages import PageArgs
 from helpdesk.auth.permissions import roles_required
+from helpdesk.charts import histogram, tier_strip
 from helpdesk.extensions import db
 from helpdesk.jobs import OutboxJob, enqueue
 from helpdesk.rankings import bp
-from helpdesk.rankings.charts import histogram, tier_strip
 from helpdesk.rankings.export import FIELDS, MONEY_FIELDS, to_csv
 from helpdesk.rankings.reading import PER_PAGE, SORTABLE, chart_rows, read_ranking
 from helpdesk.rankings.views import COMPUTE_JOB, coach_names, job_visible_to, tier_thresholds, valid_month

@@ -1,11 +1,12 @@
-"""SQL building blocks shared by the metrics: the days of a month, coach_at, tenure, weights and rates."""
+"""SQL building blocks shared by the metrics: the days of a month, tenure, weights and rates.
+
+coach_at (section 1) is `helpdesk.clients.coach_at.assignment_covers_sql`."""
 
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import Date, Integer, and_, case, extract, literal, or_, select, union_all
+from sqlalchemy import Date, Integer, case, extract, literal, select, union_all
 
-from helpdesk.clients.models import Assignment
 from helpdesk.types import UTCDateTime
 
 # Base compensation rate per 10,000 by tenure in full months (metrics.md section 2).
@@ -34,12 +35,6 @@ def days_table(start: datetime, end: datetime, last_start: datetime):
     return union_all(*selects).subquery("days")
 
 
-def covers(assignment, client_id_col, instant_col):
-    """SQL: `assignment` is the client's assignment covering `instant` (coach_at, section 1)."""
-    return and_(assignment.client_id == client_id_col, assignment.starts_at <= instant_col,
-                or_(assignment.ends_at.is_(None), assignment.ends_at > instant_col))
-
-
 def full_months_sql(joined_on, y, m, dd):
     """SQL: full_months(joined_on, date(y, m, dd)) (section 2)."""
     return ((y - extract("year", joined_on)) * 12 + (m - extract("month", joined_on))
@@ -57,4 +52,4 @@ def rate_sql(tenure):
     return case(*[(tenure < months, rate) for months, rate in RATES], else_=RATE_AFTER)
 
 
-__all__ = ["Assignment", "RATE_SCALE", "covers", "days_table", "full_months_sql", "rate_sql", "weight_sql"]
+__all__ = ["RATE_SCALE", "days_table", "full_months_sql", "rate_sql", "weight_sql"]

@@ -6,9 +6,9 @@ from flask_smorest import Blueprint
 from flask_smorest import abort as api_abort
 
 from helpdesk.auth.permissions import roles_required
-from helpdesk.rankings.schemas import SlaArgs, SlaReportSchema
 from helpdesk.sla.report import coach_statistics, daily_counts, parse_period, visible_coaches
 from helpdesk.sla.routes import coach_filter
+from helpdesk.sla.schemas import SlaArgs, SlaReportSchema
 from helpdesk.types import utcnow
 
 blp = Blueprint("sla_api", __name__, url_prefix="/api/v1/sla", description="Response-time statistics")

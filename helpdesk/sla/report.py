@@ -1,27 +1,20 @@
 """Per-coach response-time statistics for any period, from the waits table (metrics.md section 3).
 
-A sample is a wait whose start lies in the period: a response (answered before T) credited to the
-user who replied, or an open wait of T - start credited to coach_at(client, wait_start). Everything
+The samples are `helpdesk.sla.samples.samples_query`, the very query the ranking aggregates. Everything
 is integer microseconds in SQL; median and p90 come from window functions, so no rows are loaded.
 """
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from flask import current_app
-from sqlalchemy import and_, case, false, func, or_, select
-from sqlalchemy.orm import aliased
+from sqlalchemy import case, false, func, select
 
 from helpdesk.auth.models import User
-from helpdesk.clients.models import Assignment
 from helpdesk.extensions import db
 from helpdesk.periods import MAX_PERIOD_DAYS, Period, parse_period  # noqa: F401  (the one periods module)
-from helpdesk.sla.models import ResponseWait
-from helpdesk.sla.services import to_us
+from helpdesk.sla.samples import US, limits_us, samples_query
 from helpdesk.types import utcnow
 
-US = 1_000_000
-DAY_US = 86_400 * US
 EPOCH_DAY = date(1970, 1, 1)
 
 
@@ -74,29 +67,6 @@ def visible_coaches(viewer: User) -> list[User]:
     return list(db.session.scalars(query))
 
 
-def samples_query(start: datetime, end: datetime, as_of: datetime):
-    """Subquery (coach_id, duration_us, day) of the samples whose wait started in [start, end) before T."""
-    t_us = to_us(as_of)
-    w = ResponseWait
-    a = aliased(Assignment)
-    answered = w.reply_us < t_us
-    return (
-        select(case((answered, w.replied_by_id), else_=a.coach_id).label("coach_id"),
-               case((answered, w.reply_us - w.start_us), else_=t_us - w.start_us).label("duration_us"),
-               (w.start_us // DAY_US).label("day"))
-        .select_from(w)
-        .outerjoin(a, and_(a.client_id == w.client_id, a.starts_at <= w.wait_start,
-                           or_(a.ends_at.is_(None), a.ends_at > w.wait_start)))
-        .where(w.start_us >= to_us(start), w.start_us < min(to_us(end), t_us))
-        .subquery("samples")
-    )
-
-
-def _limits() -> tuple[int, int]:
-    config = current_app.config
-    return int(config["SLA_HOURS"] * 3600 * US), int(config["TARGET_HOURS"] * 3600 * US)
-
-
 def coach_statistics(coaches: list[User], period: Period, as_of: datetime | None = None) -> list[CoachSla]:
     """Samples, breaches, mean, median, p90 and share within the target for each of `coaches`."""
     as_of = as_of or utcnow()
@@ -109,7 +79,7 @@ def coach_statistics(coaches: list[User], period: Period, as_of: datetime | None
         func.row_number().over(partition_by=s.c.coach_id, order_by=s.c.duration_us).label("rn"),
         func.count().over(partition_by=s.c.coach_id).label("n"),
     ).where(s.c.coach_id.in_(list(rows))).subquery("ranked")
-    sla_us, target_us = _limits()
+    sla_us, target_us = limits_us()
     r = ranked.c
 
     def at_rank(position):
@@ -136,7 +106,7 @@ def daily_counts(coaches: list[User], period: Period, as_of: datetime | None = N
     by_day = {}
     if coaches:
         s = samples_query(period.start, period.end, as_of)
-        sla_us, _ = _limits()
+        sla_us, _ = limits_us()
         query = (select(s.c.day, func.count(), func.sum(case((s.c.duration_us > sla_us, 1), else_=0)))
                  .where(s.c.coach_id.in_([c.id for c in coaches])).group_by(s.c.day))
         by_day = {EPOCH_DAY + timedelta(days=int(day)): (int(n), int(b)) for day, n, b in db.session.execute(query)}

@@ -4,7 +4,7 @@ from flask import abort, current_app, render_template, request
 from flask_login import current_user
 
 from helpdesk.auth.permissions import roles_required
-from helpdesk.rankings.charts import daily_bars
+from helpdesk.charts import daily_bars
 from helpdesk.sla import bp
 from helpdesk.sla.report import coach_statistics, daily_counts, parse_period, quick_periods, visible_coaches
 from helpdesk.types import utcnow

@@ -113,16 +113,17 @@ def test_client_rates_their_coach_and_changes_the_rating(live_app, live_url, ope
 
 def test_coach_on_vacation_teammate_answers_from_coverage(live_app, live_url, open_as):
     from helpdesk.auth.models import Role, User
+    from helpdesk.clients.coach_at import coach_id_at
+    from helpdesk.clients.coverage import on_vacation
     from helpdesk.clients.models import Vacation
     from helpdesk.extensions import db
-    from helpdesk.inbox.services import current_coach_id, on_vacation
 
     url, _ = live_url
     today = datetime.now(UTC).date()
     last_day = today + timedelta(days=3)
     with live_app.app_context():
         coach = _user("demo-coach")
-        assert current_coach_id(_user("demo-client").id) == coach.id
+        assert coach_id_at(_user("demo-client").id) == coach.id
         away_today = select(Vacation.coach_id).where(on_vacation(today))
         teammate = db.session.scalar(
             select(User).where(User.role == Role.COACH.value, User.reports_to_id == coach.reports_to_id,
@@ -221,8 +222,8 @@ def _search(page, url, words):
 
 def test_coach_search_finds_an_old_message_only_in_threads_they_may_see(live_app, live_url, open_as):
     from helpdesk.auth.models import Role, User
+    from helpdesk.clients.coach_at import assignment_covers_sql
     from helpdesk.clients.models import Assignment
-    from helpdesk.clients.services import covers
     from helpdesk.extensions import db
     from helpdesk.inbox.models import Message, Thread
     from helpdesk.types import utcnow
@@ -239,7 +240,7 @@ def test_coach_search_finds_an_old_message_only_in_threads_they_may_see(live_app
         other_coach, other_client = db.session.execute(
             select(User, Assignment.client_id).join(Assignment, Assignment.coach_id == User.id)
             .where(User.role == Role.COACH.value, User.reports_to_id != coach.reports_to_id,
-                   covers(utcnow()))
+                   assignment_covers_sql(utcnow()))
             .order_by(User.id, Assignment.client_id).limit(1)).one()
         other_client = db.session.get(User, other_client)
         _import_old_thread("browser-search-own", client, coach, "Shop banner",

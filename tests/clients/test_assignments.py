@@ -4,9 +4,9 @@ import pytest
 from sqlalchemy import select
 
 from helpdesk.clients import assignments
+from helpdesk.clients.coach_at import coach_at
 from helpdesk.clients.feedback import Refused
 from helpdesk.clients.models import Assignment
-from helpdesk.clients.services import current_coach
 from helpdesk.extensions import db
 from helpdesk.notifications.models import Notification
 from helpdesk.types import utcnow
@@ -48,7 +48,7 @@ def test_assign_creates_an_open_assignment_and_notifies_the_coach(desk):
     at = datetime(2026, 10, 5, 9, 0, tzinfo=UTC)
     assignments.assign_coach(d.lea, d.una, d.bob, at=at)
     assert _history(d.una) == [(d.bob.id, at, None)]
-    assert current_coach(d.una, at) == d.bob
+    assert coach_at(d.una, at) == d.bob
     note = db.session.scalar(select(Notification).where(Notification.user_id == d.bob.id))
     assert note.text == "Una is now your client."
     note = db.session.scalar(select(Notification).where(Notification.user_id == d.una.id))
@@ -62,8 +62,8 @@ def test_reassigning_ends_the_previous_assignment_at_the_same_instant(desk):
     assignments.assign_coach(d.lea, d.una, d.bob, at=first)
     assignments.assign_coach(d.lea, d.una, d.ann, at=second)
     assert _history(d.una) == [(d.bob.id, first, second), (d.ann.id, second, None)]
-    assert current_coach(d.una, second - timedelta(microseconds=1)) == d.bob
-    assert current_coach(d.una, second) == d.ann
+    assert coach_at(d.una, second - timedelta(microseconds=1)) == d.bob
+    assert coach_at(d.una, second) == d.ann
 
 
 def test_reassigning_a_client_assigned_since_2020(desk):
@@ -90,7 +90,7 @@ def test_team_leader_assigns_only_their_own_coaches_and_clients(desk):
 def test_admin_assigns_any_coach(desk):
     d = desk
     assignments.assign_coach(d.admin, d.una, d.cal)
-    assert current_coach(d.una) == d.cal
+    assert coach_at(d.una) == d.cal
 
 
 def test_assigning_the_current_coach_again_is_refused(desk):

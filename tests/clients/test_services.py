@@ -5,12 +5,12 @@ import pytest
 from sqlalchemy import select
 
 from helpdesk.clients import feedback
+from helpdesk.clients.coach_at import coach_at
 from helpdesk.clients.models import CoachRating, SurveyResponse, Vacation
 from helpdesk.clients.services import (
     client_facts,
     client_visible_to,
     clients_of,
-    current_coach,
     full_months,
     visible_clients,
 )
@@ -34,10 +34,10 @@ def test_current_coach_follows_the_assignment_history(create_coach, create_user,
     switch = datetime(2026, 3, 1, tzinfo=UTC)
     assign(client, ann, starts_at=datetime(2026, 1, 1, tzinfo=UTC), ends_at=switch)
     assign(client, bob, starts_at=switch)
-    assert current_coach(client, datetime(2025, 12, 31, tzinfo=UTC)) is None
-    assert current_coach(client, switch - timedelta(microseconds=1)) == ann
-    assert current_coach(client, switch) == bob  # [from, to): the instant of the switch is Bob's
-    assert current_coach(client) == bob
+    assert coach_at(client, datetime(2025, 12, 31, tzinfo=UTC)) is None
+    assert coach_at(client, switch - timedelta(microseconds=1)) == ann
+    assert coach_at(client, switch) == bob  # [from, to): the instant of the switch is Bob's
+    assert coach_at(client) == bob
     assert db.session.scalars(clients_of(ann)).all() == []
     assert db.session.scalars(clients_of(bob)).all() == [client]
     assert db.session.scalars(clients_of(ann, at=datetime(2026, 2, 1, tzinfo=UTC))).all() == [client]

@@ -25,8 +25,8 @@ class World:
 def build_world(create_user, create_coach, create_client, create_thread, create_message) -> World:
     """Store the desk and return the users each role signs in as, and the ids of every object."""
     from helpdesk.audits import feedback
-    from helpdesk.calibration import services as calibration
     from helpdesk.audits.models import AuditSample
+    from helpdesk.calibration import services as calibration
     from helpdesk.inbox.coverage import add_vacation
     from helpdesk.inbox.saved_replies import create_saved_reply
     from helpdesk.jobs import OutboxJob

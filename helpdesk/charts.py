@@ -1,5 +1,7 @@
-"""Charts as inline SVG built on the server: no JavaScript, readable without colour alone."""
+"""Charts as inline SVG built on the server: no JavaScript, readable without colour alone. Shared by the
+rankings and the SLA pages."""
 
+from flask import current_app
 from markupsafe import Markup, escape
 
 WIDTH, HEIGHT = 640, 220
@@ -25,10 +27,19 @@ def _axes(plot_w, plot_h) -> list[str]:
             f'<line x1="{x0}" y1="{y0}" x2="{x0 + plot_w}" y2="{y0}" stroke="#bcccdc"/>']
 
 
-def histogram(values_hours: list[float], lines: tuple = ((9, "9 h target"), (24, "24 h SLA")),
+def target_and_sla_lines() -> tuple[tuple[float, str], tuple[float, str]]:
+    """The chart lines of metrics.md section 3: TARGET_HOURS and SLA_HOURS, as the settings say."""
+    target, sla = current_app.config["TARGET_HOURS"], current_app.config["SLA_HOURS"]
+    return (target, f"{target:g} h target"), (sla, f"{sla:g} h SLA")
+
+
+def histogram(values_hours: list[float], lines: tuple | None = None,
               bin_hours: float = 3, label: str = "Distribution of mean response times") -> Markup:
-    """Coaches per bin of mean response time (hours), with a vertical line at each of `lines`."""
-    top = max([*values_hours, *(h for h, _ in lines)], default=24)
+    """Coaches per bin of mean response time (hours), with a vertical line at each of `lines` (default: the
+    target and the SLA); a line at or past SLA_HOURS is drawn red."""
+    lines = target_and_sla_lines() if lines is None else lines
+    sla_hours = current_app.config["SLA_HOURS"]
+    top = max([*values_hours, *(h for h, _ in lines)], default=sla_hours)
     bins = int(top // bin_hours) + 1
     counts = [0] * bins
     for v in values_hours:
@@ -49,7 +60,7 @@ def histogram(values_hours: list[float], lines: tuple = ((9, "9 h target"), (24,
         body.append(_text(PAD_L + i * bar_w, HEIGHT - PAD_B + 14, f"{i * bin_hours:g} h"))
     for hours, name in lines:
         x = PAD_L + plot_w * hours / span
-        colour = "#c62828" if hours >= 24 else "#2e7d32"
+        colour = "#c62828" if hours >= sla_hours else "#2e7d32"
         body.append(f'<line x1="{x:.1f}" y1="{PAD_T}" x2="{x:.1f}" y2="{PAD_T + plot_h}" stroke="{colour}" '
                     f'stroke-dasharray="4 3" stroke-width="2"/>')
         body.append(_text(x + 4, PAD_T + 10, name, anchor="start", fill=colour, cls="chart-line"))
