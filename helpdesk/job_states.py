@@ -37,26 +37,32 @@ def advance_stmt(outbox_id: int, status: str, **values):
             .values(status=status, **values))
 
 
-def advance(outbox_id: int, status: str, **values) -> bool:
-    """Move the row forward to `status` on a connection of its own (the worker's view); True if it moved."""
+def _execute(stmt, conn=None):
+    """Run one UPDATE on `conn` (an autocommit connection the caller keeps) or a connection of its own."""
+    if conn is not None:
+        return conn.execute(stmt)
+    with db.engine.begin() as own:
+        return own.execute(stmt)
+
+
+def advance(outbox_id: int, status: str, conn=None, **values) -> bool:
+    """Move the row forward to `status`, outside the caller's transaction (the worker's view); True if it moved."""
     from helpdesk.jobs import OutboxJob
 
     if status == "started":
         values.setdefault("attempts", OutboxJob.attempts + 1)
-    with db.engine.begin() as conn:
-        return conn.execute(advance_stmt(outbox_id, status, **values)).rowcount == 1
+    return _execute(advance_stmt(outbox_id, status, **values), conn).rowcount == 1
 
 
-def note_error(outbox_id: int, error: str) -> None:
+def note_error(outbox_id: int, error: str, conn=None) -> None:
     """Record a failed attempt's error on a row that is not over (RQ retries it)."""
     from helpdesk.jobs import OutboxJob
 
-    with db.engine.begin() as conn:
-        conn.execute(update(OutboxJob).where(OutboxJob.id == outbox_id, OutboxJob.status.not_in(TERMINAL))
-                     .values(error=error[-2000:]))
+    _execute(update(OutboxJob).where(OutboxJob.id == outbox_id, OutboxJob.status.not_in(TERMINAL))
+             .values(error=error[-2000:]), conn)
 
 
-def record_outcome(job, outbox_id: int, after_attempt: bool = False) -> str | None:
+def record_outcome(job, outbox_id: int, after_attempt: bool = False, conn=None) -> str | None:
     """Copy what RQ knows of the job to the outbox row; return the row's new status, or None when the job
     is not over (it waits, runs, or waits for a retry: noted when called `after_attempt`)."""
     from rq.job import JobStatus
@@ -65,17 +71,17 @@ def record_outcome(job, outbox_id: int, after_attempt: bool = False) -> str | No
     status = job.get_status(refresh=True)
     if status == JobStatus.FINISHED:
         result = job.return_value()
-        advance(outbox_id, "finished", progress=100, finished_at=utcnow(),
+        advance(outbox_id, "finished", conn, progress=100, finished_at=utcnow(),
                 result=result if isinstance(result, dict) else None)
         return "finished"
     latest = job.latest_result()
     error = latest.exc_string if latest is not None and latest.type == Result.Type.FAILED else None
     if status in (JobStatus.FAILED, JobStatus.STOPPED, JobStatus.CANCELED):
-        advance(outbox_id, "failed", finished_at=utcnow(),
+        advance(outbox_id, "failed", conn, finished_at=utcnow(),
                 error=(error or "the job's process ended without finishing")[-2000:])
         return "failed"
     if after_attempt and status in (JobStatus.SCHEDULED, JobStatus.QUEUED):
-        note_error(outbox_id, f"attempt failed; RQ retries it ({job.retries_left} retry(ies) left)")
+        note_error(outbox_id, f"attempt failed; RQ retries it ({job.retries_left} retry(ies) left)", conn)
     return None
 
 

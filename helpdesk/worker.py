@@ -26,15 +26,40 @@ def app_worker_class(app, base=Worker):
     parent_pid = os.getpid()
 
     class AppWorker(base):
+        _bookkeeping = None  # the worker process's own autocommit connection for outbox rows
+
         def execute_job(self, job, queue):
             outbox_id = job.meta.get("outbox_id")
             if outbox_id:
-                _record(app, outbox_id, lambda: _started(outbox_id))
+                self._record(outbox_id, _started)
             try:
                 return super().execute_job(job, queue)
             finally:
                 if outbox_id:
-                    _record(app, outbox_id, lambda: _outcome(job, outbox_id))
+                    self._record(outbox_id, lambda outbox_id, conn: _outcome(job, outbox_id, conn))
+
+        def _record(self, outbox_id, write) -> None:
+            """One bookkeeping write on the kept connection (no pool checkout, no pre-ping per job); on a
+            database or Redis error log and go on, with a new connection next time."""
+            from redis.exceptions import RedisError
+
+            with app.app_context():
+                try:
+                    if self._bookkeeping is None:
+                        self._bookkeeping = db.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+                    write(outbox_id, self._bookkeeping)
+                except (SQLAlchemyError, RedisError, OSError):
+                    log.warning("could not record the state of job %s; the outbox sweep settles it later",
+                                outbox_id, exc_info=True)
+                    self._drop_bookkeeping()
+
+        def _drop_bookkeeping(self) -> None:
+            connection, self._bookkeeping = self._bookkeeping, None
+            if connection is not None:
+                try:
+                    connection.invalidate()
+                except SQLAlchemyError:
+                    pass
 
         def perform_job(self, job, queue, *args, **kwargs):
             with app.app_context():
@@ -54,30 +79,16 @@ def app_worker_class(app, base=Worker):
     return AppWorker
 
 
-def _started(outbox_id: int) -> None:
+def _started(outbox_id: int, conn) -> None:
     from helpdesk.job_states import advance
 
-    advance(outbox_id, "started")
+    advance(outbox_id, "started", conn)
 
 
-def _outcome(job, outbox_id: int) -> None:
+def _outcome(job, outbox_id: int, conn) -> None:
     from helpdesk.job_states import record_outcome
 
-    record_outcome(job, outbox_id, after_attempt=True)
-
-
-def _record(app, outbox_id: int, write) -> None:
-    """Run one bookkeeping write in an app context; log, never raise, if the database or Redis is away."""
-    from redis.exceptions import RedisError
-
-    with app.app_context():
-        try:
-            write()
-        except (SQLAlchemyError, RedisError, OSError):
-            log.warning("could not record the state of job %s; the outbox sweep settles it later", outbox_id,
-                        exc_info=True)
-        finally:
-            db.session.remove()
+    record_outcome(job, outbox_id, after_attempt=True, conn=conn)
 
 
 def make_worker(app, queues=("default",), simple=False, **worker_options):
