@@ -5,6 +5,8 @@ import secrets
 from decimal import Decimal
 from pathlib import Path
 
+from helpdesk.limits import MAX_CONTENT_LENGTH
+
 
 def _instance_secret(instance_path: str) -> str:
     """Return the secret key kept in instance/, creating it on first use."""
@@ -33,6 +35,8 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None  # tied to the session instead of a clock
+
+    MAX_CONTENT_LENGTH = MAX_CONTENT_LENGTH  # a larger request body is a 413 (JSON in the API)
 
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
