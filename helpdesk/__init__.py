@@ -16,7 +16,7 @@ FEATURES = (
 
 def create_app(config=None) -> Flask:
     """Build the app. `config` is a Config class or a dict of overrides; the environment applies on top."""
-    from helpdesk import errors, jobs, security
+    from helpdesk import errors, jobs, oplog, security
     from helpdesk.auth import loaders
     from helpdesk.config import Config, production_warnings
     from helpdesk.db_setup import include_in_migrations
@@ -48,6 +48,7 @@ def create_app(config=None) -> Flask:
     api.init_app(app)
     loaders.init_app(app)
     errors.init_app(app)
+    oplog.init_app(app)
     security.init_app(app)  # before the blueprints: their rules use its `int` converter
     jobs.init_app(app)
 

@@ -71,12 +71,12 @@ def user_cli():
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
 @with_appcontext
 def user_set_password(external_id, password):
-    """Set the password of EXTERNAL_ID (ends their sessions)."""
-    from helpdesk.auth.services import PasswordTooShort, set_password
+    """Set the password of EXTERNAL_ID (ends their sessions and revokes their API tokens)."""
+    from helpdesk.auth.services import PasswordTooShort, change_password
     from helpdesk.extensions import db
 
     try:
-        set_password(_user_or_fail(external_id), password)
+        change_password(_user_or_fail(external_id), password)
     except PasswordTooShort as exc:
         raise click.ClickException(str(exc)) from exc
     db.session.commit()

@@ -5,6 +5,8 @@ import secrets
 from decimal import Decimal
 from pathlib import Path
 
+from helpdesk.limits import MAX_CONTENT_LENGTH
+
 
 def _instance_secret(instance_path: str) -> str:
     """Return the secret key kept in instance/, creating it on first use."""
@@ -33,6 +35,9 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None  # tied to the session instead of a clock
+    SESSION_IDLE_MINUTES = 8 * 60  # a sign-in unused this long is ended on the server (0: never)
+
+    MAX_CONTENT_LENGTH = MAX_CONTENT_LENGTH  # a larger request body is a 413 (JSON in the API)
 
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
@@ -74,6 +79,8 @@ class Config:
         values = {k: getattr(cls, k) for k in dir(cls) if k.isupper()}
         env = os.environ
         values["HELPDESK_ENV"] = env.get("HELPDESK_ENV", values["HELPDESK_ENV"])
+        if env.get("SESSION_IDLE_MINUTES", "").isdigit():
+            values["SESSION_IDLE_MINUTES"] = int(env["SESSION_IDLE_MINUTES"])
         database_url = env.get("DATABASE_URL")
         if database_url:
             # Heroku-style postgres:// and plain postgresql:// both mean psycopg 3 here.

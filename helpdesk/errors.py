@@ -2,6 +2,7 @@
 
 import logging
 
+import marshmallow as ma
 from flask import current_app, flash, jsonify, make_response, redirect, render_template, request, url_for
 from flask_smorest import Api
 from flask_wtf.csrf import CSRFError
@@ -108,8 +109,21 @@ def _field_message(errors) -> str:
     return "; ".join(parts) or "The request is not valid."
 
 
+class ErrorSchema(ma.Schema):
+    """The body of every API error, as the desk sends it (error_body): what the OpenAPI document shows for
+    each operation's default and 422 responses."""
+
+    error = ma.fields.Str(required=True, metadata={"description": "the error's name, e.g. not_found"})
+    message = ma.fields.Str(required=True, metadata={"description": "what went wrong, naming the fields"})
+    status = ma.fields.Int(required=True, metadata={"description": "the HTTP status"})
+    errors = ma.fields.Raw(metadata={"description": "by location (json, query, form): {field: [messages]}; "
+                                             "POST /ingest: a list of {index, message}"})
+
+
 class JsonApi(Api):
     """flask-smorest's Api with the desk's error shape: {"error", "message", "status", "errors"}."""
+
+    ERROR_SCHEMA = ErrorSchema
 
     def handle_http_exception(self, error):
         data = getattr(error, "data", None) or {}

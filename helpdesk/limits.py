@@ -11,14 +11,14 @@ from helpdesk.errors import Refusal
 MAX_ID = 2**31 - 1
 __all__ = ["MAX_ID", "MAX_PAGE", "MAX_JSON_DEPTH", "MAX_CONTENT_LENGTH", "TEXT_LIMITS", "TooLong", "check_length"]
 MAX_JSON_DEPTH = 32
-# Request bodies: the largest attachment (tickets) plus room for the form around it.
-MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+# Request bodies: the largest attachment (tickets, 5 MB) plus room for the form around it.
+MAX_CONTENT_LENGTH = 8 * 1024 * 1024
 
 # Characters per kind of text.
 TEXT_LIMITS = {
     "subject": 300,
     "message": 20_000,
-    "saved_reply_title": 120,
+    "saved_reply_title": 200,
     "saved_reply_body": 20_000,
     "note": 10_000,
     "comment": 10_000,

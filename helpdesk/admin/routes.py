@@ -7,7 +7,7 @@ from helpdesk.admin import bp
 from helpdesk.auth.forms import SetPasswordForm
 from helpdesk.auth.models import ROLES, User
 from helpdesk.auth.permissions import roles_required
-from helpdesk.auth.services import set_password
+from helpdesk.auth.services import change_password
 from helpdesk.extensions import db
 from helpdesk.text_match import contains
 
@@ -34,7 +34,8 @@ def set_user_password(user_id):
     if not form.validate_on_submit():
         flash("A password needs at least 10 characters.", "error")
         return redirect(url_for("admin.users", q=user.external_id))
-    set_password(user, form.password.data)
+    revoked = change_password(user, form.password.data)
     db.session.commit()
-    flash(f"Password set for {user.name}; their other sessions were signed out.", "info")
+    flash(f"Password set for {user.name}; their other sessions were signed out"
+          + (f" and their {revoked} API token(s) revoked." if revoked else "."), "info")
     return redirect(url_for("admin.users", q=user.external_id))

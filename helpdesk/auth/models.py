@@ -101,7 +101,8 @@ class ApiToken(db.Model):
 
 
 class LoginSession(db.Model):
-    """One signed-in browser session; logout ends it on the server, not just in the cookie."""
+    """One signed-in browser session; logout ends it on the server, not just in the cookie, and so does
+    SESSION_IDLE_MINUTES without use (`last_seen_at`, noted at most once a minute)."""
 
     __tablename__ = "login_sessions"
 
@@ -110,3 +111,4 @@ class LoginSession(db.Model):
     key_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at = mapped_column(UTCDateTime, default=utcnow)
     ended_at = mapped_column(UTCDateTime, nullable=True)
+    last_seen_at = mapped_column(UTCDateTime, nullable=True, default=utcnow)

@@ -2,17 +2,19 @@
 
 import hashlib
 import secrets
+from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from helpdesk.auth.models import ApiToken, LoginSession, User
 from helpdesk.extensions import db
 from helpdesk.types import utcnow
 
 _hashers: dict = {}
+TOUCH_EVERY = timedelta(minutes=1)  # how often a login session's last use is written down
 
 
 def _hasher() -> PasswordHasher:
@@ -38,6 +40,13 @@ def set_password(user: User, password: str) -> None:
         raise PasswordTooShort(f"a password needs at least {MIN_PASSWORD_LENGTH} characters")
     user.password_hash = _hasher().hash(password)
     end_all_sessions(user)
+
+
+def change_password(user: User, password: str) -> int:
+    """A password change: the new password, every session ended and every API token revoked (a token made
+    with the old password must not outlive it). Returns how many tokens were revoked."""
+    set_password(user, password)
+    return revoke_tokens(user)
 
 
 def authenticate(login: str, password: str) -> User | None:
@@ -75,15 +84,33 @@ def load_session_user(session_id: str) -> User | None:
     from helpdesk.notifications.services import unread_count_column
 
     # One round trip for what every page needs: the session, its user and the bell's count.
+    fresh = not db.session().in_transaction()
     row = db.session.execute(
-        select(User, unread_count_column(User.id)).join(LoginSession, LoginSession.user_id == User.id)
+        select(User, unread_count_column(User.id), LoginSession.id,
+               func.coalesce(LoginSession.last_seen_at, LoginSession.created_at))
+        .join(LoginSession, LoginSession.user_id == User.id)
         .where(LoginSession.key_hash == _sha256(key), LoginSession.ended_at.is_(None), User.id == int(user_id))
     ).first()
     if row is None or not row[0].active:
         return None
-    user, user.unread_notifications = row
+    user, unread, login_session_id, last_seen = row
+    now = utcnow()
+    idle_minutes = current_app.config.get("SESSION_IDLE_MINUTES")
+    if idle_minutes and last_seen is not None and now - last_seen > timedelta(minutes=idle_minutes):
+        return None  # idle too long: signed out on the server, whatever the cookie says
+    if last_seen is None or now - last_seen > TOUCH_EVERY:
+        _note_use(login_session_id, now, commit=fresh)
+    user.unread_notifications = unread
     user.session_key = key
     return user
+
+
+def _note_use(login_session_id: int, now, commit: bool) -> None:
+    """Note that a login session was used. Committed at once when nothing else happened yet in this request
+    (pages that only read never commit); otherwise it is saved with the request's own work, if any."""
+    db.session.execute(update(LoginSession).where(LoginSession.id == login_session_id).values(last_seen_at=now))
+    if commit:
+        db.session.commit()
 
 
 def end_session(user: User) -> None:

@@ -21,13 +21,25 @@ from flask.cli import with_appcontext
 def demo_cmd(no_serve, seed, scale, host, port, skip_migrations):
     """Load a generated program (dates relative to today) and serve it on http://HOST:PORT."""
     from helpdesk.db_setup import ensure_schema
-    from helpdesk.demo.loader import DemoLoadError, load_demo, set_demo_passwords
+    from helpdesk.demo.loader import (
+        DemoLoadError,
+        DemoRefused,
+        check_demo_may_run,
+        load_demo,
+        refuse_production,
+        set_demo_passwords,
+    )
     from helpdesk.demo.people import DEMO_PASSWORD
     from helpdesk.extensions import db
 
-    if not skip_migrations:
-        click.echo("Bringing the database schema up to date...")
-        ensure_schema()
+    try:
+        refuse_production()
+        if not skip_migrations:
+            click.echo("Bringing the database schema up to date...")
+            ensure_schema()
+        check_demo_may_run()
+    except DemoRefused as exc:
+        raise click.ClickException(str(exc)) from exc
     started = time.monotonic()
     try:
         result = load_demo(seed=seed, scale=scale)

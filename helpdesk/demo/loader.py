@@ -36,6 +36,37 @@ class DemoLoad:
     extras: dict = field(default_factory=dict)
 
 
+class DemoRefused(RuntimeError):
+    """The demo must not run here: a production desk, or a database holding users it did not create."""
+
+
+# Every user the demo creates has an external id with this prefix (people.make_people).
+DEMO_ID_PREFIX = "demo-"
+
+
+def refuse_production() -> None:
+    """Refuse (DemoRefused) when HELPDESK_ENV=production, before the database is touched at all."""
+    from flask import current_app
+
+    if current_app.config.get("HELPDESK_ENV") == "production":
+        raise DemoRefused("the demo does not run when HELPDESK_ENV=production")
+
+
+def check_demo_may_run() -> None:
+    """Refuse (DemoRefused) when HELPDESK_ENV=production or the database holds a user the demo did not
+    create: the demo resets passwords and adds a generated program, which must never reach real data."""
+    from sqlalchemy import func, inspect
+
+    refuse_production()
+    if not inspect(db.session.connection()).has_table(User.__tablename__):
+        return  # an empty database: the demo will create it
+    others = db.session.scalar(select(func.count()).select_from(User)
+                               .where(~User.external_id.startswith(DEMO_ID_PREFIX, autoescape=True)))
+    if others:
+        raise DemoRefused(f"the database holds {others} user(s) the demo did not create; the demo only runs on "
+                          "an empty database or its own")
+
+
 def demo_loaded() -> bool:
     return db.session.scalar(select(User.id).where(User.external_id == MARKER)) is not None
 

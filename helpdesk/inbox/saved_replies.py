@@ -5,6 +5,7 @@ from sqlalchemy import and_, or_, select
 from helpdesk.auth.models import Role, User
 from helpdesk.extensions import db
 from helpdesk.inbox.models import SavedReply
+from helpdesk.limits import check_length
 
 KINDS = ("reply", "link")
 
@@ -36,10 +37,10 @@ def _clean(title: str | None, body: str | None, kind: str | None) -> tuple[str, 
     kind = kind or "reply"
     if not title:
         raise SavedReplyError("title: a title is required.")
-    if len(title) > 200:
-        raise SavedReplyError("title: at most 200 characters.")
+    check_length("title", title, "saved_reply_title")
     if not body:
         raise SavedReplyError("body: the text is required.")
+    check_length("body", body, "saved_reply_body")
     if kind not in KINDS:
         raise SavedReplyError("kind: must be reply or link.")
     return title, body, kind
