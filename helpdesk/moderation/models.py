@@ -6,11 +6,24 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from helpdesk.extensions import db
 from helpdesk.types import UTCDateTime, utcnow
 
+# Declared lists (issue #12): what a listing may be, and why a moderator may turn one down.
+CATEGORIES = {"electronics": "Electronics", "home": "Home and garden", "fashion": "Clothing and accessories",
+              "vehicles": "Vehicles and parts", "hobbies": "Hobbies and toys", "services": "Services",
+              "other": "Other"}
+REJECT_REASONS = {"prohibited_item": "Prohibited item", "misleading": "Misleading title, price or photos",
+                  "poor_photos": "Photos missing or unclear", "wrong_category": "Wrong category",
+                  "duplicate": "Duplicate listing", "offensive": "Offensive content", "other": "Other"}
+
+
+def _one_of(column: str, values) -> str:
+    return f"{column} IN ({','.join(repr(v) for v in values)})"
+
 
 class Listing(db.Model):
     __tablename__ = "listings"
     __table_args__ = (
         CheckConstraint("status IN ('pending','approved','rejected','removed')", name="status"),
+        CheckConstraint(_one_of("category", CATEGORIES), name="category"),
         Index("ix_listings_status_submitted", "status", "submitted_at"),
     )
 
@@ -19,6 +32,7 @@ class Listing(db.Model):
     seller_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     title: Mapped[str] = mapped_column(String(300))
     description: Mapped[str | None] = mapped_column(db.Text)
+    category: Mapped[str] = mapped_column(String(20), default="other", server_default="other")
     submitted_at = mapped_column(UTCDateTime, nullable=False, default=utcnow)
     # "pending" until the first decision, then its outcome; "removed" when a review rejects a live listing.
     status: Mapped[str] = mapped_column(String(10), default="pending")
@@ -40,6 +54,7 @@ class ModerationDecision(db.Model):
         Index("ix_moderation_decisions_moderator_at", "moderator_id", "at"),
         Index("ix_moderation_decisions_listing_at", "listing_id", "at"),
         CheckConstraint("stage IN ('queue','review')", name="stage"),
+        CheckConstraint(_one_of("reason_code", REJECT_REASONS), name="reason_code"),
         # The last line of defence behind the conditional updates in services.decide and reports.remove:
         # one decision takes a listing out of the queue, one review removal takes it off the marketplace.
         UniqueConstraint("listing_id", "stage", name="uq_moderation_decisions_listing_stage"),
@@ -50,7 +65,9 @@ class ModerationDecision(db.Model):
     moderator_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     decision: Mapped[str] = mapped_column(String(10))
     at = mapped_column(UTCDateTime, nullable=False, default=utcnow)
-    # Shown to the seller on a reject; `note` is for moderators only.
+    # Shown to the seller on a reject: the declared reason (REJECT_REASONS) and the moderator's words;
+    # `note` is for moderators only.
+    reason_code: Mapped[str | None] = mapped_column(String(20))
     reason: Mapped[str | None] = mapped_column(db.Text)
     note: Mapped[str | None] = mapped_column(db.Text)
     # "queue": the decision on the pending listing; "review": a live listing removed after review.

@@ -2,12 +2,22 @@
 
 from marshmallow import Schema, fields, validate
 
-from helpdesk.moderation.services import DECISIONS, VIEWS
+from helpdesk.api_pages import PageArgs
+from helpdesk.moderation.models import CATEGORIES, REJECT_REASONS
+from helpdesk.moderation.queue import AGES, VIEWS
+from helpdesk.moderation.services import BULK_MAX, DECISIONS
 
 
-class ListingArgs(Schema):
+class ListingArgs(PageArgs):
     status = fields.Str(load_default=None, validate=validate.OneOf(VIEWS))
-    page = fields.Int(load_default=1, validate=validate.Range(min=1))
+
+
+class QueueArgs(PageArgs):
+    """`GET /moderation/queue`: one view, optionally one category and (pending) one age band."""
+
+    status = fields.Str(load_default="pending", validate=validate.OneOf(VIEWS))
+    category = fields.Str(load_default=None, validate=validate.OneOf(CATEGORIES))
+    age = fields.Str(load_default=None, validate=validate.OneOf(AGES))
 
 
 class ModeratorRef(Schema):
@@ -16,13 +26,48 @@ class ModeratorRef(Schema):
 
 
 class DecisionSchema(Schema):
+    """A decision. As input (the first API, `POST /listings/<id>/decisions`) `reason` is the seller's free text;
+    as output it is the moderator's words, beside the declared `reason_code` and the `stage` ("queue": the
+    decision on the pending listing; "review": removed after review; null: imported history)."""
+
     id = fields.Int(dump_only=True)
     listing_id = fields.Int(dump_only=True)
     decision = fields.Str(required=True, validate=validate.OneOf(DECISIONS))
     reason = fields.Str(load_default=None, allow_none=True, validate=validate.Length(max=2000))
     note = fields.Str(load_default=None, allow_none=True, validate=validate.Length(max=2000))
+    reason_code = fields.Str(dump_only=True, allow_none=True)
+    stage = fields.Str(dump_only=True, allow_none=True)
     at = fields.AwareDateTime(dump_only=True)
     moderator = fields.Nested(ModeratorRef, dump_only=True)
+
+
+class DecisionInSchema(Schema):
+    """`POST /listings/<id>/decision`: a reject names a declared reason; `text` is required for "other"."""
+
+    decision = fields.Str(required=True, validate=validate.OneOf(DECISIONS))
+    reason = fields.Str(load_default=None, allow_none=True, validate=validate.OneOf(REJECT_REASONS))
+    text = fields.Str(load_default=None, allow_none=True, validate=validate.Length(max=2000))
+    note = fields.Str(load_default=None, allow_none=True, validate=validate.Length(max=2000))
+
+
+class BulkInSchema(Schema):
+    decision = fields.Str(required=True, validate=validate.OneOf(DECISIONS))
+    listing_ids = fields.List(fields.Int(), required=True, validate=validate.Length(min=1, max=BULK_MAX))
+    reason = fields.Str(load_default=None, allow_none=True, validate=validate.OneOf(REJECT_REASONS))
+    text = fields.Str(load_default=None, allow_none=True, validate=validate.Length(max=2000))
+
+
+class BulkResultSchema(Schema):
+    listing_id = fields.Int(required=True)
+    ok = fields.Bool(required=True)
+    status = fields.Int(required=True, metadata={"description": "200, or why not: 404, 409, or 424 (another "
+                                                                 "listing failed, so nothing was stored)"})
+    message = fields.Str(required=True)
+
+
+class BulkOutSchema(Schema):
+    applied = fields.Bool(required=True, metadata={"description": "true: every listing decided; false: none"})
+    results = fields.List(fields.Nested(BulkResultSchema), required=True)
 
 
 class ReportSchema(Schema):
@@ -34,19 +79,25 @@ class ReportSchema(Schema):
 
 
 class ListingSchema(Schema):
-    """A listing as moderators see it: who holds it, reports, and (single listing) the decision history."""
+    """A listing as moderators see it: who holds it and until when, due time, reports, and (single listing) the
+    decision history."""
 
     id = fields.Int()
     title = fields.Str()
     description = fields.Str(allow_none=True)
+    category = fields.Str()
     seller = fields.Nested(ModeratorRef)
     status = fields.Str()
     submitted_at = fields.AwareDateTime()
+    due_at = fields.AwareDateTime(metadata={"description": "submitted_at + SLA_HOURS (metrics.md section 3)"})
+    overdue = fields.Bool()
     first_decision_at = fields.AwareDateTime(allow_none=True)
     claimed_by = fields.Nested(ModeratorRef, allow_none=True)
     claim_expires_at = fields.AwareDateTime(allow_none=True)
     open_reports = fields.Int()
     decisions = fields.List(fields.Nested(DecisionSchema))
+    reason = fields.Str(allow_none=True, metadata={"description": "members only: why it was not approved or "
+                                                                  "was removed"})
 
 
 class SellerListingSchema(Schema):
@@ -60,7 +111,9 @@ class SellerListingSchema(Schema):
     reason = fields.Str(allow_none=True)
 
 
-class ListingPageSchema(Schema):
+class ListingsPageSchema(Schema):
+    """`GET /listings` (the first API): staff or member items, by the caller's role."""
+
     items = fields.List(fields.Dict())
     page = fields.Int()
     pages = fields.Int()
