@@ -205,3 +205,6 @@ def resolve(listing_id):
     n = reports.resolve_reports(signed_in_user(), listing)
     db.session.commit()
     return {"resolved": n}
+
+
+from helpdesk.moderation import member_api  # noqa: E402,F401  (members' listing endpoints on blp)

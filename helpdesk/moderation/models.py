@@ -1,10 +1,10 @@
 """Marketplace listings, moderators' decisions and citizen reports."""
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import CheckConstraint, ForeignKey, Index, LargeBinary, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from helpdesk.extensions import db
-from helpdesk.types import UTCDateTime, utcnow
+from helpdesk.types import Money, UTCDateTime, utcnow
 
 # Declared lists (issue #12): what a listing may be, and why a moderator may turn one down.
 CATEGORIES = {"electronics": "Electronics", "home": "Home and garden", "fashion": "Clothing and accessories",
@@ -22,8 +22,9 @@ def _one_of(column: str, values) -> str:
 class Listing(db.Model):
     __tablename__ = "listings"
     __table_args__ = (
-        CheckConstraint("status IN ('pending','approved','rejected','removed')", name="status"),
+        CheckConstraint("status IN ('pending','approved','rejected','removed','withdrawn')", name="status"),
         CheckConstraint(_one_of("category", CATEGORIES), name="category"),
+        CheckConstraint("price >= 0", name="price"),
         Index("ix_listings_status_submitted", "status", "submitted_at"),
     )
 
@@ -33,6 +34,9 @@ class Listing(db.Model):
     title: Mapped[str] = mapped_column(String(300))
     description: Mapped[str | None] = mapped_column(db.Text)
     category: Mapped[str] = mapped_column(String(20), default="other", server_default="other")
+    # Money (helpdesk.types: exact, scaled integer); none for imported listings, which had no price.
+    price = mapped_column(Money, nullable=True)
+    edited_at = mapped_column(UTCDateTime, nullable=True)
     submitted_at = mapped_column(UTCDateTime, nullable=False, default=utcnow)
     # "pending" until the first decision, then its outcome; "removed" when a review rejects a live listing.
     status: Mapped[str] = mapped_column(String(10), default="pending")
@@ -45,6 +49,38 @@ class Listing(db.Model):
     decisions = relationship("ModerationDecision", back_populates="listing",
                              order_by="[ModerationDecision.at, ModerationDecision.id]")
     reports = relationship("ListingReport", back_populates="listing", order_by="ListingReport.created_at")
+    images = relationship("ListingImage", back_populates="listing", order_by="ListingImage.position",
+                          cascade="all, delete-orphan")
+
+
+class ListingImage(db.Model):
+    """A listing's photo, re-encoded (no metadata) with its thumbnail; at most 4 per listing (positions 0-3,
+    unique, so two uploads at once cannot make a fifth).
+
+    The bytes live in the database rather than under instance/: they are written and rolled back in the same
+    transaction as the listing (no orphan files, nothing to clean up after a refused request), backed up with
+    it, and every web process sees them without a shared disk. 4 x 5 MB per listing is small for PostgreSQL."""
+
+    __tablename__ = "listing_images"
+    __table_args__ = (
+        UniqueConstraint("listing_id", "position", name="uq_listing_images_listing_position"),
+        CheckConstraint("position >= 0 AND position < 4", name="position"),
+        CheckConstraint("content_type IN ('image/png','image/jpeg','image/webp')", name="content_type"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    listing_id: Mapped[int] = mapped_column(ForeignKey("listings.id"))
+    position: Mapped[int] = mapped_column()
+    content_type: Mapped[str] = mapped_column(String(20))
+    width: Mapped[int] = mapped_column()
+    height: Mapped[int] = mapped_column()
+    size: Mapped[int] = mapped_column()
+    # Deferred: lists of listings load which images exist, never their bytes.
+    data = deferred(mapped_column(LargeBinary, nullable=False))
+    thumbnail = deferred(mapped_column(LargeBinary, nullable=False))
+    created_at = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+
+    listing = relationship("Listing", back_populates="images")
 
 
 class ModerationDecision(db.Model):

@@ -52,7 +52,8 @@ def queue_select(view: str = "pending", category: str | None = None, age: str | 
         raise ModerationError(422, f"Unknown category; choose one of {', '.join(CATEGORIES)}.", field="category")
     if age is not None and age not in AGES:
         raise ModerationError(422, f"Unknown age; choose one of {', '.join(AGES)}.", field="age")
-    stmt = select(Listing).options(selectinload(Listing.seller), selectinload(Listing.claimed_by))
+    stmt = select(Listing).options(selectinload(Listing.seller), selectinload(Listing.claimed_by),
+                                   selectinload(Listing.images))
     if category:
         stmt = stmt.where(Listing.category == category)
     if view == "pending":
@@ -129,3 +130,9 @@ def seller_view(listing: Listing) -> dict:
               if latest is not None and latest.decision == "reject" else None)
     return {"id": listing.id, "title": listing.title, "description": listing.description,
             "submitted_at": listing.submitted_at, "status": listing.status, "reason": reason}
+
+
+def member_view(listing: Listing) -> dict:
+    """seller_view plus what any member may see of the listing: price, category, photos."""
+    return {**seller_view(listing), "price": listing.price, "category": listing.category,
+            "images": listing.images}

@@ -55,7 +55,7 @@ def listing(listing_id):
     item = _listing_or_404(listing_id)
     me = signed_in_user()
     if me.role == Role.CLIENT.value:
-        return render_template("moderation/listing_client.html", listing=queue.seller_view(item),
+        return render_template("moderation/listing_client.html", listing=queue.member_view(item),
                                own=item.seller_id == me.id, form=ReportForm())
     return _render_listing(item, DecisionForm())
 
@@ -153,7 +153,7 @@ def report(listing_id):
     form = ReportForm()
     if not form.validate_on_submit():
         flash("Say what is wrong with the listing.", "error")
-        return render_template("moderation/listing_client.html", listing=queue.seller_view(item),
+        return render_template("moderation/listing_client.html", listing=queue.member_view(item),
                                own=item.seller_id == signed_in_user().id, form=form), 400
     try:
         reports.report_listing(signed_in_user(), item, form.reason.data)

@@ -118,3 +118,28 @@ class ListingsPageSchema(Schema):
     page = fields.Int()
     pages = fields.Int()
     total = fields.Int()
+
+
+class ListingInSchema(Schema):
+    """A member's listing as sent: the service checks price (money, never negative) and category again."""
+
+    title = fields.Str(required=True, validate=validate.Length(min=1, max=300))
+    description = fields.Str(load_default=None, allow_none=True, validate=validate.Length(max=5000))
+    price = fields.Raw(required=True, metadata={"description": "money as a decimal string, e.g. \"12.50\""})
+    category = fields.Str(required=True, validate=validate.OneOf(CATEGORIES))
+    remove_images = fields.List(fields.Int(), load_default=list)
+
+
+class ImageRefSchema(Schema):
+    id = fields.Int(required=True)
+    content_type = fields.Str(required=True)
+    url = fields.Function(lambda img: f"/listing-images/{img.id}")
+    thumbnail_url = fields.Function(lambda img: f"/listing-images/{img.id}/thumbnail")
+
+
+class MemberListingSchema(SellerListingSchema):
+    """A member's own listing with its price (a decimal string), category and photos."""
+
+    price = fields.Decimal(as_string=True, places=2, allow_none=True)
+    category = fields.Str()
+    images = fields.List(fields.Nested(ImageRefSchema))

@@ -22,7 +22,7 @@ CATEGORIES = "category IN ('electronics','home','fashion','vehicles','hobbies','
 REASONS = ("reason_code IN ('prohibited_item','misleading','poor_photos','wrong_category','duplicate',"
            "'offensive','other')")
 OLD_STATUSES = "status IN ('pending','approved','rejected')"
-STATUSES = "status IN ('pending','approved','rejected','removed')"
+STATUSES = "status IN ('pending','approved','rejected','removed','withdrawn')"
 
 
 def upgrade():
@@ -37,10 +37,36 @@ def upgrade():
         batch_op.create_check_constraint(op.f('ck_listings_status'), STATUSES)
         batch_op.add_column(sa.Column('category', sa.String(length=20), server_default='other', nullable=False))
         batch_op.create_check_constraint(op.f('ck_listings_category'), CATEGORIES)
+        batch_op.add_column(sa.Column('price', sa.BigInteger(), nullable=True))
+        batch_op.add_column(sa.Column('edited_at', sa.DateTime(), nullable=True))
+        batch_op.create_check_constraint(op.f('ck_listings_price'), "price >= 0")
+    op.create_table(
+        'listing_images',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('listing_id', sa.Integer(), nullable=False),
+        sa.Column('position', sa.Integer(), nullable=False),
+        sa.Column('content_type', sa.String(length=20), nullable=False),
+        sa.Column('width', sa.Integer(), nullable=False),
+        sa.Column('height', sa.Integer(), nullable=False),
+        sa.Column('size', sa.Integer(), nullable=False),
+        sa.Column('data', sa.LargeBinary(), nullable=False),
+        sa.Column('thumbnail', sa.LargeBinary(), nullable=False),
+        sa.Column('created_at', sa.DateTime(), nullable=False),
+        sa.CheckConstraint("content_type IN ('image/png','image/jpeg','image/webp')",
+                           name=op.f('ck_listing_images_content_type')),
+        sa.CheckConstraint('position >= 0 AND position < 4', name=op.f('ck_listing_images_position')),
+        sa.ForeignKeyConstraint(['listing_id'], ['listings.id'], name=op.f('fk_listing_images_listing_id_listings')),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_listing_images')),
+        sa.UniqueConstraint('listing_id', 'position', name='uq_listing_images_listing_position'),
+    )
 
 
 def downgrade():
+    op.drop_table('listing_images')
     with op.batch_alter_table('listings', schema=None) as batch_op:
+        batch_op.drop_constraint(op.f('ck_listings_price'), type_='check')
+        batch_op.drop_column('edited_at')
+        batch_op.drop_column('price')
         batch_op.drop_constraint(op.f('ck_listings_category'), type_='check')
         batch_op.drop_column('category')
         batch_op.drop_constraint(op.f('ck_listings_status'), type_='check')
