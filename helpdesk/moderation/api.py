@@ -192,7 +192,7 @@ def bulk(data):
 def report(data, listing_id):
     """A member reports a listing they can see; it returns to the moderators' Reported view."""
     listing = _listing_or_404(listing_id)
-    row = reports.report_listing(signed_in_user(), listing, data["reason"])
+    row = reports.report_listing(signed_in_user(), listing, data["reason"], data.get("text"))
     db.session.commit()
     return row
 
@@ -207,4 +207,5 @@ def resolve(listing_id):
     return {"resolved": n}
 
 
-from helpdesk.moderation import member_api  # noqa: E402,F401  (members' listing endpoints on blp)
+# The members' listing endpoints and the review endpoints live beside this module, on the same blp.
+from helpdesk.moderation import member_api, review_api  # noqa: E402,F401

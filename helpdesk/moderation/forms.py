@@ -3,7 +3,7 @@ from wtforms import RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
-from helpdesk.moderation.models import CATEGORIES, REJECT_REASONS
+from helpdesk.moderation.models import CATEGORIES, REJECT_REASONS, REPORT_REASONS
 
 
 class DecisionForm(FlaskForm):
@@ -18,9 +18,20 @@ class DecisionForm(FlaskForm):
 
 
 class ReportForm(FlaskForm):
-    reason = TextAreaField("What is wrong with this listing?",
-                           validators=[InputRequired(message="Say what is wrong with the listing."),
-                                       Length(max=2000)])
+    reason_code = SelectField("Reason", choices=[SelectChoice("", "Choose…")] + [
+        SelectChoice(k, v) for k, v in REPORT_REASONS.items()], validators=[Optional()])
+    reason = TextAreaField("What is wrong with this listing? (required for “Other”)",
+                           validators=[Optional(), Length(max=2000)])
+
+
+class ReviewForm(FlaskForm):
+    decision = RadioField("Review", choices=[SelectChoice("keep", "Keep (close the reports)"),
+                                             SelectChoice("remove", "Remove (a reject decision)")],
+                          validators=[InputRequired(message="Choose keep or remove.")])
+    reason_code = SelectField("Reason (to remove)", choices=[SelectChoice(k, v) for k, v in REJECT_REASONS.items()],
+                              default="other", validators=[Optional()])
+    reason = TextAreaField("In your words (the seller reads it; required for “Other”)",
+                           validators=[Optional(), Length(max=2000)])
 
 
 class ListingForm(FlaskForm):

@@ -7,6 +7,7 @@ from sqlalchemy import func, select, update
 
 from helpdesk.auth.models import Role, User
 from helpdesk.extensions import db
+from helpdesk.moderation import history
 from helpdesk.moderation.images import MAX_IMAGES, clean_image
 from helpdesk.moderation.models import CATEGORIES, Listing, ListingImage
 from helpdesk.moderation.services import ModerationError, flush_or_409, listing_visible_to
@@ -64,9 +65,9 @@ def _add_images(listing: Listing, cleaned: list[dict]) -> None:
     free = [p for p in range(MAX_IMAGES) if p not in taken]
     if len(cleaned) > len(free):
         raise ModerationError(422, f"A listing has at most {MAX_IMAGES} photos.", field="images")
-    for position, image in zip(free, cleaned, strict=False):
-        db.session.add(ListingImage(listing_id=listing.id, position=position, **image))
-    flush_or_409("Another upload to this listing came first; reload and try again.")
+    flush_or_409("Another upload to this listing came first; reload and try again.",
+                 *(ListingImage(listing_id=listing.id, position=p, **image) for p, image in zip(free, cleaned,
+                                                                                               strict=False)))
     db.session.expire(listing, ["images"])
 
 
@@ -80,6 +81,7 @@ def create_listing(user: User, title: str, description: str | None, price, categ
     db.session.add(listing)
     db.session.flush()
     _add_images(listing, cleaned)
+    history.record(listing.id, "submitted", user.id, None, listing.submitted_at)
     return listing
 
 
@@ -108,6 +110,8 @@ def edit_listing(user: User, listing: Listing, title: str, description: str | No
             db.session.delete(image)
         db.session.flush()
     _add_images(listing, cleaned)
+    history.record(listing.id, "edited", user.id, f"{len(cleaned)} photo(s) added, {len(remove)} removed"
+                   if cleaned or remove else None, now)
     return listing
 
 
@@ -124,6 +128,7 @@ def withdraw_listing(user: User, listing: Listing) -> Listing:
     db.session.refresh(listing)
     if taken is None:
         raise ModerationError(409, f"This listing is {listing.status}; it cannot be withdrawn.")
+    history.record(listing.id, "withdrawn", user.id)
     return listing
 
 

@@ -10,6 +10,8 @@ from helpdesk.types import Money, UTCDateTime, utcnow
 CATEGORIES = {"electronics": "Electronics", "home": "Home and garden", "fashion": "Clothing and accessories",
               "vehicles": "Vehicles and parts", "hobbies": "Hobbies and toys", "services": "Services",
               "other": "Other"}
+REPORT_REASONS = {"prohibited_item": "Prohibited item", "misleading": "Misleading", "duplicate": "Duplicate",
+                  "offensive": "Offensive", "other": "Other"}
 REJECT_REASONS = {"prohibited_item": "Prohibited item", "misleading": "Misleading title, price or photos",
                   "poor_photos": "Photos missing or unclear", "wrong_category": "Wrong category",
                   "duplicate": "Duplicate listing", "offensive": "Offensive content", "other": "Other"}
@@ -22,7 +24,9 @@ def _one_of(column: str, values) -> str:
 class Listing(db.Model):
     __tablename__ = "listings"
     __table_args__ = (
-        CheckConstraint("status IN ('pending','approved','rejected','removed','withdrawn')", name="status"),
+        # "hidden": live but taken down automatically by weighted reports, pending review (not a decision).
+        CheckConstraint("status IN ('pending','approved','rejected','removed','withdrawn','hidden')",
+                        name="status"),
         CheckConstraint(_one_of("category", CATEGORIES), name="category"),
         CheckConstraint("price >= 0", name="price"),
         Index("ix_listings_status_submitted", "status", "submitted_at"),
@@ -118,11 +122,24 @@ class ListingReport(db.Model):
     """A member's report that a listing breaks the marketplace rules."""
 
     __tablename__ = "listing_reports"
+    __table_args__ = (
+        CheckConstraint(_one_of("reason_code", REPORT_REASONS), name="reason_code"),
+        CheckConstraint("outcome IN ('upheld','dismissed')", name="outcome"),
+        CheckConstraint("is_open", name="is_open"),
+        # One open report per member and listing: `is_open` is true while open and NULL once resolved, and
+        # NULLs never collide, so closed reports do not stop a new one.
+        UniqueConstraint("listing_id", "reporter_id", "is_open", name="uq_listing_reports_open"),
+        Index("ix_listing_reports_reporter_outcome", "reporter_id", "outcome"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     listing_id: Mapped[int] = mapped_column(ForeignKey("listings.id"), index=True)
     reporter_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    reason_code: Mapped[str] = mapped_column(String(20), default="other", server_default="other")
     reason: Mapped[str] = mapped_column(db.Text)
+    is_open: Mapped[bool | None] = mapped_column(default=True)
+    # How the review ended for this report: "upheld" (listing removed) or "dismissed" (kept).
+    outcome: Mapped[str | None] = mapped_column(String(10))
     created_at = mapped_column(UTCDateTime, default=utcnow)
     resolved_at = mapped_column(UTCDateTime, nullable=True)
     resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -130,3 +147,20 @@ class ListingReport(db.Model):
     listing = relationship("Listing", back_populates="reports")
     reporter = relationship("User", foreign_keys=[reporter_id])
     resolved_by = relationship("User", foreign_keys=[resolved_by_id])
+
+
+class ListingEvent(db.Model):
+    """One line of a listing's history for staff: submitted, edited, claimed, released, decided, reported,
+    kept, removed, overturn, auto_hidden, withdrawn; who and when."""
+
+    __tablename__ = "listing_events"
+    __table_args__ = (Index("ix_listing_events_listing_at", "listing_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    listing_id: Mapped[int] = mapped_column(ForeignKey("listings.id"))
+    at = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    kind: Mapped[str] = mapped_column(String(20))
+    detail: Mapped[str | None] = mapped_column(db.Text)
+
+    actor = relationship("User")

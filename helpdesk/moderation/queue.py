@@ -14,7 +14,7 @@ from helpdesk.moderation.services import ModerationError, reason_for_seller
 from helpdesk.text_match import contains
 from helpdesk.types import utcnow
 
-VIEWS = ("pending", "reported", "approved", "rejected", "removed")
+VIEWS = ("pending", "reported", "approved", "hidden", "rejected", "removed")
 # Age bands of a pending listing: under the 9 h target, between it and the 24 h SLA, past the SLA.
 AGES = ("fresh", "due_soon", "overdue")
 
@@ -35,10 +35,6 @@ def _age_clause(age: str, now: datetime):
     return {"fresh": Listing.submitted_at > target,
             "due_soon": (Listing.submitted_at <= target) & (Listing.submitted_at >= sla),
             "overdue": Listing.submitted_at < sla}[age]
-
-
-def _reported_ids():
-    return select(ListingReport.listing_id).where(ListingReport.resolved_at.is_(None))
 
 
 def queue_select(view: str = "pending", category: str | None = None, age: str | None = None,
@@ -62,7 +58,7 @@ def queue_select(view: str = "pending", category: str | None = None, age: str | 
         return stmt.where(Listing.status == "pending").order_by(Listing.submitted_at, Listing.id)
     if view == "reported":
         first_open = (select(ListingReport.listing_id, func.min(ListingReport.created_at).label("first"))
-                      .where(ListingReport.resolved_at.is_(None)).group_by(ListingReport.listing_id).subquery())
+                      .where(ListingReport.is_open.is_(True)).group_by(ListingReport.listing_id).subquery())
         return stmt.join(first_open, first_open.c.listing_id == Listing.id).order_by(first_open.c.first, Listing.id)
     return stmt.where(Listing.status == view).order_by(Listing.submitted_at.desc(), Listing.id.desc())
 
@@ -75,7 +71,7 @@ def queue_counts(category: str | None = None, now: datetime | None = None) -> di
     sla_start = (now or utcnow()) - timedelta(hours=current_app.config["SLA_HOURS"])
     stmt = select(Listing.status, func.count(),
                   func.count(case((Listing.submitted_at < sla_start, 1)))).group_by(Listing.status)
-    reported = select(func.count(func.distinct(ListingReport.listing_id))).where(ListingReport.resolved_at.is_(None))
+    reported = select(func.count(func.distinct(ListingReport.listing_id))).where(ListingReport.is_open.is_(True))
     if category:
         stmt = stmt.where(Listing.category == category)
         reported = reported.join(Listing, Listing.id == ListingReport.listing_id).where(Listing.category == category)
@@ -95,7 +91,7 @@ def open_report_counts(listing_ids: list[int]) -> dict[int, int]:
         return {}
     rows = db.session.execute(
         select(ListingReport.listing_id, func.count()).where(ListingReport.listing_id.in_(listing_ids),
-                                                             ListingReport.resolved_at.is_(None))
+                                                             ListingReport.is_open.is_(True))
         .group_by(ListingReport.listing_id)
     ).all()
     return dict(rows)

@@ -5,10 +5,10 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from helpdesk.auth.models import Role
 from helpdesk.auth.permissions import roles_required, signed_in_user, visible_or_404
 from helpdesk.extensions import db
-from helpdesk.moderation import bp, queue, reports, services
+from helpdesk.moderation import bp, history, queue, reports, services
 from helpdesk.moderation.access import moderators_only
-from helpdesk.moderation.forms import DecisionForm, ReportForm
-from helpdesk.moderation.models import CATEGORIES, REJECT_REASONS, Listing
+from helpdesk.moderation.forms import DecisionForm, ReportForm, ReviewForm
+from helpdesk.moderation.models import CATEGORIES, REJECT_REASONS, REPORT_REASONS, Listing
 from helpdesk.moderation.services import QUEUE_ROLES, ModerationError
 
 ALL_LISTING_ROLES = (*QUEUE_ROLES, Role.CLIENT.value)
@@ -67,6 +67,10 @@ def _render_listing(item: Listing, form: DecisionForm, status: int = 200):
                            open_reports=reports.open_reports(item), age_badge=queue.age_badge,
                            due_at=queue.due_at(item), overdue=queue.is_overdue(item),
                            claim_minutes=services.claim_minutes(), reasons=REJECT_REASONS,
+                           report_reasons=REPORT_REASONS, events=history.history(item), kinds=history.KINDS,
+                           review_form=ReviewForm(formdata=None),
+                           may_review=services.can_moderate(signed_in_user())
+                           and reports.approver_id(item) != signed_in_user().id,
                            category=CATEGORIES.get(item.category, item.category)), status
 
 
@@ -132,31 +136,18 @@ def bulk():
     return redirect(url_for("moderation.queue"))
 
 
-@bp.route("/listings/<int:listing_id>/resolve-reports", methods=["POST"])
-@moderators_only
-def resolve_reports(listing_id):
-    item = _listing_or_404(listing_id)
-    try:
-        n = reports.resolve_reports(signed_in_user(), item)
-    except ModerationError as exc:
-        flash(str(exc), "error")
-        return _back(item)
-    db.session.commit()
-    flash(f"{n} report{'s' if n != 1 else ''} closed; the decision stands.", "info")
-    return redirect(url_for("moderation.queue", view="reported"))
-
-
 @bp.route("/listings/<int:listing_id>/report", methods=["POST"])
 @roles_required(Role.CLIENT.value)
 def report(listing_id):
     item = _listing_or_404(listing_id)
     form = ReportForm()
-    if not form.validate_on_submit():
+    if not form.validate_on_submit() or not (form.reason_code.data or (form.reason.data or "").strip()):
         flash("Say what is wrong with the listing.", "error")
         return render_template("moderation/listing_client.html", listing=queue.member_view(item),
                                own=item.seller_id == signed_in_user().id, form=form), 400
     try:
-        reports.report_listing(signed_in_user(), item, form.reason.data)
+        reports.report_listing(signed_in_user(), item, form.reason_code.data or form.reason.data,
+                               form.reason.data if form.reason_code.data else None)
     except ModerationError as exc:
         flash(str(exc), "error")
         return _back(item)

@@ -3,7 +3,7 @@
 from marshmallow import Schema, fields, validate
 
 from helpdesk.api_pages import PageArgs
-from helpdesk.moderation.models import CATEGORIES, REJECT_REASONS
+from helpdesk.moderation.models import CATEGORIES, REJECT_REASONS, REPORT_REASONS
 from helpdesk.moderation.queue import AGES, VIEWS
 from helpdesk.moderation.services import BULK_MAX, DECISIONS
 
@@ -71,9 +71,14 @@ class BulkOutSchema(Schema):
 
 
 class ReportSchema(Schema):
+    """A member's report: `reason` one of REPORT_REASONS (free text, as the first API sent, counts as "other"
+    with that text), `text` the member's words (required for "other")."""
+
     id = fields.Int(dump_only=True)
     listing_id = fields.Int(dump_only=True)
     reason = fields.Str(required=True, validate=validate.Length(min=1, max=2000))
+    text = fields.Str(load_default=None, allow_none=True, load_only=True, validate=validate.Length(max=2000))
+    reason_code = fields.Str(dump_only=True)
     created_at = fields.AwareDateTime(dump_only=True)
     resolved_at = fields.AwareDateTime(dump_only=True, allow_none=True)
 
@@ -143,3 +148,27 @@ class MemberListingSchema(SellerListingSchema):
     price = fields.Decimal(as_string=True, places=2, allow_none=True)
     category = fields.Str()
     images = fields.List(fields.Nested(ImageRefSchema))
+
+
+class ReviewInSchema(Schema):
+    decision = fields.Str(required=True, validate=validate.OneOf(("keep", "remove")))
+    reason = fields.Str(load_default=None, allow_none=True, validate=validate.OneOf(REJECT_REASONS))
+    text = fields.Str(load_default=None, allow_none=True, validate=validate.Length(max=2000))
+
+
+class ReasonCountSchema(Schema):
+    reason = fields.Str(required=True, validate=validate.OneOf(REPORT_REASONS))
+    count = fields.Int(required=True)
+
+
+class ReviewItemSchema(Schema):
+    listing = fields.Nested(ListingSchema, required=True)
+    reports = fields.Int(required=True)
+    score = fields.Float(required=True, metadata={"description": "sum of the open reports' reporter weights"})
+    reasons = fields.List(fields.Nested(ReasonCountSchema), required=True)
+
+
+class ReviewOutSchema(Schema):
+    listing = fields.Nested(ListingSchema, required=True)
+    message = fields.Str(required=True)
+    formula = fields.Str(required=True)

@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from helpdesk.auth.models import Role, User
 from helpdesk.errors import Refusal
 from helpdesk.extensions import db
+from helpdesk.moderation import history
 from helpdesk.moderation.models import REJECT_REASONS, Listing, ListingReport, ModerationDecision
 from helpdesk.notifications.services import notify
 from helpdesk.types import utcnow
@@ -106,6 +107,7 @@ def claim_listing(user: User, listing: Listing, now: datetime | None = None) -> 
     db.session.refresh(listing)
     if taken is None:
         raise _not_decidable(listing, now)
+    history.record(listing.id, "claimed", user.id, f"until {claim_expires_at(listing):%H:%M} UTC", now)
     return listing
 
 
@@ -117,6 +119,8 @@ def release_claim(user: User, listing: Listing) -> bool:
         .values(claimed_by_id=None, claimed_at=None).execution_options(synchronize_session=False)
     )
     db.session.refresh(listing)
+    if result.rowcount == 1:
+        history.record(listing.id, "released", user.id)
     return result.rowcount == 1
 
 
@@ -176,12 +180,13 @@ def decide(user: User, listing: Listing, decision: str, reason: str | None = Non
     row = ModerationDecision(listing_id=listing.id, moderator_id=user.id, decision=decision, at=now,
                              reason_code=reason_code, reason=reason, note=(note or "").strip() or None,
                              stage="queue")
-    db.session.add(row)
-    flush_or_409(f"Listing {listing.id} has already been decided.")
+    flush_or_409(f"Listing {listing.id} has already been decided.", row)
     db.session.execute(
-        update(ListingReport).where(ListingReport.listing_id == listing.id, ListingReport.resolved_at.is_(None))
-        .values(resolved_at=now, resolved_by_id=user.id).execution_options(synchronize_session=False)
+        update(ListingReport).where(ListingReport.listing_id == listing.id, ListingReport.is_open.is_(True))
+        .values(resolved_at=now, resolved_by_id=user.id, is_open=None).execution_options(synchronize_session=False)
     )
+    history.record(listing.id, "decided", user.id, STATUS_OF[decision] + (
+        f": {reason_for_seller(reason_code, reason)}" if decision == "reject" else ""), now)
     text = (f"Your listing “{listing.title}” was approved and is live." if decision == "approve"
             else f"Your listing “{listing.title}” was not approved: {reason_for_seller(reason_code, reason)}")
     notify(listing.seller_id, "listing_decision", text, link=f"/listings/{listing.id}")
@@ -203,10 +208,12 @@ def _not_decidable(listing: Listing, now: datetime, claimant_needed: User | None
                                 f"{claim_expires_at(listing):%H:%M} UTC.")
 
 
-def flush_or_409(message: str) -> None:
-    """Flush; a unique constraint that refuses the row (a second writer got there first) becomes a 409."""
+def flush_or_409(message: str, *new) -> None:
+    """Add `new` and flush in a savepoint; a unique constraint that refuses a row (a second writer got there
+    first) becomes a 409, and the refused rows leave the session with the savepoint."""
     try:
         with db.session.begin_nested():
+            db.session.add_all(new)
             db.session.flush()
     except IntegrityError as exc:
         raise ModerationError(409, message) from exc

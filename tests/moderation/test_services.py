@@ -113,9 +113,10 @@ def test_reports_put_a_decided_listing_in_the_reported_view_until_resolved(mod, 
     # a review that removes closes the report: an approval later rejected by someone else
     reports.remove_listing(mod.tod, listing, reason="Photos taken from another seller")
     assert queue.queue_counts()["reported"] == 0
-    reports.report_listing(mod.rita, listing, "Still there?")
-    assert reports.resolve_reports(mod.lea, listing) == 1
-    assert queue.queue_counts()["reported"] == 0
+    # issue #12: only a live listing is reported (this used to accept a report of the removed listing)
+    with pytest.raises(ModerationError) as exc:
+        reports.report_listing(mod.rita, listing, "Still there?")
+    assert exc.value.status == 409 and queue.queue_counts()["reported"] == 0
 
 
 def test_report_rules(mod, create_listing):
