@@ -59,6 +59,9 @@ class Config:
     TARGET_HOURS = 9
     WARN_HOURS = 20
     MODERATION_MIN_DECISIONS = 10
+    MODERATION_CLAIM_MINUTES = 15  # issue #12: how long a moderator's claim on a listing lasts
+    MODERATION_MAX_CLAIMS = 10  # issue #12: claims one moderator may hold at once
+    MODERATION_HIDE_SCORE = 1.5  # issue #12: weighted reports that hide a live listing (moderation/reports.py)
     BONUS_MULTIPLIERS = {"bottom": Decimal("0.10"), "middle": Decimal("0.20"), "top": Decimal("0.30")}
     AUDIT_SAMPLE_PER_COACH = 2
     AUDIT_SAMPLE_PER_NEW_COACH = 4

@@ -41,10 +41,12 @@ NAV = [
 ]
 
 
-def nav_for(role: str) -> list[tuple[str, str, str]]:
-    """(label, url, endpoint) for each entry `role` may use whose page exists."""
+def nav_for(role: str, user=None) -> list[tuple[str, str, str]]:
+    """(label, url, endpoint) for each entry `role` may use whose page exists (and, given `user`, that the
+    page's view does not hide from them: a view may declare `nav_shown_to(user)`, as moderation does)."""
     views = current_app.view_functions
-    return [(i.label, url_for(i.endpoint), i.endpoint) for i in NAV if role in i.roles and i.endpoint in views]
+    return [(i.label, url_for(i.endpoint), i.endpoint) for i in NAV if role in i.roles and i.endpoint in views
+            and (user is None or getattr(views[i.endpoint], "nav_shown_to", lambda _: True)(user))]
 
 
 def landing_url(role: str) -> str | None:

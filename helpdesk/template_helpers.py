@@ -63,4 +63,4 @@ def init_app(app) -> None:
         unread = current_user.unread_notifications
         if unread is None:  # not fetched at sign-in time (e.g. a freshly signed-in user)
             unread = unread_count(current_user.id)
-        return {"nav": nav_for(current_user.role), "unread_notifications": unread}
+        return {"nav": nav_for(current_user.role, current_user), "unread_notifications": unread}

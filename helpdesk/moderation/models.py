@@ -1,16 +1,34 @@
 """Marketplace listings, moderators' decisions and citizen reports."""
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import CheckConstraint, ForeignKey, Index, LargeBinary, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from helpdesk.extensions import db
-from helpdesk.types import UTCDateTime, utcnow
+from helpdesk.types import Money, UTCDateTime, utcnow
+
+# Declared lists (issue #12): what a listing may be, and why a moderator may turn one down.
+CATEGORIES = {"electronics": "Electronics", "home": "Home and garden", "fashion": "Clothing and accessories",
+              "vehicles": "Vehicles and parts", "hobbies": "Hobbies and toys", "services": "Services",
+              "other": "Other"}
+REPORT_REASONS = {"prohibited_item": "Prohibited item", "misleading": "Misleading", "duplicate": "Duplicate",
+                  "offensive": "Offensive", "other": "Other"}
+REJECT_REASONS = {"prohibited_item": "Prohibited item", "misleading": "Misleading title, price or photos",
+                  "poor_photos": "Photos missing or unclear", "wrong_category": "Wrong category",
+                  "duplicate": "Duplicate listing", "offensive": "Offensive content", "other": "Other"}
+
+
+def _one_of(column: str, values) -> str:
+    return f"{column} IN ({','.join(repr(v) for v in values)})"
 
 
 class Listing(db.Model):
     __tablename__ = "listings"
     __table_args__ = (
-        CheckConstraint("status IN ('pending','approved','rejected','removed')", name="status"),
+        # "hidden": live but taken down automatically by weighted reports, pending review (not a decision).
+        CheckConstraint("status IN ('pending','approved','rejected','removed','withdrawn','hidden')",
+                        name="status"),
+        CheckConstraint(_one_of("category", CATEGORIES), name="category"),
+        CheckConstraint("price >= 0", name="price"),
         Index("ix_listings_status_submitted", "status", "submitted_at"),
     )
 
@@ -19,6 +37,10 @@ class Listing(db.Model):
     seller_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     title: Mapped[str] = mapped_column(String(300))
     description: Mapped[str | None] = mapped_column(db.Text)
+    category: Mapped[str] = mapped_column(String(20), default="other", server_default="other")
+    # Money (helpdesk.types: exact, scaled integer); none for imported listings, which had no price.
+    price = mapped_column(Money, nullable=True)
+    edited_at = mapped_column(UTCDateTime, nullable=True)
     submitted_at = mapped_column(UTCDateTime, nullable=False, default=utcnow)
     # "pending" until the first decision, then its outcome; "removed" when a review rejects a live listing.
     status: Mapped[str] = mapped_column(String(10), default="pending")
@@ -31,6 +53,38 @@ class Listing(db.Model):
     decisions = relationship("ModerationDecision", back_populates="listing",
                              order_by="[ModerationDecision.at, ModerationDecision.id]")
     reports = relationship("ListingReport", back_populates="listing", order_by="ListingReport.created_at")
+    images = relationship("ListingImage", back_populates="listing", order_by="ListingImage.position",
+                          cascade="all, delete-orphan")
+
+
+class ListingImage(db.Model):
+    """A listing's photo, re-encoded (no metadata) with its thumbnail; at most 4 per listing (positions 0-3,
+    unique, so two uploads at once cannot make a fifth).
+
+    The bytes live in the database rather than under instance/: they are written and rolled back in the same
+    transaction as the listing (no orphan files, nothing to clean up after a refused request), backed up with
+    it, and every web process sees them without a shared disk. 4 x 5 MB per listing is small for PostgreSQL."""
+
+    __tablename__ = "listing_images"
+    __table_args__ = (
+        UniqueConstraint("listing_id", "position", name="uq_listing_images_listing_position"),
+        CheckConstraint("position >= 0 AND position < 4", name="position"),
+        CheckConstraint("content_type IN ('image/png','image/jpeg','image/webp')", name="content_type"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    listing_id: Mapped[int] = mapped_column(ForeignKey("listings.id"))
+    position: Mapped[int] = mapped_column()
+    content_type: Mapped[str] = mapped_column(String(20))
+    width: Mapped[int] = mapped_column()
+    height: Mapped[int] = mapped_column()
+    size: Mapped[int] = mapped_column()
+    # Deferred: lists of listings load which images exist, never their bytes.
+    data = deferred(mapped_column(LargeBinary, nullable=False))
+    thumbnail = deferred(mapped_column(LargeBinary, nullable=False))
+    created_at = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+
+    listing = relationship("Listing", back_populates="images")
 
 
 class ModerationDecision(db.Model):
@@ -40,6 +94,7 @@ class ModerationDecision(db.Model):
         Index("ix_moderation_decisions_moderator_at", "moderator_id", "at"),
         Index("ix_moderation_decisions_listing_at", "listing_id", "at"),
         CheckConstraint("stage IN ('queue','review')", name="stage"),
+        CheckConstraint(_one_of("reason_code", REJECT_REASONS), name="reason_code"),
         # The last line of defence behind the conditional updates in services.decide and reports.remove:
         # one decision takes a listing out of the queue, one review removal takes it off the marketplace.
         UniqueConstraint("listing_id", "stage", name="uq_moderation_decisions_listing_stage"),
@@ -50,7 +105,9 @@ class ModerationDecision(db.Model):
     moderator_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     decision: Mapped[str] = mapped_column(String(10))
     at = mapped_column(UTCDateTime, nullable=False, default=utcnow)
-    # Shown to the seller on a reject; `note` is for moderators only.
+    # Shown to the seller on a reject: the declared reason (REJECT_REASONS) and the moderator's words;
+    # `note` is for moderators only.
+    reason_code: Mapped[str | None] = mapped_column(String(20))
     reason: Mapped[str | None] = mapped_column(db.Text)
     note: Mapped[str | None] = mapped_column(db.Text)
     # "queue": the decision on the pending listing; "review": a live listing removed after review.
@@ -65,11 +122,24 @@ class ListingReport(db.Model):
     """A member's report that a listing breaks the marketplace rules."""
 
     __tablename__ = "listing_reports"
+    __table_args__ = (
+        CheckConstraint(_one_of("reason_code", REPORT_REASONS), name="reason_code"),
+        CheckConstraint("outcome IN ('upheld','dismissed')", name="outcome"),
+        CheckConstraint("is_open", name="is_open"),
+        # One open report per member and listing: `is_open` is true while open and NULL once resolved, and
+        # NULLs never collide, so closed reports do not stop a new one.
+        UniqueConstraint("listing_id", "reporter_id", "is_open", name="uq_listing_reports_open"),
+        Index("ix_listing_reports_reporter_outcome", "reporter_id", "outcome"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     listing_id: Mapped[int] = mapped_column(ForeignKey("listings.id"), index=True)
     reporter_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    reason_code: Mapped[str] = mapped_column(String(20), default="other", server_default="other")
     reason: Mapped[str] = mapped_column(db.Text)
+    is_open: Mapped[bool | None] = mapped_column(default=True)
+    # How the review ended for this report: "upheld" (listing removed) or "dismissed" (kept).
+    outcome: Mapped[str | None] = mapped_column(String(10))
     created_at = mapped_column(UTCDateTime, default=utcnow)
     resolved_at = mapped_column(UTCDateTime, nullable=True)
     resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -77,3 +147,20 @@ class ListingReport(db.Model):
     listing = relationship("Listing", back_populates="reports")
     reporter = relationship("User", foreign_keys=[reporter_id])
     resolved_by = relationship("User", foreign_keys=[resolved_by_id])
+
+
+class ListingEvent(db.Model):
+    """One line of a listing's history for staff: submitted, edited, claimed, released, decided, reported,
+    kept, removed, overturn, auto_hidden, withdrawn; who and when."""
+
+    __tablename__ = "listing_events"
+    __table_args__ = (Index("ix_listing_events_listing_at", "listing_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    listing_id: Mapped[int] = mapped_column(ForeignKey("listings.id"))
+    at = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    kind: Mapped[str] = mapped_column(String(20))
+    detail: Mapped[str | None] = mapped_column(db.Text)
+
+    actor = relationship("User")

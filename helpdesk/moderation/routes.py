@@ -1,13 +1,14 @@
 """Moderation pages: the queue, a listing with its history, claims, decisions, reports; sellers' listings."""
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 
 from helpdesk.auth.models import Role
 from helpdesk.auth.permissions import roles_required, signed_in_user, visible_or_404
 from helpdesk.extensions import db
-from helpdesk.moderation import bp, reports, services
-from helpdesk.moderation.forms import DecisionForm, ReportForm
-from helpdesk.moderation.models import Listing
+from helpdesk.moderation import bp, history, queue, reports, services
+from helpdesk.moderation.access import moderators_only
+from helpdesk.moderation.forms import DecisionForm, ReportForm, ReviewForm
+from helpdesk.moderation.models import CATEGORIES, REJECT_REASONS, REPORT_REASONS, Listing
 from helpdesk.moderation.services import QUEUE_ROLES, ModerationError
 
 ALL_LISTING_ROLES = (*QUEUE_ROLES, Role.CLIENT.value)
@@ -22,19 +23,30 @@ def _back(listing: Listing):
     return redirect(url_for("moderation.listing", listing_id=listing.id))
 
 
-@bp.route("/moderation")
-@roles_required(*QUEUE_ROLES)
-def queue():
+def _choice(name: str, allowed) -> str | None:
+    value = request.args.get(name) or None
+    return value if value in allowed else None
+
+
+@bp.route("/moderation", endpoint="queue")
+@moderators_only
+def queue_page():
+    """The queue: one view, filtered by category and (pending) age, with counts per view and one's claims."""
     view = request.args.get("view", "pending")
-    if view not in services.VIEWS:
+    if view not in queue.VIEWS:
         abort(404)
-    page = db.paginate(services.queue_select(view), per_page=50)
+    category, age = _choice("category", CATEGORIES), _choice("age", queue.AGES)
+    page = db.paginate(queue.queue_select(view, category, age), per_page=50)
     items = list(page.items)
     me = signed_in_user()
+    mine = [x for x in items if x.claimed_by_id == me.id and services.active_claimant(x) is not None]
     return render_template("moderation/queue.html", view=view, page=page, listings=items,
-                           counts=services.queue_counts(), reports=services.open_report_counts([x.id for x in items]),
-                           can_moderate=services.can_moderate(me), claimant=services.active_claimant,
-                           age_badge=services.age_badge)
+                           category=category, age=age, categories=CATEGORIES, ages=queue.AGES,
+                           counts=queue.queue_counts(category), reports=queue.open_report_counts([x.id for x in items]),
+                           claimant=services.active_claimant, expires=services.claim_expires_at,
+                           due_at=queue.due_at, is_overdue=queue.is_overdue, age_badge=queue.age_badge,
+                           held=services.claims_held(me), max_claims=current_app.config["MODERATION_MAX_CLAIMS"],
+                           mine=mine, reasons=REJECT_REASONS)
 
 
 @bp.route("/listings/<int:listing_id>")
@@ -43,30 +55,42 @@ def listing(listing_id):
     item = _listing_or_404(listing_id)
     me = signed_in_user()
     if me.role == Role.CLIENT.value:
-        return render_template("moderation/listing_client.html", listing=services.seller_view(item),
+        return render_template("moderation/listing_client.html", listing=queue.member_view(item),
                                own=item.seller_id == me.id, form=ReportForm())
-    return render_template("moderation/listing.html", listing=item, form=DecisionForm(),
-                           can_moderate=services.can_moderate(me), claimant=services.active_claimant(item),
-                           expires=services.claim_expires_at(item), open_reports=reports.open_reports(item),
-                           age_badge=services.age_badge)
+    return _render_listing(item, DecisionForm())
+
+
+def _render_listing(item: Listing, form: DecisionForm, status: int = 200):
+    return render_template("moderation/listing.html", listing=item, form=form,
+                           can_moderate=services.can_moderate(signed_in_user()),
+                           claimant=services.active_claimant(item), expires=services.claim_expires_at(item),
+                           open_reports=reports.open_reports(item), age_badge=queue.age_badge,
+                           due_at=queue.due_at(item), overdue=queue.is_overdue(item),
+                           claim_minutes=services.claim_minutes(), reasons=REJECT_REASONS,
+                           report_reasons=REPORT_REASONS, events=history.history(item), kinds=history.KINDS,
+                           review_form=ReviewForm(formdata=None),
+                           may_review=services.can_moderate(signed_in_user())
+                           and reports.approver_id(item) != signed_in_user().id,
+                           category=CATEGORIES.get(item.category, item.category)), status
 
 
 @bp.route("/listings/<int:listing_id>/claim", methods=["POST"])
-@roles_required(*QUEUE_ROLES)
+@moderators_only
 def claim(listing_id):
     item = _listing_or_404(listing_id)
     try:
         services.claim_listing(signed_in_user(), item)
     except ModerationError as exc:
         flash(str(exc), "error")
-        return _render_listing_error(item, DecisionForm(formdata=None), exc.status)
+        db.session.refresh(item)
+        return _render_listing(item, DecisionForm(formdata=None), exc.status)
     db.session.commit()
-    flash("You have claimed this listing for 30 minutes.", "info")
+    flash(f"You have claimed this listing for {services.claim_minutes()} minutes.", "info")
     return _back(item)
 
 
 @bp.route("/listings/<int:listing_id>/release", methods=["POST"])
-@roles_required(*QUEUE_ROLES)
+@moderators_only
 def release(listing_id):
     item = _listing_or_404(listing_id)
     if services.release_claim(signed_in_user(), item):
@@ -76,44 +100,40 @@ def release(listing_id):
 
 
 @bp.route("/listings/<int:listing_id>/decide", methods=["POST"])
-@roles_required(*QUEUE_ROLES)
+@moderators_only
 def decide(listing_id):
     item = _listing_or_404(listing_id)
     form = DecisionForm()
     if not form.validate_on_submit():
-        flash("Choose approve or reject.", "error")
-        return _render_listing_error(item, form, 400)
+        flash("; ".join(m for msgs in form.errors.values() for m in msgs) or "Choose approve or reject.", "error")
+        return _render_listing(item, form, 400)
     try:
-        services.decide(signed_in_user(), item, form.decision.data, form.reason.data, form.note.data)
+        services.decide(signed_in_user(), item, form.decision.data, form.reason.data, form.note.data,
+                        reason_code=form.reason_code.data or None)
     except ModerationError as exc:
         flash(str(exc), "error")
-        return _render_listing_error(item, form, exc.status)
+        db.session.refresh(item)
+        return _render_listing(item, form, exc.status)
     db.session.commit()
     flash("Listing approved." if form.decision.data == "approve" else "Listing rejected.", "info")
     return redirect(url_for("moderation.queue"))
 
 
-def _render_listing_error(item: Listing, form: DecisionForm, status: int):
-    db.session.refresh(item)
-    me = signed_in_user()
-    return render_template("moderation/listing.html", listing=item, form=form,
-                           can_moderate=services.can_moderate(me), claimant=services.active_claimant(item),
-                           expires=services.claim_expires_at(item), open_reports=reports.open_reports(item),
-                           age_badge=services.age_badge), status
-
-
-@bp.route("/listings/<int:listing_id>/resolve-reports", methods=["POST"])
-@roles_required(*QUEUE_ROLES)
-def resolve_reports(listing_id):
-    item = _listing_or_404(listing_id)
-    try:
-        n = reports.resolve_reports(signed_in_user(), item)
-    except ModerationError as exc:
-        flash(str(exc), "error")
-        return _back(item)
-    db.session.commit()
-    flash(f"{n} report{'s' if n != 1 else ''} closed; the decision stands.", "info")
-    return redirect(url_for("moderation.queue", view="reported"))
+@bp.route("/moderation/bulk", methods=["POST"])
+@moderators_only
+def bulk():
+    """Approve or reject the listings one has claimed, all or nothing; the page says how each one went."""
+    ids = [int(x) for x in request.form.getlist("listing_ids") if x.isdigit()]
+    ok, results = services.bulk_decide(signed_in_user(), ids, request.form.get("decision", ""),
+                                       request.form.get("reason_code") or None, request.form.get("text"))
+    if ok:
+        db.session.commit()
+        flash(f"{len(results)} listing{'s' if len(results) != 1 else ''} "
+              f"{'approved' if request.form.get('decision') == 'approve' else 'rejected'}.", "info")
+    else:  # bulk_decide rolled its own work back
+        flash("Nothing was decided: " + "; ".join(f"#{r['listing_id']}: {r['message']}" for r in results
+                                                  if r["status"] != 424), "error")
+    return redirect(url_for("moderation.queue"))
 
 
 @bp.route("/listings/<int:listing_id>/report", methods=["POST"])
@@ -121,12 +141,13 @@ def resolve_reports(listing_id):
 def report(listing_id):
     item = _listing_or_404(listing_id)
     form = ReportForm()
-    if not form.validate_on_submit():
+    if not form.validate_on_submit() or not (form.reason_code.data or (form.reason.data or "").strip()):
         flash("Say what is wrong with the listing.", "error")
-        return render_template("moderation/listing_client.html", listing=services.seller_view(item),
+        return render_template("moderation/listing_client.html", listing=queue.member_view(item),
                                own=item.seller_id == signed_in_user().id, form=form), 400
     try:
-        reports.report_listing(signed_in_user(), item, form.reason.data)
+        reports.report_listing(signed_in_user(), item, form.reason_code.data or form.reason.data,
+                               form.reason.data if form.reason_code.data else None)
     except ModerationError as exc:
         flash(str(exc), "error")
         return _back(item)
@@ -141,7 +162,7 @@ def marketplace():
     """What members see of the marketplace: approved listings, to open and, if need be, report. No seller is
     named (a client never sees other clients)."""
     q = request.args.get("q", "").strip()[:200]
-    page = db.paginate(services.marketplace_select(q), per_page=50)
+    page = db.paginate(queue.marketplace_select(q), per_page=50)
     return render_template("moderation/marketplace.html", page=page, q=q, me=signed_in_user(),
                            listings=list(page.items))
 
@@ -149,6 +170,6 @@ def marketplace():
 @bp.route("/me/listings")
 @roles_required(Role.CLIENT.value)
 def my_listings():
-    page = db.paginate(services.listings_of_seller(signed_in_user()), per_page=50)
+    page = db.paginate(queue.listings_of_seller(signed_in_user()), per_page=50)
     return render_template("moderation/my_listings.html", page=page,
-                           listings=[services.seller_view(x) for x in page.items])
+                           listings=[queue.seller_view(x) for x in page.items])

@@ -2,12 +2,22 @@
 
 from marshmallow import Schema, fields, validate
 
-from helpdesk.moderation.services import DECISIONS, VIEWS
+from helpdesk.api_pages import PageArgs
+from helpdesk.moderation.models import CATEGORIES, REJECT_REASONS, REPORT_REASONS
+from helpdesk.moderation.queue import AGES, VIEWS
+from helpdesk.moderation.services import BULK_MAX, DECISIONS
 
 
-class ListingArgs(Schema):
+class ListingArgs(PageArgs):
     status = fields.Str(load_default=None, validate=validate.OneOf(VIEWS))
-    page = fields.Int(load_default=1, validate=validate.Range(min=1))
+
+
+class QueueArgs(PageArgs):
+    """`GET /moderation/queue`: one view, optionally one category and (pending) one age band."""
+
+    status = fields.Str(load_default="pending", validate=validate.OneOf(VIEWS))
+    category = fields.Str(load_default=None, validate=validate.OneOf(CATEGORIES))
+    age = fields.Str(load_default=None, validate=validate.OneOf(AGES))
 
 
 class ModeratorRef(Schema):
@@ -16,37 +26,83 @@ class ModeratorRef(Schema):
 
 
 class DecisionSchema(Schema):
+    """A decision. As input (the first API, `POST /listings/<id>/decisions`) `reason` is the seller's free text;
+    as output it is the moderator's words, beside the declared `reason_code` and the `stage` ("queue": the
+    decision on the pending listing; "review": removed after review; null: imported history)."""
+
     id = fields.Int(dump_only=True)
     listing_id = fields.Int(dump_only=True)
     decision = fields.Str(required=True, validate=validate.OneOf(DECISIONS))
     reason = fields.Str(load_default=None, allow_none=True, validate=validate.Length(max=2000))
     note = fields.Str(load_default=None, allow_none=True, validate=validate.Length(max=2000))
+    reason_code = fields.Str(dump_only=True, allow_none=True)
+    stage = fields.Str(dump_only=True, allow_none=True)
     at = fields.AwareDateTime(dump_only=True)
     moderator = fields.Nested(ModeratorRef, dump_only=True)
 
 
+class DecisionInSchema(Schema):
+    """`POST /listings/<id>/decision`: a reject names a declared reason; `text` is required for "other"."""
+
+    decision = fields.Str(required=True, validate=validate.OneOf(DECISIONS))
+    reason = fields.Str(load_default=None, allow_none=True, validate=validate.OneOf(REJECT_REASONS))
+    text = fields.Str(load_default=None, allow_none=True, validate=validate.Length(max=2000))
+    note = fields.Str(load_default=None, allow_none=True, validate=validate.Length(max=2000))
+
+
+class BulkInSchema(Schema):
+    decision = fields.Str(required=True, validate=validate.OneOf(DECISIONS))
+    listing_ids = fields.List(fields.Int(), required=True, validate=validate.Length(min=1, max=BULK_MAX))
+    reason = fields.Str(load_default=None, allow_none=True, validate=validate.OneOf(REJECT_REASONS))
+    text = fields.Str(load_default=None, allow_none=True, validate=validate.Length(max=2000))
+
+
+class BulkResultSchema(Schema):
+    listing_id = fields.Int(required=True)
+    ok = fields.Bool(required=True)
+    status = fields.Int(required=True, metadata={"description": "200, or why not: 404, 409, or 424 (another "
+                                                                 "listing failed, so nothing was stored)"})
+    message = fields.Str(required=True)
+
+
+class BulkOutSchema(Schema):
+    applied = fields.Bool(required=True, metadata={"description": "true: every listing decided; false: none"})
+    results = fields.List(fields.Nested(BulkResultSchema), required=True)
+
+
 class ReportSchema(Schema):
+    """A member's report: `reason` one of REPORT_REASONS (free text, as the first API sent, counts as "other"
+    with that text), `text` the member's words (required for "other")."""
+
     id = fields.Int(dump_only=True)
     listing_id = fields.Int(dump_only=True)
     reason = fields.Str(required=True, validate=validate.Length(min=1, max=2000))
+    text = fields.Str(load_default=None, allow_none=True, load_only=True, validate=validate.Length(max=2000))
+    reason_code = fields.Str(dump_only=True)
     created_at = fields.AwareDateTime(dump_only=True)
     resolved_at = fields.AwareDateTime(dump_only=True, allow_none=True)
 
 
 class ListingSchema(Schema):
-    """A listing as moderators see it: who holds it, reports, and (single listing) the decision history."""
+    """A listing as moderators see it: who holds it and until when, due time, reports, and (single listing) the
+    decision history."""
 
     id = fields.Int()
     title = fields.Str()
     description = fields.Str(allow_none=True)
+    category = fields.Str()
     seller = fields.Nested(ModeratorRef)
     status = fields.Str()
     submitted_at = fields.AwareDateTime()
+    due_at = fields.AwareDateTime(metadata={"description": "submitted_at + SLA_HOURS (metrics.md section 3)"})
+    overdue = fields.Bool()
     first_decision_at = fields.AwareDateTime(allow_none=True)
     claimed_by = fields.Nested(ModeratorRef, allow_none=True)
     claim_expires_at = fields.AwareDateTime(allow_none=True)
     open_reports = fields.Int()
     decisions = fields.List(fields.Nested(DecisionSchema))
+    reason = fields.Str(allow_none=True, metadata={"description": "members only: why it was not approved or "
+                                                                  "was removed"})
 
 
 class SellerListingSchema(Schema):
@@ -60,8 +116,59 @@ class SellerListingSchema(Schema):
     reason = fields.Str(allow_none=True)
 
 
-class ListingPageSchema(Schema):
+class ListingsPageSchema(Schema):
+    """`GET /listings` (the first API): staff or member items, by the caller's role."""
+
     items = fields.List(fields.Dict())
     page = fields.Int()
     pages = fields.Int()
     total = fields.Int()
+
+
+class ListingInSchema(Schema):
+    """A member's listing as sent: the service checks price (money, never negative) and category again."""
+
+    title = fields.Str(required=True, validate=validate.Length(min=1, max=300))
+    description = fields.Str(load_default=None, allow_none=True, validate=validate.Length(max=5000))
+    price = fields.Raw(required=True, metadata={"description": "money as a decimal string, e.g. \"12.50\""})
+    category = fields.Str(required=True, validate=validate.OneOf(CATEGORIES))
+    remove_images = fields.List(fields.Int(), load_default=list)
+
+
+class ImageRefSchema(Schema):
+    id = fields.Int(required=True)
+    content_type = fields.Str(required=True)
+    url = fields.Function(lambda img: f"/listing-images/{img.id}")
+    thumbnail_url = fields.Function(lambda img: f"/listing-images/{img.id}/thumbnail")
+
+
+class MemberListingSchema(SellerListingSchema):
+    """A member's own listing with its price (a decimal string), category and photos."""
+
+    price = fields.Decimal(as_string=True, places=2, allow_none=True)
+    category = fields.Str()
+    images = fields.List(fields.Nested(ImageRefSchema))
+
+
+class ReviewInSchema(Schema):
+    decision = fields.Str(required=True, validate=validate.OneOf(("keep", "remove")))
+    reason = fields.Str(load_default=None, allow_none=True, validate=validate.OneOf(REJECT_REASONS))
+    text = fields.Str(load_default=None, allow_none=True, validate=validate.Length(max=2000))
+
+
+class ReasonCountSchema(Schema):
+    reason = fields.Str(required=True, validate=validate.OneOf(REPORT_REASONS))
+    count = fields.Int(required=True)
+
+
+class ReviewItemSchema(Schema):
+    listing = fields.Nested(ListingSchema, required=True)
+    reports = fields.Int(required=True)
+    score = fields.Float(required=True, metadata={"description": "sum of the open reports' reporter weights"})
+    reasons = fields.List(fields.Nested(ReasonCountSchema), required=True)
+
+
+class ReviewOutSchema(Schema):
+    listing = fields.Nested(ListingSchema, required=True)
+    message = fields.Str(required=True)
+    formula = fields.Str(required=True)

@@ -6,21 +6,21 @@ import pytest
 from sqlalchemy import select
 
 from helpdesk.extensions import db
-from helpdesk.moderation import reports, services
+from helpdesk.moderation import queue, reports, services
 from helpdesk.moderation.models import ModerationDecision
 from helpdesk.moderation.services import ModerationError
 from helpdesk.notifications.models import Notification
 from helpdesk.types import utcnow
 
 
-def test_only_trained_coaches_team_leaders_and_admins_decide(mod, create_listing):
+def test_only_trained_coaches_support_team_leaders_and_admins_decide(mod, create_listing):
     listing = create_listing(mod.sam)
-    for user in (mod.una, mod.support):
+    for user, status in ((mod.una, 404), (mod.auditor, 403)):  # issue #12: untrained coaches get 404
         with pytest.raises(ModerationError) as exc:
             services.decide(user, listing, "approve")
-        assert exc.value.status == 403
+        assert exc.value.status == status
     assert listing.status == "pending" and listing.decisions == []
-    for user in (mod.tia, mod.lea, mod.admin):  # one listing each: a pending listing is decided once
+    for user in (mod.tia, mod.lea, mod.admin, mod.support):  # one listing each: a pending listing is decided once
         mine = create_listing(mod.sam)
         services.decide(user, mine, "approve")
         assert [d.moderator for d in mine.decisions] == [user]
@@ -86,34 +86,37 @@ def test_claim_conflicts_and_expiry(mod, create_listing):
     t0 = utcnow()
     services.claim_listing(mod.tia, listing, now=t0)
     with pytest.raises(ModerationError) as exc:
-        services.claim_listing(mod.tod, listing, now=t0 + timedelta(minutes=29))
+        services.claim_listing(mod.tod, listing, now=t0 + timedelta(minutes=14))
     assert exc.value.status == 409 and "Tia" in str(exc.value)
     with pytest.raises(ModerationError):
-        services.decide(mod.tod, listing, "approve", now=t0 + timedelta(minutes=29))
-    # the holder renews; after 30 minutes without renewal anyone may take it
-    services.claim_listing(mod.tia, listing, now=t0 + timedelta(minutes=10))
-    services.claim_listing(mod.tod, listing, now=t0 + timedelta(minutes=40))
+        services.decide(mod.tod, listing, "approve", now=t0 + timedelta(minutes=14))
+    # the holder renews; after 15 minutes (issue #12; it was 30) without renewal anyone may take it
+    services.claim_listing(mod.tia, listing, now=t0 + timedelta(minutes=5))
+    with pytest.raises(ModerationError):
+        services.claim_listing(mod.tod, listing, now=t0 + timedelta(minutes=19))
+    services.claim_listing(mod.tod, listing, now=t0 + timedelta(minutes=20))
     assert listing.claimed_by_id == mod.tod.id
-    services.decide(mod.tod, listing, "approve", now=t0 + timedelta(minutes=41))
+    services.decide(mod.tod, listing, "approve", now=t0 + timedelta(minutes=21))
     assert listing.claimed_by_id is None
 
 
 def test_reports_put_a_decided_listing_in_the_reported_view_until_resolved(mod, create_listing):
     listing = create_listing(mod.sam)
     services.decide(mod.tia, listing, "approve")
-    assert services.queue_counts()["reported"] == 0
+    assert queue.queue_counts()["reported"] == 0
     reports.report_listing(mod.rita, listing, "Stolen photos")
-    assert services.queue_counts()["reported"] == 1
-    assert db.session.scalars(services.queue_select("reported")).all() == [listing]
+    assert queue.queue_counts()["reported"] == 1
+    assert db.session.scalars(queue.queue_select("reported")).all() == [listing]
     with pytest.raises(ModerationError) as exc:
         reports.report_listing(mod.rita, listing, "again")
     assert exc.value.status == 409
     # a review that removes closes the report: an approval later rejected by someone else
     reports.remove_listing(mod.tod, listing, reason="Photos taken from another seller")
-    assert services.queue_counts()["reported"] == 0
-    reports.report_listing(mod.rita, listing, "Still there?")
-    assert reports.resolve_reports(mod.lea, listing) == 1
-    assert services.queue_counts()["reported"] == 0
+    assert queue.queue_counts()["reported"] == 0
+    # issue #12: only a live listing is reported (this used to accept a report of the removed listing)
+    with pytest.raises(ModerationError) as exc:
+        reports.report_listing(mod.rita, listing, "Still there?")
+    assert exc.value.status == 409 and queue.queue_counts()["reported"] == 0
 
 
 def test_report_rules(mod, create_listing):
@@ -130,9 +133,9 @@ def test_queue_is_oldest_first_with_age_badges(mod, create_listing, app):
     fresh = create_listing(mod.sam, "fresh", hours_ago=2)
     late = create_listing(mod.sam, "late", hours_ago=30)
     mid = create_listing(mod.sam, "mid", hours_ago=12)
-    assert db.session.scalars(services.queue_select("pending")).all() == [late, mid, fresh]
-    assert [services.age_badge(x.submitted_at) for x in (fresh, mid, late)] == ["badge-calm", "badge-amber", "badge-red"]
-    counts = services.queue_counts()
+    assert db.session.scalars(queue.queue_select("pending")).all() == [late, mid, fresh]
+    assert [queue.age_badge(x.submitted_at) for x in (fresh, mid, late)] == ["badge-calm", "badge-amber", "badge-red"]
+    counts = queue.queue_counts()
     assert (counts["pending"], counts["overdue"]) == (3, 1)
 
 
