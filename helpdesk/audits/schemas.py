@@ -3,7 +3,7 @@
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from helpdesk.audits.models import COLOR_LABELS, COLORS
-from helpdesk.periods import DayField
+from helpdesk.periods import DayField, MonthField
 
 
 class AuditPersonSchema(Schema):
@@ -88,7 +88,7 @@ class AuditListArgsSchema(Schema):
     color = fields.Str(load_default=None, validate=validate.OneOf(COLORS))
     state = fields.Str(load_default=None, validate=validate.OneOf(("waiting", "overdue", "acted", "disputed", "overturned")))
     coach_id = fields.Int(load_default=None)
-    month = fields.Str(load_default=None, validate=validate.Regexp(r"^\d{4}-\d{2}$"))
+    month = MonthField(load_default=None)
 
 
 class CalibrationReviewSchema(Schema):
