@@ -3,6 +3,7 @@
 from marshmallow import Schema, fields, validate
 
 from helpdesk.audits.models import COLOR_LABELS, COLORS
+from helpdesk.periods import MonthField
 
 
 class AuditPersonSchema(Schema):
@@ -87,4 +88,4 @@ class AuditListArgsSchema(Schema):
     color = fields.Str(load_default=None, validate=validate.OneOf(COLORS))
     state = fields.Str(load_default=None, validate=validate.OneOf(("waiting", "overdue", "acted", "disputed", "overturned")))
     coach_id = fields.Int(load_default=None)
-    month = fields.Str(load_default=None, validate=validate.Regexp(r"^\d{4}-\d{2}$"))
+    month = MonthField(load_default=None)

@@ -42,14 +42,23 @@ def ceil_div(numerator: int, denominator: int) -> int:
     return -(-numerator // denominator)
 
 
+# The gates of section 7: the share of ranked coaches, from the best, that passes.
+QUALITY_GATE = Fraction(3, 4)
+FAST_RESPONDER_GATE = Fraction(1, 2)
+
+
+def _cut(share: Fraction, ranked: int) -> int:
+    return ceil_div(share.numerator * ranked, share.denominator)
+
+
 def quality_cut(ranked: int) -> int:
     """The worst Communication Quality rank still eligible among `ranked` coaches: the top 75 % (section 7)."""
-    return ceil_div(3 * ranked, 4)
+    return _cut(QUALITY_GATE, ranked)
 
 
 def fast_responder_cut(timed: int) -> int:
     """The worst mean-response rank that passes the Fast Responder gate among `timed` coaches: the top 50 %."""
-    return ceil_div(timed, 2)
+    return _cut(FAST_RESPONDER_GATE, timed)
 
 
 def tier_limit(tier: str, pool_size: int) -> int:

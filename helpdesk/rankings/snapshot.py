@@ -3,7 +3,9 @@
 The whole computation runs in one transaction: the new snapshot and its rows are written as
 `building`, then the month's previous complete snapshot is deleted and the new one marked
 `complete`, and only then is anything committed. A run killed or failing at any point commits
-nothing, so the previous complete snapshot stays what every page and export shows.
+nothing, so the previous complete snapshot stays what every page and export shows. Readers go through
+rankings.reading.read_ranking, which reads the current snapshot and its rows in one statement, so the delete
+of the old snapshot can never leave them between the two (an empty ranking).
 """
 
 from datetime import datetime
@@ -54,7 +56,8 @@ def switch_to(snapshot: RankingSnapshot) -> None:
 
 
 def current_snapshot(month: str) -> RankingSnapshot | None:
-    """The month's complete ranking, or None if it was never computed."""
+    """The month's complete ranking, or None if it was never computed (for writers and jobs: a page or export
+    reads with read_ranking, never this and then the rows in a second query)."""
     return db.session.scalars(
         select(RankingSnapshot).where(RankingSnapshot.month == month, RankingSnapshot.status == "complete")
         .order_by(RankingSnapshot.id.desc()).limit(1)

@@ -20,6 +20,8 @@ from helpdesk.rankings.client_metrics import client_happiness_sums, client_succe
 from helpdesk.rankings.models import RankingRow, RankingSnapshot
 from helpdesk.rankings.ranking import (
     BONUSES,
+    FAST_RESPONDER_GATE,
+    QUALITY_GATE,
     bonus_total,
     ceil_div,
     fast_responder_cut,
@@ -112,8 +114,8 @@ def _gates(me: dict, rows: list[dict]) -> list[dict]:
     gates = []
     ranked = [r for r in rows if r["communication_quality"] is not None]
     limit = quality_cut(len(ranked))
-    gate = {"title": "Communication quality (top 75%)", "rank": me["cq_rank"], "of": len(ranked), "cut": limit,
-            "passed": me["eligible"], "value": me["communication_quality"], "advice": None}
+    gate = {"title": f"Communication quality (top {QUALITY_GATE * 100}%)", "rank": me["cq_rank"],
+            "of": len(ranked), "cut": limit, "passed": me["eligible"], "value": me["communication_quality"], "advice": None}
     if me["communication_quality"] is None:
         gate["advice"] = "You have answered no client message this month, so you are not ranked yet."
     elif not me["eligible"]:
@@ -126,8 +128,8 @@ def _gates(me: dict, rows: list[dict]) -> list[dict]:
     gates.append(gate)
     timed = [r for r in rows if r["mean_response_seconds"] is not None]
     limit = fast_responder_cut(len(timed))
-    gate = {"title": "Fast Responder gate (top 50% by mean response)", "rank": me["fast_responder_rank"],
-            "of": len(timed), "cut": limit, "value": me["mean_response_seconds"], "advice": None,
+    gate = {"title": f"Fast Responder gate (top {FAST_RESPONDER_GATE * 100}% by mean response)",
+            "rank": me["fast_responder_rank"], "of": len(timed), "cut": limit, "value": me["mean_response_seconds"], "advice": None,
             "passed": me["fast_responder_rank"] is not None and me["fast_responder_rank"] <= limit}
     if me["mean_response_seconds"] is None:
         gate["advice"] = "No client waited on you this month, so you have no mean response time."

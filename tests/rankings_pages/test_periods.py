@@ -93,3 +93,10 @@ def test_rankings_refuse_out_of_range_months(client, api_headers, auth, create_u
 def test_cli_month_type(runner):
     result = runner.invoke(args=["bonus", "export", "2026-13"])
     assert result.exit_code == 2 and "month must be YYYY-MM" in result.output
+
+
+def test_audits_api_refuses_a_month_that_is_not_one(client, api_headers, create_user):
+    """Seen failing on the old code: the Audits list took 2026-13 (a regex only) and ignored it (200)."""
+    response = client.get("/api/v1/audits?month=2026-13", headers=api_headers(create_user("coach")))
+    assert response.status_code == 422 and "month" in response.get_json()["errors"]["query"]
+    assert client.get("/api/v1/audits?month=2026-10", headers=api_headers(create_user("coach"))).status_code == 200
