@@ -17,7 +17,7 @@ def index():
 @login_required
 def open_notification(notification_id):
     """Mark one read and follow its link."""
-    note = db.session.get(Notification, notification_id)
+    note = db.session.get(Notification, notification_id) if notification_id < 2**31 else None
     if note is None or note.user_id != current_user.id:
         return redirect(url_for("notifications.index"))
     services.mark_read(current_user.id, notification_id)
