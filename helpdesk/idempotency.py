@@ -88,7 +88,7 @@ def _find(user_id: int, key: str) -> IdempotencyKey | None:
                                                           IdempotencyKey.key == key))
 
 
-def claim(user_id: int, key: str, request_hash: str) -> tuple[IdempotencyKey, bool]:
+def claim(user_id: int, key: str, request_hash: str) -> tuple[IdempotencyKey | None, bool]:
     """Insert the key's row (flushed, not committed) and return `(row, True)`; or `(row, False)` with the
     row of a request that already holds it (committed by another transaction). Blocks, on PostgreSQL, while
     another transaction holds the same key uncommitted. A row older than 24 h is forgotten and claimed anew."""
@@ -131,6 +131,8 @@ def _replay(row: IdempotencyKey) -> Response:
 def _guarded(key: str, view, args, kwargs, reused_field: str):
     request_hash = _request_hash()
     row, mine = claim(current_user.id, key, request_hash)
+    if row is None:  # the holder's row went away between its insert and our look (it expired): try again
+        raise KeyInProgress()
     if not mine:
         if row.request_hash != request_hash:
             raise KeyReused(reused_field)
@@ -175,7 +177,21 @@ def idempotent(view):
             raise Refusal(422, f"At most {MAX_KEY_LENGTH} characters.", HEADER)
         return _guarded(key, view, args, kwargs, HEADER)
 
+    _document_header(wrapper)
     return wrapper
+
+
+def _document_header(wrapper) -> None:
+    """Tell the OpenAPI document about the header (flask-smorest's manual doc of the view)."""
+    from copy import deepcopy
+
+    wrapper._apidoc = deepcopy(getattr(wrapper, "_apidoc", {}))
+    manual = wrapper._apidoc.setdefault("manual_doc", {})
+    manual["parameters"] = [*manual.get("parameters", []), {
+        "in": "header", "name": HEADER, "required": False,
+        "schema": {"type": "string", "maxLength": MAX_KEY_LENGTH},
+        "description": "Makes a retry safe: the same key within 24 h answers the first request's result "
+                       "instead of doing the work again (422 if reused with another request)."}]
 
 
 def once_per_form(view):

@@ -3,10 +3,12 @@
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from helpdesk.api_pages import page_body, page_of
 from helpdesk.auth.models import STAFF_ROLES, User
 from helpdesk.auth.permissions import login_required, roles_required, signed_in_user, visible_or_404
 from helpdesk.clients import assignments, feedback, services
 from helpdesk.clients.schemas import (
+    MAX_ID,
     AssignmentInSchema,
     AssignmentSchema,
     ClientFactsSchema,
@@ -27,7 +29,7 @@ UNASSIGNED_PAGE_SIZE = 50
 
 
 def _visible_client(client_id: int) -> User:
-    client = db.session.get(User, client_id)
+    client = db.session.get(User, client_id) if client_id <= MAX_ID else None
     return visible_or_404(client, services.client_visible_to(signed_in_user(), client))
 
 
@@ -84,6 +86,7 @@ def answer_survey(data):
 @blp.route("/clients/unassigned")
 @roles_required(*assignments.QUEUE_ROLES)
 @blp.arguments(UnassignedArgs, location="query")
+@blp.response(200, page_of(UnassignedClientSchema))
 def unassigned(args):
     """Team leaders and admins: the clients with no coach, oldest open wait first, with their waiting threads."""
     page = db.paginate(assignments.unassigned_clients(signed_in_user()), page=args["page"],
@@ -92,8 +95,7 @@ def unassigned(args):
     waits = assignments.waiting_threads_of([c.id for c in clients])
     items = [{"id": c.id, "external_id": c.external_id, "name": c.name, "joined_on": c.joined_on,
               "waiting_threads": waits[c.id]} for c in clients]
-    return {"items": UnassignedClientSchema(many=True).dump(items), "page": page.page, "pages": page.pages or 1,
-            "total": page.total, "per_page": UNASSIGNED_PAGE_SIZE}
+    return page_body(items, args["page"], page.total or 0, UNASSIGNED_PAGE_SIZE)
 
 
 @blp.route("/clients/<int:client_id>/assignment", methods=["POST"])

@@ -2,7 +2,10 @@
 
 from marshmallow import Schema, fields, validate
 
+from helpdesk.api_pages import PageArgs
 from helpdesk.clients.services import display_money
+
+MAX_ID = 2**31 - 1  # the largest id the database holds: a larger one is a 404/422, never an overflowing query
 
 
 class MoneyString(fields.String):
@@ -74,8 +77,8 @@ class ClientFactsSchema(Schema):
     balance = MoneyString(allow_none=True)
 
 
-class UnassignedArgs(Schema):
-    page = fields.Int(load_default=1, validate=validate.Range(min=1))
+class UnassignedArgs(PageArgs):
+    """`?page=N` of the unassigned queue (bounded, like every list)."""
 
 
 class _WaitingThread(Schema):
@@ -95,7 +98,7 @@ class UnassignedClientSchema(Schema):
 
 
 class AssignmentInSchema(Schema):
-    coach_id = fields.Int(required=True)
+    coach_id = fields.Int(required=True, validate=validate.Range(min=1, max=MAX_ID))
 
 
 class AssignmentSchema(Schema):

@@ -20,6 +20,7 @@ from helpdesk.inbox.coverage import VacationError, add_vacation, delete_vacation
 from helpdesk.inbox.models import Thread
 from helpdesk.inbox.queries import inbox_select, paginate_rows, view_counts, wait_state
 from helpdesk.inbox.schemas import (
+    MAX_ID,
     CollisionSchema,
     MessageSchema,
     NewMessageSchema,
@@ -41,7 +42,7 @@ VACATION_PAGE_SIZE = 50
 
 
 def _thread_or_404(thread_id: int) -> Thread:
-    thread = db.session.get(Thread, thread_id)
+    thread = db.session.get(Thread, thread_id) if thread_id <= MAX_ID else None
     return visible_or_404(thread, thread_visible_to(current_user, thread))
 
 
@@ -180,6 +181,6 @@ def create_vacation(data):
 @blp.response(204)
 def remove_vacation(vacation_id):
     """Delete one of the caller's vacations."""
-    if not delete_vacation(current_user, vacation_id):
+    if vacation_id > MAX_ID or not delete_vacation(current_user, vacation_id):
         api_abort(404)
     return ""

@@ -1,6 +1,6 @@
 """Inbox pages: the coach inbox, a thread, replying, marking read, coverage and the team page."""
 
-from flask import current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import current_app, flash, jsonify, redirect, render_template, request, session, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -14,6 +14,7 @@ from helpdesk.inbox.coverage import away_coach_ids, coverage_select, team_overvi
 from helpdesk.inbox.models import Thread
 from helpdesk.inbox.queries import VIEWS, inbox_select, inbox_summary, paginate_rows, wait_state
 from helpdesk.inbox.saved_replies import visible_saved_replies
+from helpdesk.inbox.schemas import MAX_ID
 from helpdesk.inbox.services import mark_read, post_message, thread_visible_to, visibility
 from helpdesk.inbox.thread_page import other_threads, read_receipt, thread_messages
 from helpdesk.types import utcnow
@@ -26,7 +27,7 @@ bp.add_app_template_global(form_token_field, "form_token_field")
 
 def visible_thread_or_404(thread_id: int) -> Thread:
     """The thread if the caller may see it; 404 for unknown and invisible ids alike."""
-    thread = db.session.get(Thread, thread_id)
+    thread = db.session.get(Thread, thread_id) if thread_id <= MAX_ID else None
     return visible_or_404(thread, thread_visible_to(current_user, thread))
 
 
@@ -44,19 +45,34 @@ def _client_arg() -> int | None:
         return None
 
 
+LAST_VIEW = "inbox_view"  # the session key of the view the user last chose
+
+
+def landing_view(counts: dict, remembered: str | None) -> str:
+    """The view /inbox opens on (issue #14): Breached while any thread is breached, else the view chosen
+    last, else Waiting (oldest wait first: the work that matters)."""
+    if counts.get("breached"):
+        return "breached"
+    return remembered if remembered in VIEWS else "waiting"
+
+
 @bp.route("/inbox")
 @roles_required(*INBOX_ROLES)
 def index():
-    view = request.args.get("view", "all")
-    if view not in VIEWS:
-        view = "all"
+    view = request.args.get("view")
+    chosen = view in VIEWS
+    if chosen:
+        session[LAST_VIEW] = view
     client_id = _client_arg()
     q = request.args.get("q", "").strip()[:200]
     visible, now = visibility(current_user), utcnow()
     counts, clients = inbox_summary(current_user, client_id, q, now, visible)
+    if not chosen:
+        # A search from the landing page looks in every thread.
+        view = "all" if q else landing_view(counts, session.get(LAST_VIEW))
     page, rows = paginate_rows(inbox_select(current_user, view, client_id, q, now, visible), _page_arg(),
                                current_user, total=counts[view], now=now)
-    return render_template("inbox/index.html", page=page, rows=rows, view=view,
+    return render_template("inbox/index.html", page=page, rows=rows, view=view, view_chosen=chosen,
                            views=VIEWS, counts=counts, q=q, client_id=client_id, clients=clients)
 
 
@@ -83,7 +99,7 @@ def _last_seen_arg() -> int | None:
         value = int(request.form.get("last_seen_message_id") or 0)
     except ValueError:
         return None
-    return value if 0 < value < 2**31 else None
+    return value if 0 < value <= MAX_ID else None
 
 
 @bp.route("/threads/<int:thread_id>/reply", methods=["POST"])

@@ -114,3 +114,13 @@ def test_new_thread_and_ticket_forms_posted_twice_store_once(client, auth, team,
     first, second = client.post("/tickets/new", data=form), client.post("/tickets/new", data=form)
     assert first.status_code == second.status_code == 302 and first.headers["Location"] == second.headers["Location"]
     assert _count(Ticket, Ticket.what == "Ticket once") == 1
+
+
+def test_the_openapi_document_offers_the_header_on_adopting_endpoints(client):
+    paths = client.get("/api/v1/openapi.json").get_json()["paths"]
+    for path, method in (("/api/v1/threads", "post"), ("/api/v1/threads/{thread_id}/messages", "post"),
+                         ("/api/v1/tickets", "post")):
+        names = [p["name"] for p in paths[path][method].get("parameters", []) if p["in"] == "header"]
+        assert names == ["Idempotency-Key"], (path, names)
+    assert "parameters" not in paths["/api/v1/threads/{thread_id}"]["get"] or all(
+        p["name"] != "Idempotency-Key" for p in paths["/api/v1/threads/{thread_id}"]["get"]["parameters"])

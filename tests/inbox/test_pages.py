@@ -189,3 +189,30 @@ def test_reply_page_holds_a_reply_when_a_newer_message_arrived(client, auth, tea
     newest = re.search(r'name="last_seen_message_id" value="(\d+)"', text).group(1)
     assert client.post(f"/threads/{thread.id}/reply",
                        data={"body": "Ann, edited", "last_seen_message_id": newest}).status_code == 302
+
+
+def test_inbox_opens_on_breached_then_the_last_view_chosen_then_waiting(client, auth, team, waiting_thread,
+                                                                       create_thread):
+    """Issue #14: the coach lands on Waiting (oldest wait first), Breached while any is breached, and
+    otherwise on the view they chose last."""
+    import re
+
+    def landing():
+        html = client.get("/inbox").get_data(as_text=True)
+        active = re.search(r'class="active" data-view="(\w+)"', html).group(1)
+        return active, re.findall(r'data-thread="(\d+)"', html)
+
+    create_thread(team["ann_client"], subject="Answered long ago", last_message_at=utcnow())
+    newer = waiting_thread(team["ann_client"], 2, subject="Newer wait")
+    older = waiting_thread(team["ann_client"], 5, subject="Older wait")
+    auth.login(team["ann"])
+    assert landing() == ("waiting", [str(older.id), str(newer.id)])
+    client.get("/inbox?view=all")
+    assert landing()[0] == "all"
+    breached = waiting_thread(team["ann_client"], 30, subject="Breached wait")
+    view, ids = landing()
+    assert view == "breached" and ids == [str(breached.id)]
+    html = client.get("/inbox").get_data(as_text=True)
+    assert html.index('data-view="breached"') < html.index('data-view="waiting"')  # its tab comes first
+    # A search from the landing page looks in every thread.
+    assert "Answered long ago" in client.get("/inbox?q=Answered").get_data(as_text=True)
