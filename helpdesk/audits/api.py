@@ -15,6 +15,7 @@ from helpdesk.audits.schemas import (
     DisputeInSchema,
     NoteInSchema,
     NoteSchema,
+    QueueArgsSchema,
     QueueItemSchema,
     ResolveInSchema,
 )
@@ -50,10 +51,11 @@ def list_audits(args):
 
 @blp.route("/audits/queue")
 @roles_required("auditor", "admin")
+@blp.arguments(QueueArgsSchema, location="query")
 @blp.response(200, QueueItemSchema(many=True))
-def get_queue():
-    """Sample items not yet audited that are free or claimed by the caller."""
-    return queue.open_items(current_user)
+def get_queue(args):
+    """Sample items not yet audited that are free or claimed by the caller; filters coach_id, day."""
+    return queue.open_items(current_user, args["coach_id"], args["day"])
 
 
 @blp.route("/audits/queue/<int:item_id>/claim", methods=["POST"])

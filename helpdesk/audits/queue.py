@@ -4,7 +4,7 @@ import random
 from datetime import UTC, date, datetime, time, timedelta
 
 from flask import abort, current_app
-from sqlalchemy import exists, func, or_, select, update
+from sqlalchemy import and_, exists, func, or_, select, tuple_, update
 
 from helpdesk.audits.models import Audit, AuditSample
 from helpdesk.audits.services import AuditError
@@ -86,13 +86,54 @@ def build_sample(day: date) -> dict:
     return {"day": day.isoformat(), "added": sum(added.values()), "coaches": len(added)}
 
 
-def open_items(auditor: User, limit: int = 200) -> list[AuditSample]:
-    """Sample items not yet audited that are free or claimed by `auditor`, mine first, oldest day first."""
+def _open_to(auditor: User):
+    """SQL: sample items not yet audited that are free or claimed by `auditor`."""
+    return and_(AuditSample.audit_id.is_(None),
+                or_(AuditSample.claimed_by_id.is_(None), AuditSample.claimed_by_id == auditor.id))
+
+
+def open_items(auditor: User, coach_id: int | None = None, day: date | None = None,
+               limit: int = 200) -> list[AuditSample]:
+    """Sample items not yet audited that are free or claimed by `auditor`, mine first, oldest day first;
+    optionally only one coach's or one day's."""
+    query = select(AuditSample).where(_open_to(auditor))
+    if coach_id is not None:
+        query = query.where(AuditSample.coach_id == coach_id)
+    if day is not None:
+        query = query.where(AuditSample.sample_day == day)
     return db.session.scalars(
-        select(AuditSample).where(AuditSample.audit_id.is_(None),
-                                  or_(AuditSample.claimed_by_id.is_(None), AuditSample.claimed_by_id == auditor.id))
-        .order_by(AuditSample.claimed_by_id.is_(None), AuditSample.sample_day, AuditSample.id).limit(limit)
+        query.order_by(AuditSample.claimed_by_id.is_(None), AuditSample.sample_day, AuditSample.id).limit(limit)
     ).all()
+
+
+def queue_counts(auditor: User) -> dict:
+    """How many items are open to `auditor`: in all, claimed by them, per coach (id, name, n) and per day."""
+    open_to = _open_to(auditor)
+    total, mine = db.session.execute(
+        select(func.count(), func.count(AuditSample.claimed_by_id)).select_from(AuditSample).where(open_to)).one()
+    coaches = db.session.execute(
+        select(User.id, User.name, func.count()).select_from(AuditSample)
+        .join(User, User.id == AuditSample.coach_id).where(open_to)
+        .group_by(User.id, User.name).order_by(User.name, User.id)).all()
+    days = db.session.execute(
+        select(AuditSample.sample_day, func.count()).where(open_to).group_by(AuditSample.sample_day)
+        .order_by(AuditSample.sample_day)).all()
+    return {"total": total, "mine": mine, "coaches": [tuple(r) for r in coaches], "days": [tuple(r) for r in days]}
+
+
+def thread_context(message: Message, before: int = 3, after: int = 2) -> list[Message]:
+    """The audited reply with the messages around it in its thread (the client's question among them),
+    in the order they were sent."""
+    order = (Message.sent_at, Message.id)
+    earlier = db.session.scalars(
+        select(Message).where(Message.thread_id == message.thread_id,
+                              tuple_(*order) < tuple_(message.sent_at, message.id))
+        .order_by(Message.sent_at.desc(), Message.id.desc()).limit(before)).all()
+    later = db.session.scalars(
+        select(Message).where(Message.thread_id == message.thread_id,
+                              tuple_(*order) > tuple_(message.sent_at, message.id))
+        .order_by(*order).limit(after)).all()
+    return [*reversed(earlier), message, *later]
 
 
 CLAIMED_BY_ANOTHER = "Another auditor has already claimed this reply."

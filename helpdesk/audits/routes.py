@@ -1,5 +1,7 @@
 """Pages: the Audits view, the auditors' queue, and the forms of the communication area."""
 
+from datetime import date
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -7,6 +9,7 @@ from helpdesk.audits import bp, disputes, feedback, listing, queue
 from helpdesk.audits.area import add_note
 from helpdesk.audits.feedback import yellow_clock
 from helpdesk.audits.forms import ActForm, AuditForm, DisputeForm, NoteForm, ResolveForm
+from helpdesk.audits.models import AuditSample
 from helpdesk.audits.quality import live_quality
 from helpdesk.audits.services import AuditError, get_audit, get_message, get_thread, thread_link
 from helpdesk.auth.permissions import roles_required
@@ -50,7 +53,23 @@ def inbox():
 @bp.route("/queue", endpoint="queue")
 @roles_required("auditor", "admin")
 def queue_page():
-    return render_template("audits/queue.html", items=queue.open_items(current_user), thread_link=thread_link)
+    """The sample items open to the auditor, filtered by coach and day, with their counts."""
+    coach_id, day = request.args.get("coach_id") or "", request.args.get("day") or ""
+    coach_id = int(coach_id) if coach_id.isdigit() and int(coach_id) < 2**31 else None
+    try:
+        day = date.fromisoformat(day) if day else None
+    except ValueError:
+        flash("Day: use the form YYYY-MM-DD.", "error")
+        day = None
+    return render_template("audits/queue.html", items=queue.open_items(current_user, coach_id, day),
+                           counts=queue.queue_counts(current_user), filters={"coach_id": coach_id, "day": day},
+                           thread_link=thread_link)
+
+
+def render_queue_item(item, message, form, status=200):
+    """The audit item page: the reply with the thread around it, and the audit form (as typed, if refused)."""
+    return render_template("audits/queue_item.html", item=item, message=message, form=form,
+                           context=queue.thread_context(message), thread_link=thread_link), status
 
 
 @bp.route("/queue/<int:item_id>")
@@ -61,8 +80,7 @@ def queue_item(item_id):
     except AuditError as error:  # a page to open, not a form to go back to: answered with its status
         abort(error.status, str(error))
     message = get_message(current_user, item.message_id)
-    return render_template("audits/queue_item.html", item=item, message=message, form=AuditForm(),
-                           thread_link=thread_link)
+    return render_queue_item(item, message, AuditForm())
 
 
 @bp.route("/queue/<int:item_id>/claim", methods=["POST"])
@@ -105,6 +123,12 @@ def audit_message(message_id):
     try:
         feedback.create_audit(current_user, message, form.color.data, form.comment.data)
     except AuditError as error:
+        item_id = request.form.get("item_id") or ""
+        item = db.session.get(AuditSample, int(item_id)) if item_id.isdigit() and int(item_id) < 2**31 else None
+        if error.status == 422 and item is not None and item.message_id == message.id:
+            # From the audit item page: shown again with the colour and comment as chosen.
+            flash(f"{error.field.replace('_', ' ').capitalize()}: {error}", "error")
+            return render_queue_item(item, message, form, 422)
         return refused(error, thread_link(message.thread_id, message.id))
     db.session.commit()
     flash("Audit saved; the coach and their team leader have been told.", "info")

@@ -59,6 +59,12 @@ class CommunicationSchema(Schema):
     notes = fields.List(fields.Nested(NoteSchema))
 
 
+class QueueArgsSchema(Schema):
+    coach_id = fields.Int(load_default=None, validate=validate.Range(1, 2**31 - 1),
+                          metadata={"description": "only this coach's replies"})
+    day = fields.Date(load_default=None, metadata={"description": "only this sample day, YYYY-MM-DD"})
+
+
 class QueueItemSchema(Schema):
     id = fields.Int()
     message_id = fields.Int()

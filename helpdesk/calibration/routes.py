@@ -26,6 +26,8 @@ def calibration_page():
     views = [calibration.item_view(current_user, item) for item in calibration.items(current_user)]
     return render_template("calibration/index.html", views=views, month=month,
                            rates=calibration.agreement_rates(*bounds), mark_form=MarkCalibrationForm(),
+                           candidates=calibration.candidates(current_user)
+                           if current_user.role in ("team_leader", "admin") else [],
                            review_form=ReviewForm(), thread_link=thread_link)
 
 

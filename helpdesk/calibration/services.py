@@ -152,6 +152,19 @@ def items(user: User, limit: int = 100) -> list[CalibrationItem]:
                               .limit(limit)).all()
 
 
+def candidates(user: User, limit: int = 30) -> list[Message]:
+    """Coach replies `user` may mark, newest first: in threads they may open, not marked yet (the page's
+    picker, so nobody types a raw message id)."""
+    from helpdesk.inbox.services import visible_client_condition
+
+    return db.session.scalars(
+        select(Message).join(Thread, Thread.id == Message.thread_id).join(User, User.id == Message.author_id)
+        .where(User.role == Role.COACH.value, visible_client_condition(user, Thread.client_id),
+               ~select(CalibrationItem.id).where(CalibrationItem.message_id == Message.id).exists())
+        .order_by(Message.sent_at.desc(), Message.id.desc()).limit(limit)
+    ).all()
+
+
 def agreement_rates(start: datetime, end: datetime) -> list[dict]:
     """Per auditor: closed items with a majority that closed in [start, end), how many they matched."""
     closed = (

@@ -48,3 +48,18 @@ def test_a_closed_item_shows_each_auditors_colour(client, auth, desk, auditor_po
     html = client.get("/audits/calibration").get_data(as_text=True)
     shown = re.findall(r'<li data-reviewer="\d+">([^:<]+): <span class="badge label-(\w+)"', html)
     assert shown == [("Pool Auditor 1", "green"), ("Pool Auditor 2", "yellow")]
+
+
+def test_a_leader_picks_the_reply_from_a_list_instead_of_typing_its_id(client, auth, desk, create_message,
+                                                                       create_client, create_thread):
+    other_team = create_message(create_thread(create_client(coach=desk.other_coach)), desk.other_coach,
+                                body="Not yours to mark")
+    auth.login(desk.leader)
+    html = client.get("/audits/calibration").get_data(as_text=True)
+    offered = re.findall(r'<option value="(\d+)">Cora Coach in “Ad budget”', html)
+    assert offered == [str(desk.reply.id)]
+    assert f'<option value="{other_team.id}"' not in html and "Not yours to mark" not in html
+    assert "Click the button." in html
+    client.post("/audits/calibration/mark", data={"message_id": offered[0], "reviewers_needed": 2})
+    html = client.get("/audits/calibration").get_data(as_text=True)
+    assert f'<option value="{desk.reply.id}">' not in html  # marked: no longer offered

@@ -26,8 +26,8 @@ def test_counts_standing_yellows_only(create_user, create_coach, create_client, 
     create_message(thread, coach, sent_at=datetime(2026, 9, 30, 23, 59, tzinfo=UTC))  # September
     create_message(thread, coach, sent_at=datetime(2026, 11, 1, tzinfo=UTC))  # November
     _audit(m[0], auditor, "yellow", oct_(2))                                      # standing
-    # same message, another auditor (one audit per message and auditor): still 1
-    _audit(m[0], create_user("auditor"), "yellow", oct_(3))
+    # A second auditor's Yellow (one auditor audits a message once: uq_audits_message_auditor).
+    _audit(m[0], create_user("auditor"), "yellow", oct_(3))                       # same message: still 1
     _audit(m[1], auditor, "green", oct_(2))                                       # green: no
     _audit(m[2], auditor, "blue", oct_(2))                                        # blue: no
     _audit(m[3], auditor, "yellow", oct_(5), "overturned", oct_(20))               # overturned before T

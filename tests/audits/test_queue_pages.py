@@ -1,0 +1,73 @@
+"""The audit item page and the queue as auditors use them (#14): the reply in its thread, a refused Yellow
+keeping what was chosen, filters by coach and day with their counts."""
+
+import re
+from datetime import timedelta
+
+from helpdesk.audits import queue
+from helpdesk.audits.models import Audit, AuditSample
+from helpdesk.extensions import db
+from tests.audits.conftest import T
+
+
+def _sample(desk, create_message, create_thread, create_client):
+    """Two replies of Cora sampled on two days, one of Olga's; returns the items."""
+    later = create_message(desk.thread, desk.coach, sent_at=T + timedelta(days=1), body="Later reply")
+    other = create_message(create_thread(create_client(coach=desk.other_coach)), desk.other_coach,
+                           sent_at=T + timedelta(hours=2), body="Olga's reply")
+    items = [AuditSample(message_id=m.id, coach_id=m.author_id, sample_day=m.sent_at.date())
+             for m in (desk.reply, later, other)]
+    db.session.add_all(items)
+    db.session.flush()
+    return items
+
+
+def test_the_item_page_shows_the_clients_question_and_the_thread_around_the_reply(client, auth, desk,
+                                                                                  create_message):
+    after = create_message(desk.thread, desk.client, sent_at=T + timedelta(hours=3), body="Which button?")
+    item = AuditSample(message_id=desk.reply.id, coach_id=desk.coach.id, sample_day=T.date())
+    db.session.add(item)
+    db.session.flush()
+    auth.login(desk.auditor)
+    html = client.get(f"/audits/queue/{item.id}").get_data(as_text=True)
+    shown = re.findall(r'data-message="(\d+)"', html)
+    assert shown == [str(desk.question.id), str(desk.reply.id), str(after.id)]
+    assert "How do I raise my budget?" in html and "Which button?" in html
+
+
+def test_a_refused_yellow_keeps_the_colour_and_comment_chosen(client, auth, desk):
+    item = AuditSample(message_id=desk.reply.id, coach_id=desk.coach.id, sample_day=T.date())
+    db.session.add(item)
+    db.session.flush()
+    auth.login(desk.auditor)
+    r = client.post(f"/audits/messages/{desk.reply.id}", data={"color": "yellow", "comment": "  ",
+                                                               "item_id": item.id, "next": "/audits/queue"})
+    assert r.status_code == 422
+    html = r.get_data(as_text=True)
+    assert re.search(r'<option selected value="yellow">|<option value="yellow" selected>', html), html
+    assert "Comment: A comment is required" in html and "Click the button." in html
+    assert db.session.query(Audit).count() == 0
+
+
+def test_the_queue_filters_by_coach_and_day_and_counts(client, auth, api_headers, desk, create_message,
+                                                       create_thread, create_client):
+    mine, later, other = _sample(desk, create_message, create_thread, create_client)
+    queue.claim(desk.auditor, mine.id)
+    auth.login(desk.auditor)
+
+    def listed(query=""):
+        html = client.get(f"/audits/queue{query}").get_data(as_text=True)
+        return html, [int(i) for i in re.findall(r'<tr data-item="(\d+)"', html)]
+
+    html, ids = listed()
+    assert ids == [mine.id, other.id, later.id]
+    assert "3 open, 1 claimed by you." in html
+    assert "Cora Coach (2)" in html and "Olga Other (1)" in html and f"{T.date().isoformat()} (2)" in html
+    assert listed(f"?coach_id={desk.coach.id}")[1] == [mine.id, later.id]
+    assert listed(f"?day={T.date().isoformat()}")[1] == [mine.id, other.id]
+    assert listed(f"?coach_id={desk.coach.id}&day={T.date().isoformat()}")[1] == [mine.id]
+    assert listed("?day=nonsense&coach_id=99999999999")[1] == [mine.id, other.id, later.id]
+    h = api_headers(desk.auditor)
+    r = client.get(f"/api/v1/audits/queue?coach_id={desk.other_coach.id}", headers=h)
+    assert [i["id"] for i in r.get_json()] == [other.id]
+    assert client.get("/api/v1/audits/queue?coach_id=99999999999", headers=h).status_code == 422
