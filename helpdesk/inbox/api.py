@@ -156,3 +156,6 @@ def remove_vacation(vacation_id):
         abort(404)
     db.session.commit()
     return "", 204
+
+
+from helpdesk.inbox import api_unassigned  # noqa: E402,F401  (the unassigned queue, on this blueprint)
