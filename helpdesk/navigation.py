@@ -33,7 +33,7 @@ NAV = [
     NavItem("Team", "inbox.team", ("team_leader",)),
     NavItem("Rankings", "rankings.index", LEADERS),
     NavItem("SLA", "sla.index", LEADERS),
-    NavItem("Unassigned", "clients.unassigned", LEADERS),
+    NavItem("Unassigned", "inbox.unassigned", LEADERS),
     NavItem("Saved replies", "inbox.saved_replies", ("coach", "team_leader")),
     NavItem("Vacations", "inbox.vacations", ("coach", "team_leader")),
     NavItem("Users", "admin.users", ("admin",)),

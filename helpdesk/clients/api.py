@@ -3,7 +3,6 @@
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from helpdesk.api_pages import page_body, page_of
 from helpdesk.auth.models import STAFF_ROLES, User
 from helpdesk.auth.permissions import login_required, roles_required, signed_in_user, visible_or_404
 from helpdesk.clients import assignments, feedback, services
@@ -17,15 +16,12 @@ from helpdesk.clients.schemas import (
     RatingSchema,
     SurveyInSchema,
     SurveySchema,
-    UnassignedArgs,
-    UnassignedClientSchema,
 )
 from helpdesk.errors import Refusal
 from helpdesk.extensions import db
 
 blp = Blueprint("clients_api", __name__, url_prefix="/api/v1",
                 description="Clients: facts, consent, ratings, surveys, the unassigned queue")
-UNASSIGNED_PAGE_SIZE = 50
 
 
 def _visible_client(client_id: int) -> User:
@@ -81,21 +77,6 @@ def answer_survey(data):
     response = feedback.answer_survey(signed_in_user(), data["score"])
     db.session.commit()
     return response
-
-
-@blp.route("/clients/unassigned")
-@roles_required(*assignments.QUEUE_ROLES)
-@blp.arguments(UnassignedArgs, location="query")
-@blp.response(200, page_of(UnassignedClientSchema))
-def unassigned(args):
-    """Team leaders and admins: the clients with no coach, oldest open wait first, with their waiting threads."""
-    page = db.paginate(assignments.unassigned_clients(signed_in_user()), page=args["page"],
-                       per_page=UNASSIGNED_PAGE_SIZE, error_out=False)
-    clients = list(page.items)
-    waits = assignments.waiting_threads_of([c.id for c in clients])
-    items = [{"id": c.id, "external_id": c.external_id, "name": c.name, "joined_on": c.joined_on,
-              "waiting_threads": waits[c.id]} for c in clients]
-    return page_body(items, args["page"], page.total or 0, UNASSIGNED_PAGE_SIZE)
 
 
 @blp.route("/clients/<int:client_id>/assignment", methods=["POST"])

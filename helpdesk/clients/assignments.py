@@ -1,51 +1,21 @@
-"""The unassigned queue and giving a client a coach, without overlapping assignments."""
+"""Giving a client a coach, without overlapping assignments, and who may do it (the unassigned queue's
+page and API, which show waiting threads, are the inbox's: `helpdesk.inbox.unassigned`)."""
 
 from datetime import datetime
 
 from flask import current_app, has_request_context, url_for
-from sqlalchemy import exists, func, select
+from sqlalchemy import select
 
 from helpdesk.auth.models import Role, User
-from helpdesk.clients.coach_at import assignment_at, assignment_covers_sql
+from helpdesk.clients.coach_at import assignment_at
 from helpdesk.clients.feedback import Refused
 from helpdesk.clients.models import Assignment
 from helpdesk.clients.services import client_visible_to
 from helpdesk.extensions import db
-from helpdesk.inbox.models import Thread
 from helpdesk.notifications.services import notify
 from helpdesk.types import utcnow
 
 QUEUE_ROLES = (Role.TEAM_LEADER.value, Role.ADMIN.value)
-
-
-def unassigned_clients(viewer: User, at: datetime | None = None):
-    """A select of the clients with no coach at `at`: oldest open wait first, then those not waiting."""
-    if viewer.role not in QUEUE_ROLES:
-        raise PermissionError("only team leaders and admins work the unassigned queue")
-    at = at or utcnow()
-    has_coach = exists(select(Assignment.id).where(assignment_covers_sql(at, client_id=User.id)).correlate(User))
-    oldest_wait = (
-        select(func.min(Thread.waiting_since)).where(Thread.client_id == User.id).correlate(User).scalar_subquery()
-    )
-    return (
-        select(User)
-        .where(User.role == Role.CLIENT.value, User.active.is_(True), ~has_coach)
-        .order_by(oldest_wait.is_(None), oldest_wait, User.created_at, User.id)
-    )
-
-
-def waiting_threads_of(client_ids: list[int]) -> dict[int, list[Thread]]:
-    """The waiting threads of these clients, oldest wait first, keyed by client id."""
-    found: dict[int, list[Thread]] = {cid: [] for cid in client_ids}
-    if not client_ids:
-        return found
-    rows = db.session.scalars(
-        select(Thread).where(Thread.client_id.in_(client_ids), Thread.waiting_since.is_not(None))
-        .order_by(Thread.waiting_since, Thread.id)
-    )
-    for thread in rows:
-        found[thread.client_id].append(thread)
-    return found
 
 
 def assignable_coaches(viewer: User):

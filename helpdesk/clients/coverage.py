@@ -85,22 +85,29 @@ def away_coach_ids(user: User, on: date | None = None) -> list[int]:
     return []
 
 
+def covering_teammate_ids(coach: User, on: date) -> list[int] | None:
+    """While `coach` is away on day `on`: the ids of their active teammates who are not away (maybe none);
+    None if the coach is not away that day or has no team leader (nobody covers then)."""
+    away = db.session.scalar(select(Vacation.id).where(Vacation.coach_id == coach.id, on_vacation(on)).limit(1))
+    if away is None or coach.reports_to_id is None:
+        return None
+    away_ids = select(Vacation.coach_id).where(on_vacation(on))
+    return list(db.session.scalars(
+        select(User.id).where(User.role == Role.COACH.value, User.reports_to_id == coach.reports_to_id,
+                              User.id != coach.id, User.active.is_(True), User.id.not_in(away_ids))
+    ))
+
+
 def responders_for(client_id: int, on: date | None = None) -> list[int]:
     """Who answers for a client on day `on` (default today): the client's coach, or while that coach is away,
     the teammates who are not away (the team leader if none is left); nobody for an unassigned client."""
     coach_id = coach_id_at(client_id)
     if coach_id is None:
         return []
-    on = on or utcnow().date()
     coach = db.session.get(User, coach_id)
-    away = db.session.scalar(select(Vacation.id).where(Vacation.coach_id == coach_id, on_vacation(on)).limit(1))
-    if away is None or coach.reports_to_id is None:
+    covering = covering_teammate_ids(coach, on or utcnow().date())
+    if covering is None:
         return [coach_id]
-    away_ids = select(Vacation.coach_id).where(on_vacation(on))
-    covering = list(db.session.scalars(
-        select(User.id).where(User.role == Role.COACH.value, User.reports_to_id == coach.reports_to_id,
-                              User.id != coach_id, User.active.is_(True), User.id.not_in(away_ids))
-    ))
     return covering or [coach.reports_to_id]
 
 

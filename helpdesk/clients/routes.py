@@ -1,6 +1,6 @@
-"""Client pages (rating, survey, privacy) and the team leaders' unassigned queue."""
+"""Client pages (rating, survey, privacy) and assigning a coach (the unassigned queue is the inbox's)."""
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 
 from helpdesk.auth.models import User
 from helpdesk.auth.permissions import roles_required, signed_in_user
@@ -9,7 +9,6 @@ from helpdesk.clients.coach_at import coach_at
 from helpdesk.clients.forms import AssignForm, ConsentForm, RatingForm, SurveyForm
 from helpdesk.extensions import db
 from helpdesk.redirects import safe_next
-from helpdesk.types import utcnow
 
 
 @bp.app_template_global("client_facts")
@@ -93,25 +92,6 @@ def settings():
     return render_template("clients/settings.html", form=form)
 
 
-@bp.route("/unassigned")
-@roles_required("team_leader", "admin")
-def unassigned():
-    page = db.paginate(assignments.unassigned_clients(signed_in_user()), per_page=50)
-    rows = list(page.items)
-    waits = assignments.waiting_threads_of([c.id for c in rows])
-    coaches = db.session.scalars(assignments.assignable_coaches(signed_in_user())).all()
-    return render_template("clients/unassigned.html", page=page, clients=rows, waits=waits, coaches=coaches,
-                           wait_badge=_wait_badge)
-
-
-def _wait_badge(since) -> str:
-    """Calm under the target, amber past it, red past the SLA (metrics.md section 3)."""
-    hours = (utcnow() - since).total_seconds() / 3600
-    if hours > current_app.config["SLA_HOURS"]:
-        return "badge-red"
-    return "badge-amber" if hours > current_app.config["TARGET_HOURS"] else "badge-calm"
-
-
 @bp.route("/clients/<int:client_id>/assign", methods=["POST"])
 @roles_required("team_leader", "admin")
 def assign(client_id):
@@ -119,7 +99,7 @@ def assign(client_id):
     form = AssignForm()
     if client is None or not services.client_visible_to(signed_in_user(), client):
         abort(404)
-    back = safe_next(request.form.get("next")) or url_for("clients.unassigned")
+    back = safe_next(request.form.get("next")) or url_for("inbox.unassigned")
     if not form.validate_on_submit():
         flash("Choose a coach.", "error")
         return redirect(back)

@@ -184,3 +184,6 @@ def remove_vacation(vacation_id):
     if vacation_id > MAX_ID or not delete_vacation(current_user, vacation_id):
         api_abort(404)
     return ""
+
+
+from helpdesk.inbox import api_unassigned  # noqa: E402,F401  (the unassigned queue, on this blueprint)

@@ -8,6 +8,7 @@ from helpdesk.clients.coach_at import coach_at
 from helpdesk.clients.feedback import Refused
 from helpdesk.clients.models import Assignment
 from helpdesk.extensions import db
+from helpdesk.inbox.unassigned import unassigned_clients, waiting_threads_of
 from helpdesk.notifications.models import Notification
 from helpdesk.types import utcnow
 
@@ -30,17 +31,17 @@ def test_queue_lists_clients_without_a_coach_oldest_wait_first(desk, create_clie
     create_thread(pat, "Payout", waiting_since=now - timedelta(hours=30))
     create_thread(pat, "Answered already")  # not waiting
     create_thread(d.kim, "Kim has a coach", waiting_since=now - timedelta(hours=50))
-    clients = db.session.scalars(assignments.unassigned_clients(d.lea)).all()
+    clients = db.session.scalars(unassigned_clients(d.lea)).all()
     # Pat waits 30 h, Vic 2 h; Una and Gone are not waiting and come after, oldest account first
     assert [c.name for c in clients] == ["Pat", "Vic", "Una", "Gone"]
-    waits = assignments.waiting_threads_of([c.id for c in clients])
+    waits = waiting_threads_of([c.id for c in clients])
     assert [t.subject for t in waits[pat.id]] == ["Payout"]
     assert waits[d.una.id] == []
 
 
 def test_only_leaders_and_admins_work_the_queue(desk):
     with pytest.raises(PermissionError):
-        assignments.unassigned_clients(desk.ann)
+        unassigned_clients(desk.ann)
 
 
 def test_assign_creates_an_open_assignment_and_notifies_the_coach(desk):

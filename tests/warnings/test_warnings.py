@@ -150,3 +150,32 @@ def test_followed_up_acted_or_overturned_yellows_are_quiet(people, yellow, creat
     yellow(timedelta(hours=30), resolution="overturned", resolved_at=NOW - timedelta(hours=29))
     run()
     assert inbox(coach) == [] and inbox(leader) == []
+
+
+def test_warning_follows_coverage_while_the_coach_is_away(people, question, create_coach):
+    """Issue #14: the away coach's client at 20 h warns the covering teammate and the team leader too."""
+    from helpdesk.clients.models import Vacation
+
+    leader, coach, client = people
+    teammate = create_coach(team_leader=leader)
+    also_away = create_coach(team_leader=leader)
+    for away in (coach, also_away):
+        db.session.add(Vacation(coach_id=away.id, starts_on=NOW.date(), ends_on=NOW.date()))
+    thread = question(client, timedelta(hours=20) + SECOND)
+    assert run()["wait_warnings"] == 3
+    for user in (coach, teammate, leader):
+        assert inbox(user) == [("sla_warning", f"/threads/{thread.id}")]
+    assert inbox(also_away) == []
+    assert run()["wait_warnings"] == 0
+
+
+def test_breach_while_away_tells_the_covering_teammate_once(people, question, create_coach):
+    from helpdesk.clients.models import Vacation
+
+    leader, coach, client = people
+    teammate = create_coach(team_leader=leader)
+    db.session.add(Vacation(coach_id=coach.id, starts_on=NOW.date(), ends_on=NOW.date()))
+    thread = question(client, timedelta(hours=24) + SECOND)
+    assert run()["wait_breaches"] == 3
+    for user in (coach, teammate, leader):
+        assert inbox(user) == [("sla_breach", f"/threads/{thread.id}")]
