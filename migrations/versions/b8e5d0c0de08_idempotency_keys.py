@@ -5,7 +5,7 @@ per user, inserted in the same transaction as the work; a second request with th
 answer back (helpdesk/idempotency.py).
 
 Revision ID: b8e5d0c0de08
-Revises: b2e5d0c0de02
+Revises: f6e5d0c0de06
 Create Date: 2026-12-01 22:20:00.000000
 
 """
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'b8e5d0c0de08'
-down_revision = "b2e5d0c0de02"
+down_revision = "f6e5d0c0de06"
 branch_labels = None
 depends_on = None
 

@@ -4,7 +4,7 @@ SESSION_IDLE_MINUTES: a session unused for longer is refused at its next request
 this column existed count from their creation.
 
 Revision ID: f6e5d0c0de06
-Revises: 3f1c2b7a9d10
+Revises: b2e5d0c0de02
 Create Date: 2026-12-01 22:50:00.000000
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'f6e5d0c0de06'
-down_revision = '3f1c2b7a9d10'
+down_revision = "b2e5d0c0de02"
 branch_labels = None
 depends_on = None
 
