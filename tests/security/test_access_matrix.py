@@ -60,7 +60,7 @@ inbox_api.read_thread               POST    any                 thread_id=thread
 inbox_api.list_vacations            GET     co,tl
 inbox_api.create_vacation           POST    co,tl
 inbox_api.remove_vacation           DELETE  co,tl               vacation_id=api_vacation
-clients.unassigned                  GET     tl,ad
+inbox.unassigned                    GET     tl,ad
 clients.assign                      POST    tl,ad               client_id=client
 clients.settings                    GET     cl
 clients.settings                    POST    cl
@@ -72,7 +72,7 @@ clients_api.client_facts            GET     co,tl,au,su,ad      client_id=client
 clients_api.assign                  POST    tl,ad               client_id=client
 clients_api.BalanceConsent          GET     any                 client_id=client
 clients_api.BalanceConsent          PUT     cl                  client_id=client
-clients_api.unassigned              GET     tl,ad
+inbox_api.unassigned                GET     tl,ad
 clients_api.rate                    POST    cl
 clients_api.answer_survey           POST    cl
 notifications.index                 GET     any
