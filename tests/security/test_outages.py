@@ -136,3 +136,26 @@ def test_upload_with_an_unusable_temp_dir_is_a_clear_503_and_stores_nothing(clie
                            data=body)
     assert response.status_code == 503 and "nothing was saved" in response.get_json()["message"]
     assert db.session.scalar(select(func.count()).select_from(TicketAttachment)) == 0
+
+
+def test_upload_with_a_full_temp_dir_is_a_507_and_stores_nothing(client, create_coach, api_headers, monkeypatch):
+    """A full disk cannot be made here safely, so the temp file's creation fails as a full disk's does."""
+    import errno
+
+    from helpdesk.tickets.models import TicketAttachment
+    from helpdesk.tickets.services import file_ticket
+
+    coach = create_coach()
+    ticket = file_ticket(coach, "A client", "The fee", "Billing")
+    headers = api_headers(coach)
+    boundary, body = encode_multipart({"file": FileStorage(io.BytesIO(b"x" * (600 * 1024)), "log.txt")})
+
+    def full_disk(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(tempfile, "TemporaryFile", full_disk)
+    response = client.post(f"/api/v1/tickets/{ticket.id}/attachments", headers=headers, data=body,
+                           content_type=f"multipart/form-data; boundary={boundary}")
+    assert response.status_code == 507 and response.headers["Retry-After"].isdigit()
+    assert "nothing was saved" in response.get_json()["message"]
+    assert db.session.scalar(select(func.count()).select_from(TicketAttachment)) == 0
