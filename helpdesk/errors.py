@@ -13,12 +13,14 @@ log = logging.getLogger(__name__)
 
 
 class Refusal(Exception):
-    """A request the rules refuse: `status` is the HTTP status to answer, `field` the input at fault (if any)."""
+    """A request the rules refuse: `status` is the HTTP status to answer, `field` the input at fault (if any),
+    `location` where the API's `errors` object names it ("json" for a body, "query" for a URL argument)."""
 
-    def __init__(self, status: int, message: str, field: str | None = None):
+    def __init__(self, status: int, message: str, field: str | None = None, location: str = "json"):
         super().__init__(message)
         self.status = status
         self.field = field
+        self.location = location
 
 
 class Unavailable(Exception):
@@ -70,7 +72,7 @@ def refusal_response(exc: Refusal):
     if request.path.startswith("/api/"):
         name = HTTP_STATUS_CODES.get(exc.status, "error")
         if exc.field:
-            body = error_body(exc.status, name, f"{exc.field}: {exc}", {"json": {exc.field: [str(exc)]}})
+            body = error_body(exc.status, name, f"{exc.field}: {exc}", {exc.location: {exc.field: [str(exc)]}})
         else:
             body = error_body(exc.status, name, str(exc))
         return jsonify(body), exc.status

@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime, timedelta
 import click
 from marshmallow import ValidationError, fields
 
+from helpdesk.errors import Refusal
 from helpdesk.types import utcnow
 
 FIRST_DAY = date(1900, 1, 1)
@@ -98,15 +99,31 @@ class Period:
         return [self.first + timedelta(days=i) for i in range((self.last - self.first).days + 1)]
 
 
+class PeriodError(Refusal, ValueError):
+    """A day or period refused, naming the URL argument at fault (`from`, `to`); a ValueError too, so callers
+    that only need "is it valid" may catch that."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(422, message, field=field, location="query")
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.args[0]}"
+
+    @property
+    def reason(self) -> str:
+        """The message without the field's name."""
+        return self.args[0]
+
+
 def parse_day(value: str | date, field: str = "date") -> date:
-    """A day given as YYYY-MM-DD (or a date already), FIRST_DAY to LAST_DAY; ValueError "field: why" if not."""
+    """A day given as YYYY-MM-DD (or a date already), FIRST_DAY to LAST_DAY; PeriodError naming `field` if not."""
     if not isinstance(value, date):
         try:
             value = date.fromisoformat(value)
         except (TypeError, ValueError):
-            raise ValueError(f"{field}: {value!r} is not a date YYYY-MM-DD") from None
+            raise PeriodError(field, f"{value!r} is not a date YYYY-MM-DD") from None
     if not FIRST_DAY <= value <= LAST_DAY:
-        raise ValueError(f"{field}: a date must lie between {FIRST_DAY} and {LAST_DAY}")
+        raise PeriodError(field, f"a date must lie between {FIRST_DAY} and {LAST_DAY}")
     return value
 
 
@@ -114,15 +131,15 @@ def parse_period(first: str | date | None, last: str | date | None, today: date 
                  max_days: int = MAX_PERIOD_DAYS) -> Period:
     """The period from two days (YYYY-MM-DD or dates); default: this month up to today.
 
-    ValueError "from: ..." or "to: ..." naming the day at fault when one is malformed or out of range, when
-    the period ends before it starts or is longer than `max_days` (None: no limit)."""
+    PeriodError naming the day at fault (`from` or `to`) when one is malformed or out of range, when the
+    period ends before it starts or is longer than `max_days` (None: no limit)."""
     today = today or utcnow().date()
     first_day = parse_day(first, "from") if first else today.replace(day=1)
     last_day = parse_day(last, "to") if last else max(today, first_day)
     if last_day < first_day:
-        raise ValueError("to: the period ends before it starts")
+        raise PeriodError("to", "the period ends before it starts")
     if max_days is not None and (last_day - first_day).days >= max_days:
-        raise ValueError(f"to: a period is at most {max_days} days")
+        raise PeriodError("to", f"a period is at most {max_days} days")
     return Period(first_day, last_day)
 
 
@@ -149,8 +166,8 @@ class DayField(fields.Date):
         day = super()._deserialize(value, attr, data, **kwargs)
         try:
             return parse_day(day)
-        except ValueError as exc:
-            raise ValidationError(str(exc).partition(": ")[2]) from None
+        except PeriodError as exc:
+            raise ValidationError(exc.reason) from None
 
 
 class MonthType(click.ParamType):

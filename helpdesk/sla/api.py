@@ -3,7 +3,6 @@
 from flask import current_app
 from flask_login import current_user
 from flask_smorest import Blueprint
-from flask_smorest import abort as api_abort
 
 from helpdesk.auth.permissions import roles_required
 from helpdesk.sla.report import coach_statistics, daily_counts, parse_period, visible_coaches
@@ -24,11 +23,7 @@ def sla_report(args):
     `from`/`to` are days (both included; default this month); `coach` an external id of a visible coach.
     """
     as_of = utcnow()
-    try:
-        period = parse_period(args["from_"], args["to"], as_of.date())
-    except ValueError as exc:
-        field, _, message = str(exc).partition(": ")
-        api_abort(422, messages={"query": {field: [message]}})
+    period = parse_period(args["from_"], args["to"], as_of.date())  # a PeriodError answers 422 naming the day
     coaches = coach_filter(visible_coaches(current_user), args["coach"])
     return {
         "from_": period.first, "to": period.last, "as_of": as_of,
