@@ -143,15 +143,12 @@ def _notifications(users, now) -> int:
     """Unread notifications for demo-coach, demo-team-leader and demo-client, about their own threads."""
     coach, leader, client = users["demo-coach"], users["demo-team-leader"], users["demo-client"]
     count = 0
-    # Threads of demo-coach's clients whose last message is the client's: they are waiting now.
-    last = select(Message.thread_id, func.max(Message.sent_at).label("at")).group_by(Message.thread_id).subquery()
+    # Threads of demo-coach's clients waiting now (the import kept `waiting_since` true to the wait rule).
     waiting = db.session.execute(
         select(Thread.id, Thread.subject, User.name).join(User, User.id == Thread.client_id)
         .join(Assignment, Assignment.client_id == Thread.client_id)
-        .join(last, last.c.thread_id == Thread.id)
-        .join(Message, (Message.thread_id == Thread.id) & (Message.sent_at == last.c.at))
-        .where(Assignment.coach_id == coach.id, assignment_covers_sql(now), Message.author_id == Thread.client_id)
-        .order_by(last.c.at.desc()).limit(3)
+        .where(Assignment.coach_id == coach.id, assignment_covers_sql(now), Thread.waiting_since.is_not(None))
+        .order_by(Thread.last_message_at.desc()).limit(3)
     ).all()
     for thread_id, subject, name in waiting:
         count += notify(coach.id, "client_message", f"{name} wrote: {subject}"[:500], f"/threads/{thread_id}",

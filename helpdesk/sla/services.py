@@ -46,7 +46,7 @@ def _store_waits(thread_ids: list[int] | None = None) -> int:
     return replayed
 
 
-def _in_batches(thread_ids: list[int]) -> int:
+def _store_waits_in_batches(thread_ids: list[int]) -> int:
     return sum(_store_waits(thread_ids[i:i + _BATCH]) for i in range(0, len(thread_ids), _BATCH))
 
 
@@ -66,7 +66,7 @@ def update_waits() -> dict:
     top = db.session.scalar(select(func.max(Message.id))) or 0
     touched = list(db.session.scalars(
         select(Message.thread_id).where(Message.id > low, Message.id <= top).distinct().order_by(Message.thread_id)))
-    replayed = _in_batches(touched)
+    replayed = _store_waits_in_batches(touched)
     cursor.previous_message_id, cursor.last_message_id = cursor.last_message_id, max(top, cursor.last_message_id)
     db.session.flush()
     return {"threads": len(touched), "messages": replayed}
@@ -81,7 +81,7 @@ def recompute_waits(since: date | None = None) -> dict:
         since_at = datetime(since.year, since.month, since.day, tzinfo=UTC)
         thread_ids = list(db.session.scalars(
             select(Message.thread_id).where(Message.sent_at >= since_at).distinct().order_by(Message.thread_id)))
-        replayed, threads = _in_batches(thread_ids), len(thread_ids)
+        replayed, threads = _store_waits_in_batches(thread_ids), len(thread_ids)
     cursor = _cursor()
     cursor.previous_message_id = cursor.last_message_id = top
     db.session.flush()
