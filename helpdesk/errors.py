@@ -22,6 +22,11 @@ class Refusal(Exception):
         self.field = field
         self.location = location
 
+    @property
+    def message(self) -> str:
+        """What is wrong, without the field's name (a subclass may add the name to str())."""
+        return self.args[0]
+
 
 class Unavailable(Exception):
     """The desk cannot do this right now (the database is down, the upload space is full): answered with
@@ -72,16 +77,17 @@ def refusal_response(exc: Refusal):
     if request.path.startswith("/api/"):
         name = HTTP_STATUS_CODES.get(exc.status, "error")
         if exc.field:
-            body = error_body(exc.status, name, f"{exc.field}: {exc}", {exc.location: {exc.field: [str(exc)]}})
+            body = error_body(exc.status, name, f"{exc.field}: {exc.message}",
+                              {exc.location: {exc.field: [exc.message]}})
         else:
-            body = error_body(exc.status, name, str(exc))
+            body = error_body(exc.status, name, exc.message)
         return jsonify(body), exc.status
     if exc.status in (401, 403, 404):
         from werkzeug.exceptions import default_exceptions
 
         error = default_exceptions[exc.status]()
         return render_template("error.html", error=error, message=error.description), exc.status
-    flash(f"{exc.field.replace('_', ' ').capitalize()}: {exc}" if exc.field else str(exc), "error")
+    flash(f"{exc.field.replace('_', ' ').capitalize()}: {exc.message}" if exc.field else exc.message, "error")
     return redirect(same_site_referrer() or url_for("home.index"))
 
 

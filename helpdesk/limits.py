@@ -23,6 +23,11 @@ TEXT_LIMITS = {
     "note": 10_000,
     "comment": 10_000,
     "reason": 5_000,
+    # Auditing (helpdesk/audits, helpdesk/calibration; the import takes the audit comment's too).
+    "communication_note": 5_000,  # a note in the coach communication area, or one linking a better reply
+    "audit_comment": 5_000,
+    "dispute_reason": 2_000,
+    "calibration_comment": 2_000,
 }
 
 

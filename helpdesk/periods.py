@@ -107,12 +107,7 @@ class PeriodError(Refusal, ValueError):
         super().__init__(422, message, field=field, location="query")
 
     def __str__(self) -> str:
-        return f"{self.field}: {self.args[0]}"
-
-    @property
-    def reason(self) -> str:
-        """The message without the field's name."""
-        return self.args[0]
+        return f"{self.field}: {self.message}"
 
 
 def parse_day(value: str | date, field: str = "date") -> date:
@@ -167,7 +162,7 @@ class DayField(fields.Date):
         try:
             return parse_day(day)
         except PeriodError as exc:
-            raise ValidationError(exc.reason) from None
+            raise ValidationError(exc.message) from None
 
 
 class MonthType(click.ParamType):

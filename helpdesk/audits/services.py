@@ -11,6 +11,7 @@ from helpdesk.auth.models import Role, User
 from helpdesk.errors import Refusal
 from helpdesk.extensions import db
 from helpdesk.inbox.models import Message, Thread
+from helpdesk.limits import TEXT_LIMITS
 
 AUDITOR_ROLES = (Role.AUDITOR.value, Role.ADMIN.value)
 LEADER_ROLES = (Role.TEAM_LEADER.value, Role.ADMIN.value)
@@ -20,10 +21,10 @@ NOTE_ROLES = (Role.COACH.value, Role.TEAM_LEADER.value, Role.AUDITOR.value, Role
 
 # Length limits in characters (#11 item 8). The services enforce them, so the pages, the API and the import
 # (imports/records.py takes AUDIT_COMMENT_MAX) refuse the same text.
-NOTE_MAX = 5_000  # a note in the communication area (and the note linking a better reply)
-AUDIT_COMMENT_MAX = 5_000  # an auditor's comment on a reply
-DISPUTE_REASON_MAX = 2_000  # a coach's reason for disputing a Yellow
-CALIBRATION_COMMENT_MAX = 2_000  # an auditor's comment on a calibration item
+NOTE_MAX = TEXT_LIMITS["communication_note"]  # a note in the communication area (and one linking a reply)
+AUDIT_COMMENT_MAX = TEXT_LIMITS["audit_comment"]  # an auditor's comment on a reply
+DISPUTE_REASON_MAX = TEXT_LIMITS["dispute_reason"]  # a coach's reason for disputing a Yellow
+CALIBRATION_COMMENT_MAX = TEXT_LIMITS["calibration_comment"]  # an auditor's comment on a calibration item
 
 
 class AuditError(Refusal):

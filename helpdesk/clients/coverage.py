@@ -11,6 +11,7 @@ from sqlalchemy import and_, exists, false, or_, select
 from helpdesk.auth.models import Role, User
 from helpdesk.clients.coach_at import assignment_covers_sql, coach_id_at
 from helpdesk.clients.models import Assignment, Vacation
+from helpdesk.errors import Refusal
 from helpdesk.extensions import db
 from helpdesk.types import utcnow
 
@@ -18,8 +19,14 @@ from helpdesk.types import utcnow
 ALL_CLIENTS_ROLES = (Role.AUDITOR.value, Role.SUPPORT.value, Role.ADMIN.value)
 
 
-class VacationError(ValueError):
-    """A vacation that cannot be scheduled; the message names the field."""
+class VacationError(Refusal, ValueError):
+    """A vacation that cannot be scheduled: a 422 naming the field; str() is "field: why"."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(422, message, field=field)
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.message}"
 
 
 def on_vacation(on: date):
@@ -36,15 +43,15 @@ def vacations_of(user: User) -> list[Vacation]:
 def add_vacation(user: User, starts_on: date | None, ends_on: date | None) -> Vacation:
     """Schedule a vacation for `user`: both days included, from <= to, no overlap with another of theirs."""
     if starts_on is None:
-        raise VacationError("starts_on: a start day is required.")
+        raise VacationError("starts_on", "a start day is required.")
     if ends_on is None:
-        raise VacationError("ends_on: an end day is required.")
+        raise VacationError("ends_on", "an end day is required.")
     if ends_on < starts_on:
-        raise VacationError("ends_on: the last day cannot be before the first day.")
+        raise VacationError("ends_on", "the last day cannot be before the first day.")
     overlap = db.session.scalar(select(Vacation).where(
         Vacation.coach_id == user.id, Vacation.starts_on <= ends_on, Vacation.ends_on >= starts_on).limit(1))
     if overlap is not None:
-        raise VacationError(f"starts_on: overlaps your vacation {overlap.starts_on} to {overlap.ends_on}.")
+        raise VacationError("starts_on", f"overlaps your vacation {overlap.starts_on} to {overlap.ends_on}.")
     vacation = Vacation(coach_id=user.id, starts_on=starts_on, ends_on=ends_on)
     db.session.add(vacation)
     db.session.flush()

@@ -12,7 +12,7 @@ from helpdesk.idempotency import once_per_form
 from helpdesk.inbox import bp
 from helpdesk.inbox.models import Thread
 from helpdesk.inbox.queries import paginate_rows
-from helpdesk.inbox.services import start_thread
+from helpdesk.inbox.services import InboxRefusal, start_thread
 
 
 def _home(status=200, form=None):
@@ -40,8 +40,8 @@ def client_home():
 def new_thread():
     try:
         thread = start_thread(current_user, request.form.get("subject"), request.form.get("body"))
-    except ValueError as exc:
-        flash(str(exc).split(": ", 1)[-1], "error")
+    except InboxRefusal as exc:
+        flash(exc.message, "error")
         return _home(400, request.form)
     db.session.commit()
     return redirect(url_for("inbox.thread", thread_id=thread.id))

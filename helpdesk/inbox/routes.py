@@ -15,7 +15,7 @@ from helpdesk.inbox.models import Thread
 from helpdesk.inbox.queries import VIEWS, inbox_select, inbox_summary, paginate_rows, wait_state
 from helpdesk.inbox.saved_replies import visible_saved_replies
 from helpdesk.inbox.schemas import MAX_ID
-from helpdesk.inbox.services import mark_read, post_message, thread_visible_to, visibility
+from helpdesk.inbox.services import InboxRefusal, mark_read, post_message, thread_visible_to, visibility
 from helpdesk.inbox.thread_page import other_threads, read_receipt, thread_messages
 from helpdesk.types import utcnow
 
@@ -118,9 +118,9 @@ def reply(thread_id):
             return _thread_page(thread, 409, draft=body, newer=newer)
     try:
         message = post_message(thread, current_user, body)
-    except ValueError as exc:
+    except InboxRefusal as exc:
         db.session.rollback()  # nothing stored, and the form's token stays unused
-        flash(str(exc).split(": ", 1)[-1], "error")
+        flash(exc.message, "error")
         return redirect(url_for("inbox.thread", thread_id=thread_id))
     db.session.commit()
     return redirect(url_for("inbox.thread", thread_id=thread.id, _anchor=f"m{message.id}"))

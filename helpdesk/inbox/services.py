@@ -6,9 +6,11 @@ from sqlalchemy import select
 
 from helpdesk.auth.models import Role, User
 from helpdesk.clients.coverage import client_id_visible_to, responders_for, visibility
+from helpdesk.errors import Refusal
 from helpdesk.extensions import db
 from helpdesk.inbox.models import Message, Thread, ThreadRead
 from helpdesk.inbox.thread_state import refresh_one_thread
+from helpdesk.limits import TEXT_LIMITS, check_length
 from helpdesk.notifications.services import notify
 from helpdesk.types import utcnow
 
@@ -16,6 +18,16 @@ from helpdesk.types import utcnow
 # take it from here with the thread rules.
 __all__ = ["mark_read", "post_message", "start_thread", "thread_visible_to", "visibility", "visible_threads"]
 
+
+
+class InboxRefusal(Refusal, ValueError):
+    """A message or thread refused: a 422 naming the field (`subject`, `body`); str() is "field: why"."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(422, message, field=field)
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.message}"
 
 def visible_client_condition(user: User, client_id_column):
     """SQL condition on a column holding a client id: `user` may see that client's threads."""
@@ -52,7 +64,8 @@ def post_message(thread: Thread, author: User, body: str) -> Message:
     notify the coach (or covering team) of a client message, and the client of a staff reply."""
     body = (body or "").strip()
     if not body:
-        raise ValueError("body: a message cannot be empty.")
+        raise InboxRefusal("body", "a message cannot be empty.")
+    check_length("body", body, "message")
     # Two posts at once (a client and a coach) must not each keep the state seen before the other's message
     # (issue #10 item 5): lock the thread row, reload it, take the time under the lock, and recompute the state
     # from the messages as they stand.
@@ -79,11 +92,11 @@ def start_thread(client: User, subject: str, body: str) -> Thread:
     """A client opens a new thread with their coach (or, without one, the team leaders' unassigned queue)."""
     subject = (subject or "").strip()
     if not subject:
-        raise ValueError("subject: a subject is required.")
-    if len(subject) > 300:
-        raise ValueError("subject: at most 300 characters.")
+        raise InboxRefusal("subject", "a subject is required.")
+    if len(subject) > TEXT_LIMITS["subject"]:
+        raise InboxRefusal("subject", f"at most {TEXT_LIMITS['subject']} characters.")
     if not (body or "").strip():
-        raise ValueError("body: a message cannot be empty.")
+        raise InboxRefusal("body", "a message cannot be empty.")
     thread = Thread(client_id=client.id, subject=subject, created_at=utcnow())
     db.session.add(thread)
     db.session.flush()
