@@ -59,6 +59,7 @@ class Config:
     INBOX_PAGE_SIZE = 25
     JOB_TIMEOUT = 600
     OUTBOX_SWEEP_SECONDS = 60
+    TICKET_FIRST_RESPONSE_HOURS = 24  # a ticket with no first response by then stands out and warns once
 
     @classmethod
     def load(cls, instance_path: str) -> dict:
