@@ -40,6 +40,7 @@ SCHEDULE: tuple[Periodic, ...] = (
              grace=timedelta(hours=6)),
     Periodic("audit-daily-sample", "30 5 * * *", "workers.audits.build_daily_sample", timeout=900,
              grace=timedelta(hours=6)),
+    Periodic("tickets-auto-close", "23 * * * *", "workers.tickets.close_stale_resolved", timeout=300),
 )
 
 

@@ -21,6 +21,7 @@ from helpdesk.jobs import report_progress
 from helpdesk.moderation.models import Listing
 from helpdesk.notifications.services import notify
 from helpdesk.sla.models import ResponseWait
+from helpdesk.tickets.clocks import warn_first_response
 from helpdesk.types import utcnow
 
 LOOKBACK = timedelta(days=7)
@@ -113,7 +114,8 @@ def send_sla_warnings(now_iso: str | None = None) -> dict:
 
     now = datetime.fromisoformat(now_iso) if now_iso else utcnow()
     update_waits()
-    result = {**client_waits(now), **pending_listings(now), **yellow_audits(now)}
+    result = {**client_waits(now), **pending_listings(now), **yellow_audits(now),
+              "ticket_first_response": warn_first_response(now)}
     db.session.commit()
     report_progress(100, f"{sum(result.values())} warning(s) sent")
     return result
