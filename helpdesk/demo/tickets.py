@@ -42,7 +42,8 @@ def screenshot(text: str, color=(220, 60, 60)) -> bytes:
 
 
 def _where(place: str) -> str:
-    return "/" + "/".join(re.sub(r"[^a-z0-9]+", "-", part.strip().lower()).strip("-") for part in place.split(">"))
+    """The place on the client's selling platform (not the desk), as the coach would paste its link."""
+    return "https://platform.example/" + "/".join(re.sub(r"[^a-z0-9]+", "-", part.strip().lower()).strip("-") for part in place.split(">"))
 
 
 def _thread_link(client_id: int) -> str | None:

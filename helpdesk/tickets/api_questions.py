@@ -10,8 +10,6 @@ from helpdesk.tickets.api import blp
 from helpdesk.tickets.models import Question
 from helpdesk.tickets.schemas import AnswerInSchema, QuestionInSchema, QuestionSchema, TicketSchema
 
-ASKING_ROLES = (Role.COACH.value, Role.TEAM_LEADER.value)
-
 
 @blp.route("/questions", methods=["POST"])
 @roles_required(Role.COACH.value)
@@ -35,10 +33,11 @@ def ask():
 
 
 @blp.route("/questions/<int:question_id>", methods=["GET"])
-@roles_required(*ASKING_ROLES)
+@roles_required(*ROLES)
 @blp.response(200, QuestionSchema)
 def show_question(question_id):
-    """One question, for the coach who asked it and the team leader asked."""
+    """One question, for the coach who asked it, the team leader asked, and (once escalated) whoever sees
+    its ticket."""
     question = db.session.get(Question, question_id)
     return visible_or_404(question, questions.question_visible_to(signed_in_user(), question))
 

@@ -7,14 +7,19 @@ from sqlalchemy import select, update
 from helpdesk.auth.models import Role, User
 from helpdesk.extensions import db
 from helpdesk.notifications.services import notify
-from helpdesk.tickets.access import TicketError
+from helpdesk.tickets.access import TicketError, ticket_visible_to
 from helpdesk.tickets.models import Question, Ticket, TicketAttachment
 from helpdesk.types import utcnow
 
 
 def question_visible_to(user: User, question: Question | None) -> bool:
-    """The asking coach and the team leader asked see a question; nobody else does."""
-    return question is not None and user.is_authenticated and user.id in (question.asker_id, question.leader_id)
+    """The asking coach and the team leader asked see a question; once escalated, so does everyone who may
+    see its ticket (it is where the ticket came from)."""
+    if question is None or not user.is_authenticated:
+        return False
+    if user.id in (question.asker_id, question.leader_id):
+        return True
+    return question.ticket is not None and ticket_visible_to(user, question.ticket)
 
 
 def questions_for(user: User, status: str | None = None):

@@ -6,7 +6,7 @@ from helpdesk.auth.models import Role
 from helpdesk.auth.permissions import roles_required, signed_in_user, visible_or_404
 from helpdesk.extensions import db
 from helpdesk.tickets import attachments, bp, questions
-from helpdesk.tickets.access import TicketError, label
+from helpdesk.tickets.access import TICKET_ROLES, TicketError, label
 from helpdesk.tickets.forms import AnswerForm, QuestionForm
 from helpdesk.tickets.models import Question, TicketAttachment
 
@@ -47,7 +47,7 @@ def ask():
 
 
 @bp.route("/questions/<int:question_id>")
-@roles_required(*ASKING_ROLES)
+@roles_required(*TICKET_ROLES)
 def question(question_id):
     q = _question_or_404(question_id)
     return render_template("tickets/question.html", q=q, form=AnswerForm(formdata=None), label=label,
@@ -74,7 +74,7 @@ def escalate(question_id):
 
 
 @bp.route("/questions/<int:question_id>/attachments/<int:attachment_id>")
-@roles_required(*ASKING_ROLES)
+@roles_required(*TICKET_ROLES)
 def question_attachment(question_id, attachment_id):
     q = _question_or_404(question_id)
     row = db.session.get(TicketAttachment, attachment_id)
