@@ -41,11 +41,6 @@ def image_type(data: bytes) -> str:
     return IMAGE_TYPES[kind]
 
 
-def check_size(data: bytes) -> None:
-    """Refuse an empty file or one over 5 MB, before anything is stored."""
-    image_type(data)
-
-
 def check_images(files: list[tuple[str, bytes]], already: int = 0) -> list[str]:
     """Check every chosen file before anything is stored; return their content types."""
     if already + len(files) > MAX_PER_TICKET:

@@ -78,7 +78,7 @@ def profile_ids(who: str) -> list[int]:
     return [int(n) for n in PROFILE_LINK.findall(who or "")]
 
 
-def filing_errors(user: User, filing: Filing, screenshots: int = 0, now: datetime | None = None) -> dict[str, str]:
+def filing_errors(user: User, filing: Filing, now: datetime | None = None) -> dict[str, str]:
     """Each missing or wrong one of who, what, where, when, with the message to show at it."""
     now = now or utcnow()
     errors = {}

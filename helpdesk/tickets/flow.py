@@ -36,7 +36,7 @@ AUTO_CLOSE_DAYS = 7
 
 def moves_for(user: User, ticket: Ticket) -> tuple[str, ...]:
     """The statuses `user` may move `ticket` to now."""
-    if can_triage(user, ticket) and ticket.reporter_id != user.id:
+    if can_triage(user, ticket):  # staff, also on a ticket they filed themselves (a team leader's own)
         moves = TRANSITIONS[ticket.status]
         if user.role == Role.SUPPORT.value:
             moves = tuple(s for s in moves if (ticket.status, s) not in LEADER_ONLY)

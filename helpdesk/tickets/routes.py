@@ -101,7 +101,7 @@ def _render_ticket(ticket: Ticket, status: int = 200, **forms):
     assignees = db.session.scalars(services.assignable_users()).all()
     triage.assignee_id.choices = [SelectChoice("", "Unassigned")] + [
         SelectChoice(str(u.id), f"{u.name} ({label(u.role)})") for u in assignees]
-    can_triage = services.can_triage(me, ticket) and ticket.reporter_id != me.id
+    can_triage = services.can_triage(me, ticket)
     return render_template(
         "tickets/show.html", ticket=ticket, triage=triage, note_form=forms.get("note") or NoteForm(formdata=None),
         attach_form=AttachmentForm(formdata=None), can_triage=can_triage, moves=flow.moves_for(me, ticket),

@@ -143,3 +143,12 @@ def test_support_takes_from_the_pool_once(desk, ticket, create_user):
     with pytest.raises(TicketError) as exc:
         services.take(desk.lea, ticket)
     assert exc.value.status == 403
+
+
+def test_a_team_leader_triages_a_ticket_they_filed_themselves(desk):
+    own = services.file_ticket(desk.lea, "Kim", "The team page is slow", "/team")
+    services.update_ticket(desk.lea, own, {"status": "triaged", "assignee_id": desk.sue.id})
+    assert own.status == "triaged"
+    with pytest.raises(TicketError) as exc:
+        services.update_ticket(desk.tom, own, {"status": "in_progress"})  # not his team's, not assigned to him
+    assert exc.value.status == 403

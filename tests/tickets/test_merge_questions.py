@@ -115,3 +115,14 @@ def test_question_pages_and_refused_upload_stores_nothing(client, auth, desk):
     assert "Should I file?" in client.get("/tickets/triage").get_data(as_text=True)
     with pytest.raises(TicketError):
         questions.ask(desk.lea, "Team leaders do not ask themselves")
+
+
+def test_an_escalated_question_is_visible_with_its_ticket(client, auth, desk):
+    q = questions.ask(desk.ann, "Worth a ticket?")
+    assert not questions.question_visible_to(desk.sue, q)
+    ticket = questions.escalate(desk.lea, q)
+    assert questions.question_visible_to(desk.sue, q) and not questions.question_visible_to(desk.bob, q)
+    auth.login(desk.sue)
+    page = client.get(f"/tickets/{ticket.id}").get_data(as_text=True)
+    assert f'href="/questions/{q.id}"' in page
+    assert client.get(f"/questions/{q.id}").status_code == 200
