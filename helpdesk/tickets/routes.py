@@ -15,6 +15,10 @@ from helpdesk.tickets.forms import AttachmentForm, NoteForm, TicketForm, TriageF
 from helpdesk.tickets.models import CATEGORIES, PRIORITIES, STATUSES, Ticket, TicketAttachment
 from helpdesk.types import utcnow
 
+# The form's inputs, under the four things support needs.
+FORM_FIELD_OF = {"who_ids": "who", "who": "who", "client_id": "who", "what": "what", "links": "what",
+                 "screenshots": "what", "where": "where", "when": "when", "times_seen": "when",
+                 "still_happening": "when"}
 FILES_AGAIN = "Your screenshots were not kept: choose them again before sending."
 
 
@@ -66,9 +70,10 @@ def new():
     chosen = [s for s in (form.screenshots.data or []) if s and s.filename]
     filing = _filing_of(form)
     try:
-        errors = {} if form.validate_on_submit() else {"what": "Check the form: " + "; ".join(
-            f"{name}: {' '.join(msgs)}" for name, msgs in form.errors.items())}
-        errors.update(filing_errors(me, filing))
+        errors = filing_errors(me, filing)
+        if not form.validate_on_submit():
+            for name, messages in form.errors.items():  # e.g. a date the browser sent malformed
+                errors.setdefault(FORM_FIELD_OF.get(name, "what"), " ".join(messages))
         if errors:
             raise TicketError(400, "Some of the four things support needs are missing.")
         # the files are checked before the ticket exists, so a refused upload stores nothing
