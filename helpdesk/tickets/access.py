@@ -13,6 +13,17 @@ STAFF_TICKET_ROLES = (Role.TEAM_LEADER.value, Role.SUPPORT.value, Role.ADMIN.val
 ASSIGNEE_ROLES = (Role.SUPPORT.value, Role.TEAM_LEADER.value)
 
 
+# The largest id an INTEGER column holds: a bigger one in a URL or a body names no row (and must not reach SQL).
+MAX_ID = 2**31 - 1
+
+
+def row_or_none(model, row_id: int | None):
+    """The row of `model` with `row_id`, or None (also for an id no row can have)."""
+    from helpdesk.extensions import db
+
+    return db.session.get(model, row_id) if row_id is not None and 0 < row_id <= MAX_ID else None
+
+
 class TicketError(Refusal):
     """A refused ticket action (status and field as in helpdesk.errors.Refusal)."""
 

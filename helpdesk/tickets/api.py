@@ -12,7 +12,7 @@ from helpdesk.api_pages import paginate_body
 from helpdesk.auth.permissions import roles_required, signed_in_user, visible_or_404
 from helpdesk.extensions import db
 from helpdesk.tickets import attachments, merging, services, views
-from helpdesk.tickets.access import FILER_ROLES, TICKET_ROLES, TicketError
+from helpdesk.tickets.access import FILER_ROLES, TICKET_ROLES, TicketError, row_or_none
 from helpdesk.tickets.filing import Filing, filing_errors
 from helpdesk.tickets.models import Ticket
 from helpdesk.tickets.schemas import (
@@ -44,7 +44,7 @@ FILING_BODY = {"content": {
 
 
 def _ticket_or_404(ticket_id: int) -> Ticket:
-    ticket = db.session.get(Ticket, ticket_id)
+    ticket = row_or_none(Ticket, ticket_id)
     return visible_or_404(ticket, services.ticket_visible_to(signed_in_user(), ticket))
 
 
@@ -168,7 +168,7 @@ def add_comment(data, ticket_id):
 def merge(data, ticket_id):
     """Merge this ticket (a duplicate) into ticket `into`: it is closed and points there. Returns the survivor."""
     duplicate = _ticket_or_404(ticket_id)
-    survivor = merging.merge(signed_in_user(), duplicate, db.session.get(Ticket, data["into"]))
+    survivor = merging.merge(signed_in_user(), duplicate, row_or_none(Ticket, data["into"]))
     db.session.commit()
     return views.detail(signed_in_user(), survivor)
 

@@ -6,6 +6,7 @@ from helpdesk.auth.models import ROLES, Role
 from helpdesk.auth.permissions import roles_required, signed_in_user, visible_or_404
 from helpdesk.extensions import db
 from helpdesk.tickets import attachments, questions, views
+from helpdesk.tickets.access import row_or_none
 from helpdesk.tickets.api import blp
 from helpdesk.tickets.models import Question
 from helpdesk.tickets.schemas import AnswerInSchema, QuestionInSchema, QuestionSchema, TicketSchema
@@ -38,7 +39,7 @@ def ask():
 def show_question(question_id):
     """One question, for the coach who asked it, the team leader asked, and (once escalated) whoever sees
     its ticket."""
-    question = db.session.get(Question, question_id)
+    question = row_or_none(Question, question_id)
     return visible_or_404(question, questions.question_visible_to(signed_in_user(), question))
 
 
@@ -48,7 +49,7 @@ def show_question(question_id):
 @blp.response(200, QuestionSchema)
 def answer(data, question_id):
     """The asking coach's own team leader answers in place (anyone else: 404)."""
-    question = questions.answer(signed_in_user(), db.session.get(Question, question_id), data["answer"])
+    question = questions.answer(signed_in_user(), row_or_none(Question, question_id), data["answer"])
     db.session.commit()
     return question
 
@@ -58,6 +59,6 @@ def answer(data, question_id):
 @blp.response(201, TicketSchema)
 def escalate(question_id):
     """The asking coach's own team leader turns the question into a ticket (anyone else: 404)."""
-    ticket = questions.escalate(signed_in_user(), db.session.get(Question, question_id))
+    ticket = questions.escalate(signed_in_user(), row_or_none(Question, question_id))
     db.session.commit()
     return views.detail(signed_in_user(), ticket)

@@ -15,6 +15,7 @@ from helpdesk.clients.services import clients_of
 from helpdesk.extensions import db
 from helpdesk.inbox.models import Message, Thread
 from helpdesk.inbox.services import thread_visible_to
+from helpdesk.tickets.access import row_or_none
 from helpdesk.types import utcnow
 
 DESK_LINK = re.compile(r"^(?:https?://[^/\s]+)?/threads/(\d+)(?:#m(\d+))?/?$")
@@ -64,7 +65,7 @@ def _link_errors(user: User, links: list[str]) -> str | None:
         target = desk_link_target(link)
         if target is None:
             return f"“{link[:80]}” is not a link to a message or thread in the desk (like /threads/12#m345)."
-        thread = db.session.get(Thread, target[0])
+        thread = row_or_none(Thread, target[0])
         if not thread_visible_to(user, thread):
             return f"You cannot open {link[:80]}; link only messages and threads you can see."
         if target[1] is not None and db.session.scalar(

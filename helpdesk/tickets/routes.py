@@ -8,7 +8,7 @@ from wtforms.fields.choices import SelectChoice
 from helpdesk.auth.permissions import roles_required, signed_in_user, visible_or_404
 from helpdesk.extensions import db
 from helpdesk.tickets import attachments, bp, flow, services, views
-from helpdesk.tickets.access import FILER_ROLES, TICKET_ROLES, TicketError, label
+from helpdesk.tickets.access import FILER_ROLES, TICKET_ROLES, TicketError, label, row_or_none
 from helpdesk.tickets.clocks import is_overdue
 from helpdesk.tickets.filing import Filing, filing_errors, pickable_clients, pickable_people
 from helpdesk.tickets.forms import AttachmentForm, NoteForm, TicketForm, TriageForm
@@ -24,7 +24,7 @@ FILES_AGAIN = "Your screenshots were not kept: choose them again before sending.
 
 def ticket_or_404(ticket_id: int) -> Ticket:
     """The ticket if the signed-in user may see it; 404 otherwise."""
-    ticket = db.session.get(Ticket, ticket_id)
+    ticket = row_or_none(Ticket, ticket_id)
     return visible_or_404(ticket, services.ticket_visible_to(signed_in_user(), ticket))
 
 
@@ -141,7 +141,7 @@ def update(ticket_id):
         services.update_ticket(signed_in_user(), ticket, changes)
     except TicketError as exc:
         flash(str(exc), "error")
-        return _render_ticket(db.session.get(Ticket, ticket_id), exc.status)
+        return _render_ticket(row_or_none(Ticket, ticket_id), exc.status)
     db.session.commit()
     flash("Ticket updated.", "info")
     return redirect(url_for("tickets.show", ticket_id=ticket.id))
@@ -157,7 +157,7 @@ def add_note(ticket_id):
                           internal=bool(form.internal.data))
     except TicketError as exc:
         flash(str(exc), "error")
-        return _render_ticket(db.session.get(Ticket, ticket_id), 400 if exc.status == 422 else exc.status, note=form)
+        return _render_ticket(row_or_none(Ticket, ticket_id), 400 if exc.status == 422 else exc.status, note=form)
     db.session.commit()
     return redirect(url_for("tickets.show", ticket_id=ticket.id) + "#notes")
 
@@ -176,7 +176,7 @@ def add_attachment(ticket_id):
             attachments.add_attachment(signed_in_user(), ticket, name, None, content)
     except TicketError as exc:
         flash(str(exc), "error")
-        return _render_ticket(db.session.get(Ticket, ticket_id), exc.status if exc.status != 422 else 400)
+        return _render_ticket(row_or_none(Ticket, ticket_id), exc.status if exc.status != 422 else 400)
     db.session.commit()
     flash("Screenshot attached.", "info")
     return redirect(url_for("tickets.show", ticket_id=ticket.id) + "#attachments")
@@ -186,6 +186,6 @@ def add_attachment(ticket_id):
 @roles_required(*TICKET_ROLES)
 def download(ticket_id, attachment_id):
     ticket = ticket_or_404(ticket_id)
-    row = db.session.get(TicketAttachment, attachment_id)
+    row = row_or_none(TicketAttachment, attachment_id)
     visible_or_404(row, row is not None and row.ticket_id == ticket.id)
     return attachments.download(row)

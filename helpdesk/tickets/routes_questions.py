@@ -6,7 +6,7 @@ from helpdesk.auth.models import Role
 from helpdesk.auth.permissions import roles_required, signed_in_user, visible_or_404
 from helpdesk.extensions import db
 from helpdesk.tickets import attachments, bp, questions
-from helpdesk.tickets.access import TICKET_ROLES, TicketError, label
+from helpdesk.tickets.access import TICKET_ROLES, TicketError, label, row_or_none
 from helpdesk.tickets.forms import AnswerForm, QuestionForm
 from helpdesk.tickets.models import Question, TicketAttachment
 
@@ -14,7 +14,7 @@ ASKING_ROLES = (Role.COACH.value, Role.TEAM_LEADER.value)
 
 
 def _question_or_404(question_id: int) -> Question:
-    question = db.session.get(Question, question_id)
+    question = row_or_none(Question, question_id)
     return visible_or_404(question, questions.question_visible_to(signed_in_user(), question))
 
 
@@ -58,7 +58,7 @@ def question(question_id):
 @roles_required(Role.TEAM_LEADER.value)
 def answer(question_id):
     form = AnswerForm()
-    questions.answer(signed_in_user(), db.session.get(Question, question_id), form.answer.data)
+    questions.answer(signed_in_user(), row_or_none(Question, question_id), form.answer.data)
     db.session.commit()
     flash("Answered; the coach has been told.", "info")
     return redirect(url_for("tickets.question", question_id=question_id))
@@ -67,7 +67,7 @@ def answer(question_id):
 @bp.route("/questions/<int:question_id>/escalate", methods=["POST"])
 @roles_required(Role.TEAM_LEADER.value)
 def escalate(question_id):
-    ticket = questions.escalate(signed_in_user(), db.session.get(Question, question_id))
+    ticket = questions.escalate(signed_in_user(), row_or_none(Question, question_id))
     db.session.commit()
     flash(f"Ticket #{ticket.id} filed from the question; triage it below.", "info")
     return redirect(url_for("tickets.show", ticket_id=ticket.id))
@@ -77,6 +77,6 @@ def escalate(question_id):
 @roles_required(*TICKET_ROLES)
 def question_attachment(question_id, attachment_id):
     q = _question_or_404(question_id)
-    row = db.session.get(TicketAttachment, attachment_id)
+    row = row_or_none(TicketAttachment, attachment_id)
     visible_or_404(row, row is not None and row.question_id == q.id)
     return attachments.download(row)

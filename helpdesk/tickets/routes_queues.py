@@ -8,7 +8,7 @@ from helpdesk.auth.models import Role
 from helpdesk.auth.permissions import roles_required, signed_in_user
 from helpdesk.extensions import db
 from helpdesk.tickets import bp, clocks, merging, questions, services
-from helpdesk.tickets.access import label
+from helpdesk.tickets.access import label, row_or_none
 from helpdesk.tickets.models import Ticket
 from helpdesk.tickets.routes import ticket_or_404
 from helpdesk.types import utcnow
@@ -58,7 +58,7 @@ def take(ticket_id):
 def merge(ticket_id):
     duplicate = ticket_or_404(ticket_id)
     raw = (request.form.get("into") or "").strip().lstrip("#")
-    survivor = merging.merge(signed_in_user(), duplicate, db.session.get(Ticket, int(raw)) if raw.isdigit() else None)
+    survivor = merging.merge(signed_in_user(), duplicate, row_or_none(Ticket, int(raw)) if raw.isdigit() else None)
     db.session.commit()
     flash(f"Ticket #{duplicate.id} merged into #{survivor.id}.", "info")
     return redirect(url_for("tickets.show", ticket_id=survivor.id))

@@ -3,7 +3,13 @@
 from marshmallow import Schema, fields, validate
 
 from helpdesk.api_pages import PageArgs, page_of
+from helpdesk.tickets.access import MAX_ID
 from helpdesk.tickets.models import CATEGORIES, PRIORITIES, QUESTION_STATUSES, STATUSES
+
+
+def Id(**kwargs):  # noqa: N802 - a field factory, named like the fields
+    """A row id: 1 to the largest an INTEGER column holds, so a bigger one is a 422 naming its field."""
+    return fields.Int(validate=validate.Range(min=1, max=MAX_ID), **kwargs)
 
 
 class TicketPerson(Schema):
@@ -16,7 +22,7 @@ class TicketArgs(PageArgs):
     status = fields.Str(load_default=None, validate=validate.OneOf(STATUSES))
     priority = fields.Str(load_default=None, validate=validate.OneOf(PRIORITIES))
     category = fields.Str(load_default=None, validate=validate.OneOf(CATEGORIES))
-    assignee = fields.Int(load_default=None, metadata={"description": "assignee's user id"})
+    assignee = Id(load_default=None, metadata={"description": "assignee's user id"})
     overdue = fields.Bool(load_default=False, metadata={"description": "no first response within the limit"})
     mine = fields.Bool(load_default=False)
 
@@ -31,14 +37,14 @@ class NewTicketSchema(Schema):
     """Filing: who (names or pasted profile links) and/or who_ids, what (+ desk links), where (a link), when."""
 
     who = fields.Str(load_default="", validate=validate.Length(max=300))
-    who_ids = fields.List(fields.Int(), load_default=list)
+    who_ids = fields.List(Id(), load_default=list)
     what = fields.Str(required=True, validate=validate.Length(max=10000))
     links = fields.List(fields.Str(validate=validate.Length(max=300)), load_default=list,
                         metadata={"description": "links to messages or threads in the desk"})
     where = fields.Str(required=True, validate=validate.Length(max=300))
     when = fields.Nested(WhenSchema, required=True)
     priority = fields.Str(load_default="normal", validate=validate.OneOf(PRIORITIES))
-    client_id = fields.Int(load_default=None, allow_none=True)
+    client_id = Id(load_default=None, allow_none=True)
     note = fields.Str(load_default=None, allow_none=True, validate=validate.Length(max=10000))
 
 
@@ -46,7 +52,7 @@ class TicketPatchSchema(Schema):
     status = fields.Str(validate=validate.OneOf(STATUSES))
     priority = fields.Str(validate=validate.OneOf(PRIORITIES))
     category = fields.Str(allow_none=True, validate=validate.OneOf(CATEGORIES))
-    assignee_id = fields.Int(allow_none=True)
+    assignee_id = Id(allow_none=True)
 
 
 class TicketNoteInSchema(Schema):
@@ -58,7 +64,7 @@ class CommentInSchema(TicketNoteInSchema):
 
 
 class MergeInSchema(Schema):
-    into = fields.Int(required=True)
+    into = Id(required=True)
 
 
 class TicketNoteSchema(Schema):

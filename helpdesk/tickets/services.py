@@ -17,6 +17,7 @@ from helpdesk.tickets.access import (  # noqa: F401 - the names routes and other
     can_triage,
     internal_visible,
     label,
+    row_or_none,
     ticket_visible_to,
     visible_tickets,
 )
@@ -110,7 +111,7 @@ def file_ticket(user: User, who: str, what: str, where: str, when: datetime | No
 def _check_assignee(assignee_id: int | None) -> User | None:
     if assignee_id is None:
         return None
-    assignee = db.session.get(User, assignee_id)
+    assignee = row_or_none(User, assignee_id)
     if assignee is None or not assignee.active or assignee.role not in ASSIGNEE_ROLES:
         raise TicketError(422, "Assign to a support member or a team leader.", field="assignee_id")
     return assignee

@@ -4,11 +4,10 @@ timeline and clocks. Pages and the API both read it from here, so the internal-n
 from datetime import datetime
 
 from helpdesk.auth.models import User
-from helpdesk.extensions import db
 from helpdesk.inbox.models import Thread
 from helpdesk.inbox.services import thread_visible_to
 from helpdesk.tickets import clocks
-from helpdesk.tickets.access import internal_visible, ticket_visible_to
+from helpdesk.tickets.access import internal_visible, row_or_none, ticket_visible_to
 from helpdesk.tickets.filing import desk_link_target
 from helpdesk.tickets.merging import merged_into_this
 from helpdesk.tickets.models import Ticket
@@ -28,7 +27,7 @@ def desk_links(user: User, ticket: Ticket) -> list[dict]:
         target = desk_link_target(link)
         if target is None:
             continue
-        thread = db.session.get(Thread, target[0])
+        thread = row_or_none(Thread, target[0])
         href = f"/threads/{target[0]}" + (f"#m{target[1]}" if target[1] else "")
         visible = thread_visible_to(user, thread)
         out.append({"text": link, "href": href if visible else None,

@@ -132,3 +132,22 @@ def test_openapi_documents_every_endpoint_with_a_response_schema(client, path, m
     operation = spec["paths"]["/api/v1" + path][method]
     ok = next(code for code in operation["responses"] if code.startswith("2"))
     assert "schema" in operation["responses"][ok]["content"]["application/json"]
+
+
+HUGE = 2**63
+
+
+def test_ids_too_big_for_the_database_are_404_or_422_never_500(client, api_headers, desk, ticket):
+    headers = api_headers(desk.lea)
+    assert client.get(f"/api/v1/tickets/{HUGE}", headers=headers).status_code == 404
+    assert client.post(f"/api/v1/tickets/{HUGE}/comments", json={"body": "x"}, headers=headers).status_code == 404
+    assert client.post(f"/api/v1/questions/{HUGE}/escalate", headers=headers).status_code == 404
+    r = client.post(f"/api/v1/tickets/{ticket.id}/merge", json={"into": HUGE}, headers=headers)
+    assert r.status_code == 422 and "into" in r.get_json()["errors"]["json"]
+    r = client.patch(f"/api/v1/tickets/{ticket.id}", json={"assignee_id": HUGE}, headers=headers)
+    assert r.status_code == 422 and "assignee_id" in r.get_json()["errors"]["json"]
+    r = client.get(f"/api/v1/tickets?assignee={HUGE}", headers=headers)
+    assert r.status_code == 422
+    r = client.post("/api/v1/tickets", json={"who_ids": [HUGE], "what": "x", "where": "/x", "when": WHEN},
+                    headers=api_headers(desk.ann))
+    assert r.status_code == 422 and "who_ids" in r.get_json()["errors"]["json"]
