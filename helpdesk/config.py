@@ -75,6 +75,7 @@ class Config:
     MAIL_URL = None
     MAIL_FROM = "Success Coach Client Center <desk@localhost>"
     BASE_URL = "http://127.0.0.1:5000"
+    TICKET_FIRST_RESPONSE_HOURS = 24  # a ticket with no first response by then stands out and warns once
 
     @classmethod
     def load(cls, instance_path: str) -> dict:

@@ -10,6 +10,7 @@ from helpdesk.jobs import report_progress
 from helpdesk.moderation.warnings import pending_listings
 from helpdesk.sla.services import update_waits
 from helpdesk.sla.warnings import LOOKBACK, client_waits
+from helpdesk.tickets.clocks import warn_first_response
 from helpdesk.types import utcnow
 
 
@@ -17,7 +18,8 @@ def send_sla_warnings(now_iso: str | None = None) -> dict:
     """Bring the waits up to date, send every warning now due (each once), commit; return counts."""
     now = datetime.fromisoformat(now_iso) if now_iso else utcnow()
     update_waits()
-    result = {**client_waits(now), **pending_listings(now, LOOKBACK), **yellow_audits(now, LOOKBACK)}
+    result = {**client_waits(now), **pending_listings(now, LOOKBACK), **yellow_audits(now, LOOKBACK),
+              "ticket_first_response": warn_first_response(now)}
     db.session.commit()
     report_progress(100, f"{sum(result.values())} warning(s) sent")
     return result

@@ -2,6 +2,7 @@
 
 from flask import g, request
 from flask.sessions import SecureCookieSessionInterface
+from flask_login import current_user
 
 from helpdesk.auth import services
 from helpdesk.extensions import csrf, login_manager
@@ -62,8 +63,8 @@ def init_app(app) -> None:
         # everything else that changes state does.
         if not app.config.get("WTF_CSRF_ENABLED", True):
             return None
-        if request.path.startswith("/api/") and bearer_token():
-            return None
+        if request.path.startswith("/api/") and (bearer_token() or not current_user.is_authenticated):
+            return None  # signed out: no session a forged request could ride on; the route answers 401
         if getattr(app.view_functions.get(request.endpoint), "token_authenticated", False):
             return None  # a signed link is its own credential (e.g. an email's one-click unsubscribe)
         csrf.protect()

@@ -12,11 +12,11 @@ from helpdesk.auth.models import User
 from helpdesk.clients.coach_at import assignment_covers_sql
 from helpdesk.clients.models import Assignment, CoachRating
 from helpdesk.demo import phrases
+from helpdesk.demo.tickets import seed_tickets
 from helpdesk.extensions import db
 from helpdesk.inbox.models import Message, SavedReply, Thread, ThreadRead
 from helpdesk.moderation.models import Listing, ListingReport
 from helpdesk.notifications.services import notify
-from helpdesk.tickets.models import Ticket, TicketNote
 
 
 def _demo_users() -> dict[str, User]:
@@ -40,7 +40,7 @@ def add_extras(seed: int, scale: float, now: datetime) -> dict[str, int]:
         by_role.setdefault(user.role, []).append(user)
     coach_of = _current_coach_ids(now)
     counts = {
-        "tickets": _tickets(rng, scale, now, users, by_role, coach_of),
+        "tickets": seed_tickets(rng, scale, now, users, by_role, coach_of),
         "listing_reports": _listing_reports(rng, scale, now, by_role),
         "saved_replies": _saved_replies(rng, by_role),
         "coach_ratings": _ratings(rng, by_role, coach_of, now),
@@ -50,41 +50,6 @@ def add_extras(seed: int, scale: float, now: datetime) -> dict[str, int]:
     }
     db.session.flush()
     return counts
-
-
-def _tickets(rng, scale, now, users, by_role, coach_of) -> int:
-    support, leader = users["demo-support"], users["demo-team-leader"]
-    coaches = by_role["coach"]
-    clients_of: dict[int, list[User]] = {}
-    for client in by_role["client"]:
-        if client.id in coach_of:
-            clients_of.setdefault(coach_of[client.id], []).append(client)
-    statuses = ("open", "open", "triaged", "in_progress", "resolved", "closed")
-    count = max(len(statuses), round(16 * scale))
-    for n in range(count):
-        reporter = users["demo-coach"] if n < 3 else rng.choice(coaches)
-        client = rng.choice(clients_of.get(reporter.id) or by_role["client"])
-        title, where, priority = phrases.TICKETS[n % len(phrases.TICKETS)]
-        status = statuses[n % len(statuses)]
-        when = now - timedelta(hours=rng.uniform(2, 24 * 25))
-        created = min(when + timedelta(hours=rng.uniform(0.5, 30)), now - timedelta(minutes=20))
-        ticket = Ticket(
-            reporter_id=reporter.id, client_id=client.id, who=f"{client.name} ({client.external_id})",
-            what=f"{title}. Reported by the client in their thread; steps and screenshots in the notes.",
-            where=where, when=when, status=status, priority=rng.choice((priority, priority, "normal")),
-            assignee_id=None if status == "open" else rng.choice((support.id, support.id, leader.id)),
-            created_at=created, updated_at=created,
-        )
-        db.session.add(ticket)
-        if status != "open" or rng.random() < 0.3:
-            db.session.flush()
-            for i in range(rng.randint(1, 3)):
-                at = min(created + timedelta(hours=4 * (i + 1)), now - timedelta(minutes=5))
-                author = support if i % 2 == 0 else reporter
-                db.session.add(TicketNote(ticket_id=ticket.id, author_id=author.id,
-                                          body=rng.choice(phrases.TICKET_NOTES), created_at=at))
-                ticket.updated_at = at
-    return count
 
 
 def _listing_reports(rng, scale, now, by_role) -> int:

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("tickets", __name__)
 
-from helpdesk.tickets import routes  # noqa: E402,F401
+from helpdesk.tickets import routes, routes_questions, routes_queues  # noqa: E402,F401

@@ -29,7 +29,7 @@ def test_new_ticket_defaults_and_team_leader_is_told(desk):
     before = utcnow()
     t = services.file_ticket(desk.ann, "Kim", "Cannot upload photo", "Marketplace > New listing",
                              client_id=desk.kim.id, note="Tried twice")
-    assert (t.status, t.priority, t.client_id) == ("open", "normal", desk.kim.id)
+    assert (t.status, t.priority, t.client_id) == ("new", "normal", desk.kim.id)  # issue 13 renamed open
     assert t.when >= before and [n.body for n in t.notes] == ["Tried twice"]
     assert _notes_of(desk.lea) == ["ticket_new"] and _notes_of(desk.tom) == []
 
@@ -61,8 +61,8 @@ def test_invalid_transition_is_refused_with_a_clear_message(desk, ticket):
     with pytest.raises(TicketError) as exc:
         services.update_ticket(desk.lea, ticket, {"status": "resolved"})
     assert exc.value.status == 409
-    assert str(exc.value) == "An open ticket cannot become resolved; it can move to triaged or closed."
-    assert ticket.status == "open"
+    assert str(exc.value) == "A new ticket cannot become resolved; it can move to triaged or closed."
+    assert ticket.status == "new"
 
 
 def test_coach_cannot_triage(desk, ticket):
