@@ -18,7 +18,6 @@ from helpdesk.clients.models import Assignment
 from helpdesk.extensions import db
 from helpdesk.inbox.models import Message
 from helpdesk.jobs import report_progress
-from helpdesk.moderation import warnings as moderation_warnings
 from helpdesk.moderation.models import Listing
 from helpdesk.notifications.services import notify
 from helpdesk.sla.models import ResponseWait
@@ -114,7 +113,7 @@ def send_sla_warnings(now_iso: str | None = None) -> dict:
 
     now = datetime.fromisoformat(now_iso) if now_iso else utcnow()
     update_waits()
-    result = {**client_waits(now), **moderation_warnings.pending_listings(now, LOOKBACK), **yellow_audits(now)}
+    result = {**client_waits(now), **pending_listings(now), **yellow_audits(now)}
     db.session.commit()
     report_progress(100, f"{sum(result.values())} warning(s) sent")
     return result
