@@ -8,6 +8,7 @@ from sqlalchemy import select
 from helpdesk.auth.models import User
 from helpdesk.demo.extras import add_extras
 from helpdesk.demo.generator import generate, to_lines
+from helpdesk.demo.marketplace import add_marketplace
 from helpdesk.demo.people import DEMO_LOGINS, DEMO_PASSWORD
 from helpdesk.extensions import db
 from helpdesk.periods import current_month, previous_month
@@ -87,6 +88,7 @@ def load_demo(seed: int = 2026, scale: float = 1.0, now: datetime | None = None)
     # The response-time waits behind the SLA pages and rankings, built from the imported messages.
     recompute_waits()
     extras = add_extras(seed, scale, now)
+    extras["marketplace_listings"] = add_marketplace(now)
     _as_the_schedule_would_have(now)
     return DemoLoad(loaded=True, stored=dict(result.stored), skipped=dict(result.skipped), extras=extras)
 

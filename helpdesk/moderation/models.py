@@ -137,7 +137,9 @@ class ListingReport(db.Model):
     reporter_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     reason_code: Mapped[str] = mapped_column(String(20), default="other", server_default="other")
     reason: Mapped[str] = mapped_column(db.Text)
-    is_open: Mapped[bool | None] = mapped_column(default=True)
+    # Open unless created already resolved (imported or demo history).
+    is_open: Mapped[bool | None] = mapped_column(
+        default=lambda ctx: None if ctx.get_current_parameters().get("resolved_at") else True)
     # How the review ended for this report: "upheld" (listing removed) or "dismissed" (kept).
     outcome: Mapped[str | None] = mapped_column(String(10))
     created_at = mapped_column(UTCDateTime, default=utcnow)

@@ -1,12 +1,19 @@
-"""The review queue in the API: reported listings by weighted score; keep or remove."""
+"""The review queue in the API (reported listings by weighted score; keep or remove) and accuracy stats."""
 
+from helpdesk.auth.models import Role
 from helpdesk.auth.permissions import signed_in_user
 from helpdesk.extensions import db
-from helpdesk.moderation import reports
+from helpdesk.moderation import accuracy, reports
 from helpdesk.moderation.access import moderators_only
 from helpdesk.moderation.api import _listing_or_404, blp, staff_listing
 from helpdesk.moderation.review_routes import review_listing
-from helpdesk.moderation.schemas import ReviewInSchema, ReviewItemSchema, ReviewOutSchema
+from helpdesk.moderation.schemas import (
+    ReviewInSchema,
+    ReviewItemSchema,
+    ReviewOutSchema,
+    StatsArgs,
+    StatsRowSchema,
+)
 
 
 @blp.route("/moderation/review")
@@ -30,3 +37,17 @@ def review(data, listing_id):
     message = review_listing(signed_in_user(), listing, data["decision"], data.get("reason"), data.get("text"))
     db.session.commit()
     return {"listing": staff_listing(listing), "message": message, "formula": reports.FORMULA}
+
+
+@blp.route("/moderation/stats")
+@moderators_only
+@blp.arguments(StatsArgs, location="query")
+@blp.response(200, StatsRowSchema(many=True))
+def stats(args):
+    """Per moderator for `month` (YYYY-MM, default the current one; metrics.md section 9): moderated,
+    approved_later_rejected, accuracy, median_seconds_to_decide, overdue. Team leaders and admins get every
+    moderator; others their own row."""
+    me = signed_in_user()
+    _, start, end = accuracy.month_bounds(args.get("month"))
+    everyone = me.role in (Role.TEAM_LEADER.value, Role.ADMIN.value)
+    return accuracy.month_stats(start, end, moderator_ids=None if everyone else [me.id])

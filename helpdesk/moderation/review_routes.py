@@ -1,10 +1,13 @@
-"""The review queue: reported live listings by weighted score; keep or remove."""
+"""The review queue (reported live listings by weighted score; keep or remove) and accuracy per moderator."""
 
-from flask import flash, redirect, render_template, url_for
+from datetime import timedelta
 
+from flask import Response, flash, redirect, render_template, request, url_for
+
+from helpdesk.auth.models import Role
 from helpdesk.auth.permissions import signed_in_user, visible_or_404
 from helpdesk.extensions import db
-from helpdesk.moderation import bp, reports, services
+from helpdesk.moderation import accuracy, bp, reports, services
 from helpdesk.moderation.access import moderators_only
 from helpdesk.moderation.forms import ReviewForm
 from helpdesk.moderation.models import REPORT_REASONS, Listing
@@ -53,3 +56,22 @@ def resolve_reports(listing_id):
     db.session.commit()
     flash(f"{n} report{'s' if n != 1 else ''} closed; the decision stands.", "info")
     return redirect(url_for("moderation.queue", view="reported"))
+
+
+@bp.route("/moderation/accuracy")
+@moderators_only
+def accuracy_page():
+    """Moderation accuracy for a month (metrics.md section 9): one's own; team leaders and admins see everyone's,
+    sortable, and as CSV."""
+    me = signed_in_user()
+    month, start, end = accuracy.month_bounds(request.args.get("month"))
+    everyone = me.role in (Role.TEAM_LEADER.value, Role.ADMIN.value)
+    rows = accuracy.month_stats(start, end, moderator_ids=None if everyone else [me.id])
+    sort, descending = request.args.get("sort", "moderator"), request.args.get("desc") == "1"
+    rows = accuracy.sorted_rows(rows, sort, descending)
+    if request.args.get("format") == "csv":
+        return Response(accuracy.to_csv(rows), mimetype="text/csv", headers={
+            "Content-Disposition": f"attachment; filename=moderation-accuracy-{month}.csv"})
+    months = [(start - timedelta(days=28 * k)).strftime("%Y-%m") for k in range(1, 7)]
+    return render_template("moderation/accuracy.html", rows=rows, month=month, everyone=everyone, sort=sort,
+                           descending=descending, columns=accuracy.SORTS, past=months)

@@ -172,3 +172,19 @@ class ReviewOutSchema(Schema):
     listing = fields.Nested(ListingSchema, required=True)
     message = fields.Str(required=True)
     formula = fields.Str(required=True)
+
+
+class StatsArgs(Schema):
+    month = fields.Str(load_default=None, validate=validate.Regexp(r"^\d{4}-(0[1-9]|1[0-2])$", error="YYYY-MM"))
+
+
+class StatsRowSchema(Schema):
+    """One moderator's month (metrics.md section 9, and section 3's 24 h for the time to decide)."""
+
+    moderator_id = fields.Int(required=True)
+    moderator = fields.Str(required=True)
+    moderated = fields.Int(required=True)
+    approved_later_rejected = fields.Int(required=True)
+    accuracy = fields.Float(allow_none=True, required=True)
+    median_seconds_to_decide = fields.Float(allow_none=True, required=True)
+    overdue = fields.Int(required=True)

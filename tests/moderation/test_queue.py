@@ -37,12 +37,13 @@ def test_an_untrained_coach_gets_404_on_every_moderation_page_and_endpoint(app, 
             ("POST", f"/listings/{listing.id}/claim"), ("POST", f"/listings/{listing.id}/release"),
             ("POST", f"/listings/{listing.id}/decide"), ("POST", "/moderation/bulk"),
             ("POST", f"/listings/{listing.id}/resolve-reports"), ("GET", "/moderation/review"),
-            ("POST", f"/listings/{listing.id}/review")]
+            ("POST", f"/listings/{listing.id}/review"), ("GET", "/moderation/accuracy")]
     api = [("GET", "/api/v1/listings"), ("GET", "/api/v1/moderation/queue"), ("GET", f"/api/v1/listings/{listing.id}"),
            ("POST", f"/api/v1/listings/{listing.id}/claim"), ("DELETE", f"/api/v1/listings/{listing.id}/claim"),
            ("POST", f"/api/v1/listings/{listing.id}/decisions"), ("POST", f"/api/v1/listings/{listing.id}/decision"),
            ("POST", "/api/v1/moderation/bulk"), ("POST", f"/api/v1/listings/{listing.id}/reports/resolve"),
-           ("GET", "/api/v1/moderation/review"), ("POST", f"/api/v1/listings/{listing.id}/review")]
+           ("GET", "/api/v1/moderation/review"), ("POST", f"/api/v1/listings/{listing.id}/review"),
+           ("GET", "/api/v1/moderation/stats")]
     # every moderation URL of the app is in one of the lists (a new one must be added here)
     routed = {r.rule for r in app.url_map.iter_rules() if r.endpoint.startswith(("moderation.", "moderation_api."))}
     listed = {re.sub(r"/\d+(?=/|$)", "/<int:listing_id>", u.split("?")[0]) for _, u in urls + api}

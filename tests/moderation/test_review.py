@@ -125,3 +125,11 @@ def test_review_pages_and_api(client, auth, api_headers, mod, live):
     assert again.status_code == 409
     seller = client.get(f"/api/v1/listings/{listing.id}", headers=api_headers(mod.sam)).get_json()
     assert (seller["status"], seller["reason"]) == ("removed", "Misleading title, price or photos")
+
+
+def test_a_report_stored_already_resolved_is_not_open(mod, live):
+    listing = live()
+    db.session.add(ListingReport(listing_id=listing.id, reporter_id=mod.rita.id, reason="old", resolved_at=utcnow()))
+    db.session.flush()
+    assert reports.open_reports(listing) == [] and reports.review_queue(mod.lea) == []
+    reports.report_listing(mod.rita, listing, "misleading")  # the closed one does not block a new one
