@@ -5,7 +5,7 @@ it recomputed them for every coach at each request. They are now stored with the
 stored before, which My standing still recomputes).
 
 Revision ID: b2e5d0c0de02
-Revises: d4e5d0c0de04
+Revises: e5e5d0c0de05
 Create Date: 2026-12-01 22:40:00.000000
 
 """
@@ -14,7 +14,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "b2e5d0c0de02"
-down_revision = "d4e5d0c0de04"
+down_revision = "e5e5d0c0de05"
 branch_labels = None
 depends_on = None
 

@@ -3,7 +3,7 @@ times and still-happening, desk links, people in Who, merge, response clocks, in
 the team leader, and screenshots on questions. Existing 'open' tickets become 'new' (the same state, renamed).
 
 Revision ID: e5e5d0c0de05
-Revises: 3f1c2b7a9d10
+Revises: d4e5d0c0de04
 Create Date: 2026-12-01 22:10:00.000000
 
 """
@@ -12,7 +12,7 @@ from alembic import op
 
 
 revision = 'e5e5d0c0de05'
-down_revision = '3f1c2b7a9d10'
+down_revision = "d4e5d0c0de04"
 branch_labels = None
 depends_on = None
 
