@@ -51,7 +51,10 @@ def test_no_staff_only_text_in_anything_a_client_can_fetch(app, create_user, cre
             continue
         values = {}
         for argument, kind in route.args:
-            values[argument] = MONTH if kind == "month" else world.ids[f"{kind}:{VIEW[kind]['client'][0]}"]
+            own = VIEW[kind].get("client", (None, None))[0] if kind != "month" else None
+            values[argument] = MONTH if kind == "month" else world.ids.get(f"{kind}:{own}")
+        if None in values.values():
+            continue  # a kind of object no client owns (its refusals are the access matrix's)
         with app.test_request_context():
             from flask import url_for
 
@@ -59,7 +62,7 @@ def test_no_staff_only_text_in_anything_a_client_can_fetch(app, create_user, cre
         for query in ("", "?q=ZQX", "?q=Staff+only", "?view=all&status=rejected"):
             response = client.get(url + query)
             fetched.append(url + query)
-            body = response.get_data(as_text=True)
+            body = response.get_data().decode("utf-8", "replace")  # photos are bytes
             for where, marker in MARKERS.items():
                 assert marker not in body, f"the {where} marker reached a client through {url + query}"
     assert len(fetched) > 40

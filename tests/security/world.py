@@ -30,7 +30,9 @@ def build_world(create_user, create_coach, create_client, create_thread, create_
     from helpdesk.inbox.coverage import add_vacation
     from helpdesk.inbox.saved_replies import create_saved_reply
     from helpdesk.jobs import OutboxJob
-    from helpdesk.moderation.models import Listing
+    from helpdesk.moderation.listings import create_listing
+    from helpdesk.tickets.attachments import add_to_question
+    from helpdesk.tickets.questions import ask
     from helpdesk.notifications.models import Notification
     from helpdesk.tickets import attachments as ticket_files
     from helpdesk.tickets.services import file_ticket
@@ -64,11 +66,15 @@ def build_world(create_user, create_coach, create_client, create_thread, create_
         w.ids[f"audit:{team}"] = audit.id
         sample = AuditSample(message_id=reply.id, coach_id=coach.id, sample_day=now.date())
         db.session.add(sample)
-        listing = Listing(seller_id=client.id, title=f"Bike {team}", description="A good bike",
-                          submitted_at=now - timedelta(hours=2))
-        db.session.add(listing)
+        listing = create_listing(client, f"Bike {team}", "A good bike", "25.00", "other", [PNG],
+                                 now=now - timedelta(hours=2))
         db.session.flush()
         w.ids[f"queue_item:{team}"], w.ids[f"listing:{team}"] = sample.id, listing.id
+        w.ids[f"image:{team}"] = listing.images[0].id
+        question = ask(coach, f"Does this need a ticket, team {team}?")
+        add_to_question(coach, question, [("shot.png", PNG)])
+        db.session.flush()
+        w.ids[f"question:{team}"], w.ids[f"question_attachment:{team}"] = question.id, question.attachments[0].id
         ticket = file_ticket(coach, who=client.name, what="The page shows an error.", where="/billing")
         attachment = ticket_files.add_attachment(coach, ticket, "shot.png", "image/png", PNG)
         w.ids[f"ticket:{team}"], w.ids[f"attachment:{team}"] = ticket.id, attachment.id
@@ -97,6 +103,11 @@ def build_world(create_user, create_coach, create_client, create_thread, create_
     from helpdesk.mail.services import unsubscribe_token
 
     w.ids["unsubscribe:A"] = unsubscribe_token(coach_a.id, "client_message")
+    # A live listing's photo, which anyone (signed in or not) may fetch.
+    live = create_listing(client_a, "Lamp", "A desk lamp", "9.50", "other", [PNG])
+    live.status = "approved"
+    db.session.flush()
+    w.ids["image:public"] = live.images[0].id
     # Routes that a role may not use at all are tried with team A's object of each kind.
     w.ids["user:A"] = spare.id
     w.ids["notification:A"], w.ids["job:A"] = w.ids["notification:coach"], w.ids["job:coach"]
@@ -104,8 +115,8 @@ def build_world(create_user, create_coach, create_client, create_thread, create_
     return w
 
 
-# The smallest valid PNG (1x1, opaque).
+# A real 8x8 PNG (Pillow checks photos by their content).
 PNG = bytes.fromhex(
-    "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f0"
-    "1f0005000201e2b3a4b00000000049454e44ae426082"
+    "89504e470d0a1a0a0000000d49484452000000080000000808020000004b6d29dc0000001449444154789c633c2127c7800d30"
+    "61151db41200d0ca01143e63a8990000000049454e44ae426082"
 )
