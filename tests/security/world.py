@@ -31,10 +31,10 @@ def build_world(create_user, create_coach, create_client, create_thread, create_
     from helpdesk.inbox.saved_replies import create_saved_reply
     from helpdesk.jobs import OutboxJob
     from helpdesk.moderation.listings import create_listing
-    from helpdesk.tickets.attachments import add_to_question
-    from helpdesk.tickets.questions import ask
     from helpdesk.notifications.models import Notification
     from helpdesk.tickets import attachments as ticket_files
+    from helpdesk.tickets.attachments import add_to_question
+    from helpdesk.tickets.questions import ask
     from helpdesk.tickets.services import file_ticket
 
     w = World()
