@@ -1,5 +1,7 @@
 """API shapes for moderation. Staff get ListingSchema; a seller only ever gets SellerListingSchema."""
 
+from decimal import Decimal
+
 from marshmallow import Schema, fields, validate
 
 from helpdesk.api_pages import PageArgs
@@ -142,10 +144,17 @@ class ImageRefSchema(Schema):
     thumbnail_url = fields.Function(lambda img: f"/listing-images/{img.id}/thumbnail")
 
 
+class MoneyString(fields.String):
+    """Money sent as a decimal string with two places ("12.50"), declared as a string in OpenAPI."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return None if value is None else f"{Decimal(value).quantize(Decimal('0.01'))}"
+
+
 class MemberListingSchema(SellerListingSchema):
     """A member's own listing with its price (a decimal string), category and photos."""
 
-    price = fields.Decimal(as_string=True, places=2, allow_none=True)
+    price = MoneyString(allow_none=True, metadata={"description": "money, two decimals, e.g. \"12.50\""})
     category = fields.Str()
     images = fields.List(fields.Nested(ImageRefSchema))
 

@@ -75,7 +75,8 @@ def test_api_new_thread_and_new_ticket_with_the_same_key_are_stored_once(client,
     assert _count(Thread, Thread.subject == "Once") == 1
 
     coach = {**api_headers(team["ann"]), "Idempotency-Key": "ticket-1"}
-    ticket = {"who": "Ann", "what": "The export is empty", "where": "Rankings"}
+    ticket = {"who": "Ann", "what": "The export is empty", "where": "https://desk.example/rankings",
+              "when": {"first_seen": "2026-11-20T09:30:00+00:00", "times": 2, "still_happening": True}}
     one = client.post("/api/v1/tickets", json=ticket, headers=coach)
     two = client.post("/api/v1/tickets", json=ticket, headers=coach)
     assert one.status_code == two.status_code == 201 and two.get_json()["id"] == one.get_json()["id"]
@@ -110,7 +111,8 @@ def test_new_thread_and_ticket_forms_posted_twice_store_once(client, auth, team,
     auth.logout()
     auth.login(team["ann"])
     token = _form_token(client.get("/tickets/new").get_data(as_text=True))
-    form = {"who": "Ann", "what": "Ticket once", "where": "Inbox", "priority": "normal", "form_token": token}
+    form = {"who": "Ann", "what": "Ticket once", "where": "https://desk.example/inbox", "when": "2026-11-20T09:30",
+            "times_seen": "2", "still_happening": "yes", "priority": "normal", "form_token": token}
     first, second = client.post("/tickets/new", data=form), client.post("/tickets/new", data=form)
     assert first.status_code == second.status_code == 302 and first.headers["Location"] == second.headers["Location"]
     assert _count(Ticket, Ticket.what == "Ticket once") == 1
