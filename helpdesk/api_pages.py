@@ -18,6 +18,36 @@ class PageArgs(Schema):
     page = fields.Int(load_default=1, validate=validate.Range(min=1, max=MAX_PAGE))
 
 
+class PageNumbers:
+    """What a pager needs from one page of a list: `page`, `per_page` and `total` give the rest (the same
+    names as Flask-SQLAlchemy's Pagination, so templates/_pager.html serves every list)."""
+
+    page: int
+    per_page: int | None
+    total: int
+
+    @property
+    def pages(self) -> int:
+        """How many pages the list fills (at least one)."""
+        return max(1, -(-self.total // self.per_page)) if self.per_page else 1
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1
+
+
 def page_of(item_schema: type[Schema]) -> type[Schema]:
     """The page schema whose `items` are `item_schema` (one class per item schema, so OpenAPI names it once)."""
     if item_schema not in _page_schemas:

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import and_, func, or_, select
 
+from helpdesk.api_pages import PageNumbers
 from helpdesk.auth.models import User
 from helpdesk.extensions import db
 from helpdesk.inbox.models import Message, Thread, ThreadRead
@@ -183,30 +184,10 @@ def paginate_rows(stmt, page: int, user: User, total: int | None = None, now: da
 
 
 @dataclass
-class Page:
+class Page(PageNumbers):
     """One page of a list (the shape templates use: items, page, pages, total, has_prev/next, prev/next_num)."""
 
     items: list
     page: int
     per_page: int
     total: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def prev_num(self) -> int:
-        return self.page - 1
-
-    @property
-    def next_num(self) -> int:
-        return self.page + 1

@@ -6,17 +6,13 @@ from flask import send_file
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from helpdesk.moderation.services import ModerationError
+from helpdesk.uploads import MAX_IMAGE_BYTES, too_big
 
-MAX_IMAGE_BYTES = 5 * 1024 * 1024
 MAX_IMAGES = 4
 MAX_PIXELS = 40_000_000  # refuse decompression bombs well before Pillow's own warning
 THUMBNAIL = (320, 320)
 # What Pillow found in the bytes (never the file's name or declared type) -> the type it is served as.
 FORMATS = {"PNG": "image/png", "JPEG": "image/jpeg", "WEBP": "image/webp"}
-
-
-def _mb(n: int) -> str:
-    return f"{n / 1024 / 1024:.1f} MB"
 
 
 def read_upload(storage) -> bytes:
@@ -28,7 +24,7 @@ def read_upload(storage) -> bytes:
     size = len(data)
     while chunk := storage.stream.read(1024 * 1024):
         size += len(chunk)
-    raise ModerationError(413, f"The file is {_mb(size)}; the limit is 5 MB.", field="images")
+    raise ModerationError(413, too_big(size), field="images")
 
 
 def clean_image(data: bytes) -> dict:
@@ -39,7 +35,7 @@ def clean_image(data: bytes) -> dict:
     if not data:
         raise ModerationError(422, "The file is empty.", field="images")
     if len(data) > MAX_IMAGE_BYTES:
-        raise ModerationError(413, f"The file is {_mb(len(data))}; the limit is 5 MB.", field="images")
+        raise ModerationError(413, too_big(len(data)), field="images")
     try:
         with Image.open(io.BytesIO(data)) as probe:
             kind = probe.format

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from sqlalchemy import and_, false, func, select, true
 from sqlalchemy.orm import aliased
 
+from helpdesk.api_pages import PageNumbers
 from helpdesk.auth.models import User
 from helpdesk.extensions import db
 from helpdesk.rankings.export import FIELDS
@@ -52,7 +53,7 @@ CHART_COLUMNS = ("coach", "mean_response_seconds", "client_success_rate", "clien
 
 
 @dataclass
-class Ranking:
+class Ranking(PageNumbers):
     """One read of a month's complete snapshot: its metadata, the rows asked for and how many are visible.
 
     `page`/`pages`/`has_prev`/`next_num`... are the pager's (templates/_pager.html) when read a page at a time."""
@@ -62,27 +63,6 @@ class Ranking:
     total: int
     page: int = 1
     per_page: int | None = None
-
-    @property
-    def pages(self) -> int:
-        """How many pages the visible rows fill (at least one)."""
-        return max(1, -(-self.total // self.per_page)) if self.per_page else 1
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def prev_num(self) -> int:
-        return self.page - 1
-
-    @property
-    def next_num(self) -> int:
-        return self.page + 1
 
 
 def read_ranking(month: str, viewer=None, sort: str = "coach", descending: bool = False,

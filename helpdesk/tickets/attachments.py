@@ -8,7 +8,6 @@ and the per-ticket visibility rule cover the files with the rows. 25 MB a ticket
 import io
 
 from flask import send_file
-from PIL import Image, UnidentifiedImageError
 from sqlalchemy import func, select
 from werkzeug.utils import secure_filename
 
@@ -17,8 +16,9 @@ from helpdesk.extensions import db
 from helpdesk.tickets.access import TicketError
 from helpdesk.tickets.models import Question, Ticket, TicketAttachment
 from helpdesk.types import utcnow
+from helpdesk.uploads import MAX_IMAGE_BYTES, image_format, too_big
 
-MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024
+MAX_ATTACHMENT_BYTES = MAX_IMAGE_BYTES
 MAX_PER_TICKET = 5
 # Pillow's format -> the only content types served: images a browser shows without running anything.
 IMAGE_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg", "WEBP": "image/webp", "GIF": "image/gif"}
@@ -29,13 +29,8 @@ def image_type(data: bytes) -> str:
     if not data:
         raise TicketError(422, "The file is empty.", field="file")
     if len(data) > MAX_ATTACHMENT_BYTES:
-        raise TicketError(413, f"The file is {len(data) / 1024 / 1024:.1f} MB; the limit is 5 MB.", field="file")
-    try:
-        with Image.open(io.BytesIO(data)) as image:
-            kind = image.format
-            image.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-        kind = None
+        raise TicketError(413, too_big(len(data)), field="file")
+    kind = image_format(data)
     if kind not in IMAGE_TYPES:
         raise TicketError(415, "Only images can be attached: PNG, JPEG, WebP or GIF.", field="file")
     return IMAGE_TYPES[kind]
@@ -87,7 +82,7 @@ def read_upload(storage) -> bytes:
     except (AttributeError, OSError):  # a stream that cannot seek: read just past the limit
         size = None
     if size is not None and size > MAX_ATTACHMENT_BYTES:
-        raise TicketError(413, f"The file is {size / 1024 / 1024:.1f} MB; the limit is 5 MB.", field="file")
+        raise TicketError(413, too_big(size), field="file")
     return stream.read(MAX_ATTACHMENT_BYTES + 1)
 
 
