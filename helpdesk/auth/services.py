@@ -76,31 +76,42 @@ def start_session(user: User) -> str:
     return key
 
 
+# Values other features load with the signed-in user, in the same query (the bell's count: notifications),
+# so every page costs one round trip without auth importing those features: attribute -> SQL column of a
+# user id. A feature registers its own when the app is built (helpdesk/notifications/__init__.py).
+USER_EXTRAS: dict[str, object] = {}
+
+
+def load_with_user(attribute: str, column_for_user_id) -> None:
+    """Load `column_for_user_id(User.id)` with every signed-in user, as `user.<attribute>`."""
+    USER_EXTRAS[attribute] = column_for_user_id
+
+
 def load_session_user(session_id: str) -> User | None:
     """The user behind a Flask-Login id "USER_ID:KEY", if that login session is still open."""
     user_id, _, key = session_id.partition(":")
     if not user_id.isdigit() or not key:
         return None
-    from helpdesk.notifications.services import unread_count_column
-
-    # One round trip for what every page needs: the session, its user and the bell's count.
+    # One round trip for what every page needs: the session, its user and what features load with it.
     fresh = not db.session().in_transaction()
+    extras = list(USER_EXTRAS.items())
     row = db.session.execute(
-        select(User, unread_count_column(User.id), LoginSession.id,
-               func.coalesce(LoginSession.last_seen_at, LoginSession.created_at))
+        select(User, LoginSession.id, func.coalesce(LoginSession.last_seen_at, LoginSession.created_at),
+               *(column(User.id) for _, column in extras))
         .join(LoginSession, LoginSession.user_id == User.id)
         .where(LoginSession.key_hash == _sha256(key), LoginSession.ended_at.is_(None), User.id == int(user_id))
     ).first()
     if row is None or not row[0].active:
         return None
-    user, unread, login_session_id, last_seen = row
+    user, login_session_id, last_seen, *values = row
     now = utcnow()
     idle_minutes = current_app.config.get("SESSION_IDLE_MINUTES")
     if idle_minutes and last_seen is not None and now - last_seen > timedelta(minutes=idle_minutes):
         return None  # idle too long: signed out on the server, whatever the cookie says
     if last_seen is None or now - last_seen > TOUCH_EVERY:
         _note_use(login_session_id, now, commit=fresh)
-    user.unread_notifications = unread
+    for (attribute, _), value in zip(extras, values, strict=True):
+        setattr(user, attribute, value)
     user.session_key = key
     return user
 

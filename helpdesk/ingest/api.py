@@ -3,6 +3,7 @@
 from flask import abort, g, jsonify, request
 from flask_login import current_user
 from flask_smorest import Blueprint
+from marshmallow import Schema, fields
 
 from helpdesk.auth.models import ROLES, Role
 from helpdesk.auth.permissions import allow_ingest_token, roles_required
@@ -11,6 +12,15 @@ from helpdesk.extensions import db
 from helpdesk.ingest.services import MAX_RECORDS, IngestError, ingest
 
 blp = Blueprint("ingest_api", __name__, url_prefix="/api/v1", description="Platform data in")
+
+
+class IngestResultSchema(Schema):
+    """What a stored batch came to: counts in all and per record type."""
+
+    stored = fields.Int(required=True)
+    skipped = fields.Int(required=True, metadata={"description": "records equal to ones already stored"})
+    stored_by_type = fields.Dict(keys=fields.Str(), values=fields.Int())
+    skipped_by_type = fields.Dict(keys=fields.Str(), values=fields.Int())
 
 
 def _error(status: int, name: str, message: str, errors=None):
@@ -22,6 +32,7 @@ def _error(status: int, name: str, message: str, errors=None):
 @blp.route("/ingest", methods=["POST"])
 @roles_required(*ROLES)
 @allow_ingest_token
+@blp.response(200, IngestResultSchema)
 def ingest_batch():
     """Store a batch of `daily_goal`, `survey` and `profit` records (import-format.md), all or nothing.
 

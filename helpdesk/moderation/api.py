@@ -3,6 +3,7 @@
 from functools import wraps
 
 from flask_smorest import Blueprint, abort
+from marshmallow import Schema, fields
 
 from helpdesk.api_pages import page_body, page_of
 from helpdesk.auth.models import Role
@@ -197,8 +198,13 @@ def report(data, listing_id):
     return row
 
 
+class ResolvedSchema(Schema):
+    resolved = fields.Int(required=True, metadata={"description": "how many open reports were closed"})
+
+
 @blp.route("/listings/<int:listing_id>/reports/resolve", methods=["POST"])
 @moderators_only
+@blp.response(200, ResolvedSchema)
 def resolve(listing_id):
     """Close a listing's open reports, keeping its decision."""
     listing = _listing_or_404(listing_id)

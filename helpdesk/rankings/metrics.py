@@ -5,11 +5,11 @@ from datetime import datetime
 from flask import current_app
 from sqlalchemy import select
 
+from helpdesk.audits.quality import communication_quality_counts, communication_quality_query
 from helpdesk.auth.models import User
 from helpdesk.extensions import db
 from helpdesk.periods import as_utc, parse_month
 from helpdesk.rankings.client_metrics import client_happiness_sums, client_success_sums, compensation_sums
-from helpdesk.rankings.quality import communication_quality_counts, communication_quality_query
 from helpdesk.rankings.ranking import rank_coaches, round9, to_cents
 from helpdesk.rankings.response_metrics import coaches_assigned, moderation_counts, response_samples
 
