@@ -1,12 +1,10 @@
 """Moderation accuracy per moderator and month, as metrics.md section 9 defines it, with the queue's times.
 
-`section9_counts` is the moderation package's statement of section 9 over its own tables; the monthly export
-computes the same figures in helpdesk.rankings.response_metrics.moderation_counts (rankings may not be imported
-from here: it imports this package). tests/moderation/test_accuracy.py checks that the two agree.
+`section9_counts` is the one statement of section 9, over this package's own tables; the monthly ranking
+takes it from here (helpdesk.rankings.response_metrics.moderation_counts is this function), so the page and the
+export cannot disagree.
 """
 
-import csv
-import io
 import statistics
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -17,8 +15,10 @@ from sqlalchemy import and_, case, exists, func, select
 from sqlalchemy.orm import aliased
 
 from helpdesk.auth.models import User
+from helpdesk.csv_export import csv_text
 from helpdesk.extensions import db
 from helpdesk.moderation.models import Listing, ModerationDecision
+from helpdesk.periods import current_month, parse_month
 from helpdesk.types import utcnow
 
 COLUMNS = ("moderator_id", "moderator", "moderated", "approved_later_rejected", "accuracy",
@@ -70,16 +70,13 @@ def month_stats(start: datetime, end: datetime, as_of: datetime | None = None,
 
 def month_bounds(month: str | None) -> tuple[str, datetime, datetime]:
     """"YYYY-MM" (default: the current month) -> (month, start, end) in UTC; a bad month is a 422."""
-    from datetime import UTC
-
     from helpdesk.moderation.services import ModerationError
 
-    month = month or utcnow().strftime("%Y-%m")
+    month = month or current_month()
     try:
-        start = datetime.strptime(month, "%Y-%m").replace(tzinfo=UTC)
+        start, end = parse_month(month)
     except ValueError as exc:
         raise ModerationError(422, "Give the month as YYYY-MM.", field="month") from exc
-    end = start.replace(year=start.year + (start.month == 12), month=start.month % 12 + 1)
     return month, start, end
 
 
@@ -92,10 +89,5 @@ def sorted_rows(rows: list[dict], sort: str, descending: bool) -> list[dict]:
 
 
 def to_csv(rows: list[dict]) -> str:
-    """The rows as CSV with a header (empty cell for none)."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(COLUMNS)
-    for r in rows:
-        writer.writerow(["" if r[c] is None else r[c] for c in COLUMNS])
-    return out.getvalue()
+    """The rows as CSV with a header (empty cell for none), through the one CSV writer (no live formulas)."""
+    return csv_text(COLUMNS, ([r[c] for c in COLUMNS] for r in rows))

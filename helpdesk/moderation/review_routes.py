@@ -11,6 +11,7 @@ from helpdesk.moderation import accuracy, bp, reports, services
 from helpdesk.moderation.access import moderators_only
 from helpdesk.moderation.forms import ReviewForm
 from helpdesk.moderation.models import REPORT_REASONS, Listing
+from helpdesk.periods import month_of
 
 
 @bp.route("/moderation/review")
@@ -72,6 +73,6 @@ def accuracy_page():
     if request.args.get("format") == "csv":
         return Response(accuracy.to_csv(rows), mimetype="text/csv", headers={
             "Content-Disposition": f"attachment; filename=moderation-accuracy-{month}.csv"})
-    months = [(start - timedelta(days=28 * k)).strftime("%Y-%m") for k in range(1, 7)]
+    months = [month_of(start - timedelta(days=28 * k)) for k in range(1, 7)]
     return render_template("moderation/accuracy.html", rows=rows, month=month, everyone=everyone, sort=sort,
                            descending=descending, columns=accuracy.SORTS, past=months)

@@ -1,14 +1,14 @@
-"""Response-time samples (metrics.md section 3) and moderation accuracy (section 9) in SQL."""
+"""Response-time samples (metrics.md section 3) in SQL, and moderation accuracy (section 9) from moderation."""
 
 from datetime import datetime
 
-from sqlalchemy import and_, case, exists, func, or_, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import aliased
 
 from helpdesk.auth.models import User
 from helpdesk.clients.models import Assignment
 from helpdesk.extensions import db
-from helpdesk.moderation.models import ModerationDecision
+from helpdesk.moderation.accuracy import section9_counts
 from helpdesk.sla.samples import limits_us, samples_query
 
 
@@ -33,19 +33,8 @@ def response_samples(start: datetime, end: datetime, as_of: datetime) -> dict[in
             for row in db.session.execute(query)}
 
 
-def moderation_counts(start: datetime, end: datetime, as_of: datetime) -> dict[int, tuple[int, int]]:
-    """moderator id -> (moderated, approved_later_rejected) for decisions in M before T."""
-    d = ModerationDecision
-    later = aliased(ModerationDecision)
-    overturned = exists().where(later.listing_id == d.listing_id, later.decision == "reject",
-                                later.moderator_id != d.moderator_id, later.at > d.at, later.at < as_of)
-    query = (
-        select(d.moderator_id, func.count().label("moderated"),
-               func.sum(case((and_(d.decision == "approve", overturned), 1), else_=0)).label("overturned"))
-        .where(d.at >= start, d.at < min(end, as_of))
-        .group_by(d.moderator_id)
-    )
-    return {row.moderator_id: (int(row.moderated), int(row.overturned or 0)) for row in db.session.execute(query)}
+# Section 9's counts live with the decisions they count; the ranking takes them from there.
+moderation_counts = section9_counts
 
 
 def coaches_assigned(start: datetime, end: datetime, as_of: datetime) -> set[int]:
