@@ -1,7 +1,6 @@
 """Email: choices per kind, the instant and digest sweeps, delivery through a real SMTP server (aiosmtpd on
 loopback), retries, unsubscribe links, and no staff-only text in any email."""
 
-import socket
 from datetime import timedelta
 from email import message_from_bytes
 
@@ -14,6 +13,7 @@ from helpdesk.mail.models import MailDelivery, MailPreference
 from helpdesk.mail.transport import FileTransport, SmtpTransport
 from helpdesk.notifications.services import notify
 from helpdesk.types import utcnow
+from tests.servers import spare_port
 
 
 class Inbox:
@@ -27,17 +27,11 @@ class Inbox:
         return "250 OK"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def smtp_server():
     """A real SMTP server on a spare loopback port; yields (its inbox, its MAIL_URL)."""
     inbox = Inbox()
-    port = _free_port()
+    port = spare_port()
     controller = Controller(inbox, hostname="127.0.0.1", port=port)
     controller.start()
     try:
@@ -96,7 +90,7 @@ def test_a_failed_send_is_retried_and_nothing_sent_twice(people, smtp_server):
     notify(client.id, "reply", "Ravi Coach replied: Payouts")
     db.session.flush()
     services.queue_instant()
-    dead = SmtpTransport(f"smtp://127.0.0.1:{_free_port()}", timeout=2)  # nothing listens there
+    dead = SmtpTransport(f"smtp://127.0.0.1:{spare_port()}", timeout=2)  # nothing listens there
     assert services.deliver_queued(dead) == {"sent": 0, "failed": 1}
     row = db.session.scalars(db.select(MailDelivery)).one()
     assert row.status == "failed" and row.attempts == 1 and row.error

@@ -6,8 +6,6 @@ import glob
 import io
 import os
 import shutil
-import socket
-import subprocess
 import tempfile
 
 import pytest
@@ -16,50 +14,28 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
 from helpdesk.extensions import db
+from tests.servers import PostgresServer
 
 PG_BIN = sorted(glob.glob("/usr/lib/postgresql/*/bin"))
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
-def own_postgres():
-    """A PostgreSQL server of this test's own (initdb + pg_ctl as `postgres`, temp dir, spare port):
-    yields (url, stop, start)."""
+def own_postgres(tmp_path_factory):
+    """A PostgreSQL server of this test's own (tests/servers.py: initdb + pg_ctl as `postgres`, temp dir, spare
+    port): yields (url, stop, start)."""
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         pytest.skip("PostgreSQL outage: runs when the suite runs on PostgreSQL")
-    if not PG_BIN or os.geteuid() != 0 and os.environ.get("USER") != "postgres":
-        pytest.skip("needs PostgreSQL's initdb/pg_ctl and the postgres user")
-    bin_dir = PG_BIN[-1]
+    if not PG_BIN or shutil.which("runuser") is None or os.geteuid() != 0:
+        pytest.skip("needs PostgreSQL's initdb/pg_ctl, runuser and root (to run them as postgres)")
     root = tempfile.mkdtemp(prefix="helpdesk-pg-", dir="/tmp")
     shutil.chown(root, "postgres")
-    data, port = os.path.join(root, "data"), _free_port()
-    as_postgres = {"user": "postgres"} if os.geteuid() == 0 else {}
-
-    def pg_ctl(*args):
-        subprocess.run([f"{bin_dir}/pg_ctl", "-D", data, "-w", "-t", "30", *args], check=True,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **as_postgres)
-
-    subprocess.run([f"{bin_dir}/initdb", "-D", data, "-A", "trust", "-U", "postgres"], check=True,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **as_postgres)
-    options = f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off"
-
-    def start():
-        pg_ctl("-o", options, "-l", os.path.join(root, "log"), "start")
-
-    def stop():
-        pg_ctl("-m", "fast", "stop")
-
-    start()
+    server = PostgresServer(PG_BIN[-1], os.path.join(root, "data"))
+    server.init()
+    server.start()
     try:
-        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres", stop, start
+        yield server.url, server.stop, server.start
     finally:
-        subprocess.run([f"{bin_dir}/pg_ctl", "-D", data, "-m", "immediate", "stop"], stdout=subprocess.DEVNULL,
-                       stderr=subprocess.DEVNULL, **as_postgres)
+        server.stop()
         shutil.rmtree(root, ignore_errors=True)
 
 

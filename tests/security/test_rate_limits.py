@@ -3,14 +3,12 @@
 
 import logging
 import shutil
-import socket
-import subprocess
-import time
 
 import pytest
 
 from helpdesk.config import production_warnings
 from helpdesk.extensions import db, limiter
+from tests.servers import RedisServer
 
 
 def _post(client, login, address):
@@ -39,38 +37,17 @@ def test_production_warns_when_limits_are_in_memory():
     assert not production_warnings({"HELPDESK_ENV": "development", "RATELIMIT_STORAGE_URI": "memory://"})
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
-def own_redis():
-    """A redis-server of this test's own on a spare loopback port: (url, stop)."""
-    binary = shutil.which("redis-server")
-    if binary is None:
+def own_redis(tmp_path):
+    """A redis-server of this test's own on a spare loopback port (tests/servers.py): (url, stop)."""
+    if shutil.which("redis-server") is None:
         pytest.skip("needs redis-server")
-    port = _free_port()
-    proc = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            time.sleep(0.05)
-
-    def stop():
-        proc.terminate()
-        proc.wait(timeout=10)
-
+    server = RedisServer(str(tmp_path))
+    server.start()
     # The Limiter object is shared by every app: put the suite's storage back afterwards.
     saved = (limiter._storage, limiter._limiter)
-    yield f"redis://127.0.0.1:{port}/0", stop
-    if proc.poll() is None:
-        stop()
+    yield server.url, server.stop
+    server.stop()
     limiter._storage, limiter._limiter = saved
 
 
