@@ -1,6 +1,6 @@
 """Write generated rows straight into tables: COPY on PostgreSQL, batched executemany INSERTs elsewhere."""
 
-from datetime import UTC, datetime
+from datetime import UTC
 from decimal import Decimal
 
 from sqlalchemy import insert
@@ -72,6 +72,3 @@ def set_sequences(tables) -> None:
             f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
             f"COALESCE((SELECT max(id) FROM {table.name}), 0) + 1, false)"))
 
-
-def now_utc() -> datetime:
-    return datetime.now(UTC)
