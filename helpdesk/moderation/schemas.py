@@ -85,6 +85,20 @@ class ReportSchema(Schema):
     resolved_at = fields.AwareDateTime(dump_only=True, allow_none=True)
 
 
+class ImageRefSchema(Schema):
+    id = fields.Int(required=True)
+    content_type = fields.Str(required=True)
+    url = fields.Function(lambda img: f"/listing-images/{img.id}")
+    thumbnail_url = fields.Function(lambda img: f"/listing-images/{img.id}/thumbnail")
+
+
+class MoneyString(fields.String):
+    """Money sent as a decimal string with two places ("12.50"), declared as a string in OpenAPI."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return None if value is None else f"{Decimal(value).quantize(Decimal('0.01'))}"
+
+
 class ListingSchema(Schema):
     """A listing as moderators see it: who holds it and until when, due time, reports, and (single listing) the
     decision history."""
@@ -102,9 +116,12 @@ class ListingSchema(Schema):
     claimed_by = fields.Nested(ModeratorRef, allow_none=True)
     claim_expires_at = fields.AwareDateTime(allow_none=True)
     open_reports = fields.Int()
+    price = MoneyString(allow_none=True, metadata={"description": "money, two decimals, e.g. \"12.50\""})
+    images = fields.List(fields.Nested(ImageRefSchema))
     decisions = fields.List(fields.Nested(DecisionSchema))
     reason = fields.Str(allow_none=True, metadata={"description": "members only: why it was not approved or "
                                                                   "was removed"})
+    own = fields.Bool(metadata={"description": "members only: whether the caller is the seller"})
 
 
 class SellerListingSchema(Schema):
@@ -135,20 +152,6 @@ class ListingInSchema(Schema):
     price = fields.Raw(required=True, metadata={"description": "money as a decimal string, e.g. \"12.50\""})
     category = fields.Str(required=True, validate=validate.OneOf(CATEGORIES))
     remove_images = fields.List(fields.Int(), load_default=list)
-
-
-class ImageRefSchema(Schema):
-    id = fields.Int(required=True)
-    content_type = fields.Str(required=True)
-    url = fields.Function(lambda img: f"/listing-images/{img.id}")
-    thumbnail_url = fields.Function(lambda img: f"/listing-images/{img.id}/thumbnail")
-
-
-class MoneyString(fields.String):
-    """Money sent as a decimal string with two places ("12.50"), declared as a string in OpenAPI."""
-
-    def _serialize(self, value, attr, obj, **kwargs):
-        return None if value is None else f"{Decimal(value).quantize(Decimal('0.01'))}"
 
 
 class MemberListingSchema(SellerListingSchema):
