@@ -5,6 +5,7 @@ from decimal import Decimal
 from marshmallow import Schema, fields, validate
 
 from helpdesk.api_pages import PageArgs
+from helpdesk.limits import MAX_ID
 from helpdesk.moderation.models import CATEGORIES, REJECT_REASONS, REPORT_REASONS
 from helpdesk.moderation.queue import AGES, VIEWS
 from helpdesk.moderation.services import BULK_MAX, DECISIONS
@@ -152,6 +153,21 @@ class ListingInSchema(Schema):
     price = fields.Raw(required=True, metadata={"description": "money as a decimal string, e.g. \"12.50\""})
     category = fields.Str(required=True, validate=validate.OneOf(CATEGORIES))
     remove_images = fields.List(fields.Int(), load_default=list)
+    image_ids = fields.List(fields.Int(validate=validate.Range(1, MAX_ID)), load_default=list,
+                            validate=validate.Length(max=4),
+                            metadata={"description": "ids of photos uploaded first (POST /listing-uploads), "
+                                                     "attached to this listing"})
+
+
+class UploadSchema(Schema):
+    """A photo uploaded on its own, waiting to be attached to a listing by its id."""
+
+    id = fields.Int(required=True)
+    content_type = fields.Str(required=True)
+    width = fields.Int(required=True)
+    height = fields.Int(required=True)
+    size = fields.Int(required=True, metadata={"description": "bytes, after re-encoding"})
+    expires_at = fields.AwareDateTime(required=True, metadata={"description": "deleted then if not attached"})
 
 
 class MemberListingSchema(SellerListingSchema):

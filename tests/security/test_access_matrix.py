@@ -161,6 +161,7 @@ moderation.review_queue             GET     co,su,ad
 moderation.withdraw_listing         POST    cl                  listing_id=listing
 moderation_api.bulk                 POST    co,su,ad   
 moderation_api.create_listing       POST    cl
+moderation_api.upload_photo         POST    cl
 moderation_api.decide               POST    co,su,ad            listing_id=listing
 moderation_api.edit_listing         PATCH   cl                  listing_id=listing
 moderation_api.moderation_queue     GET     co,su,ad   
