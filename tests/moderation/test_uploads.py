@@ -111,7 +111,7 @@ def test_two_listings_sent_at_once_cannot_both_take_one_upload(app, committed_db
         pytest.skip("a race between two real sessions needs PostgreSQL")
     seller = create_user("client", name="Sam")
     rounds = [listings.upload_photo(seller, photo()).id for _ in range(8)]
-    tokens = [create_token(seller), create_token(seller)]
+    tokens, seller_id = [create_token(seller), create_token(seller)], seller.id
     db.session.commit()
     db.session.remove()
     outcomes = []
@@ -130,5 +130,5 @@ def test_two_listings_sent_at_once_cannot_both_take_one_upload(app, committed_db
             t.join(15)
         outcomes.append(sorted(got))
     assert all(o == [201, 422] for o in outcomes), outcomes
-    attached = db.session.scalar(select(func.count()).select_from(Listing).where(Listing.seller_id == seller.id))
+    attached = db.session.scalar(select(func.count()).select_from(Listing).where(Listing.seller_id == seller_id))
     assert attached == len(rounds)
