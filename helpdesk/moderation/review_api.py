@@ -47,6 +47,8 @@ def stats(args):
     approved_later_rejected, accuracy, median_seconds_to_decide, overdue. Team leaders and admins get every
     moderator; others their own row."""
     me = signed_in_user()
-    _, start, end = accuracy.month_bounds(args.get("month"))
     everyone = may_oversee(me)
-    return accuracy.month_stats(start, end, moderator_ids=None if everyone else [me.id])
+    month, start, end = accuracy.month_bounds(args.get("month"))
+    rows = accuracy.month_stats(start, end, moderator_ids=None if everyone else [me.id])
+    accuracy.with_tier_outlook(month, rows)
+    return rows

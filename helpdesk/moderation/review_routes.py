@@ -67,6 +67,7 @@ def accuracy_page():
     month, start, end = accuracy.month_bounds(request.args.get("month"))
     everyone = may_oversee(me)
     rows = accuracy.month_stats(start, end, moderator_ids=None if everyone else [me.id])
+    outlook = accuracy.with_tier_outlook(month, rows)
     sort, descending = request.args.get("sort", "moderator"), request.args.get("desc") == "1"
     rows = accuracy.sorted_rows(rows, sort, descending)
     if request.args.get("format") == "csv":
@@ -74,4 +75,5 @@ def accuracy_page():
             "Content-Disposition": f"attachment; filename=moderation-accuracy-{month}.csv"})
     months = [month_of(start - timedelta(days=28 * k)) for k in range(1, 7)]
     return render_template("moderation/accuracy.html", rows=rows, month=month, everyone=everyone, sort=sort,
-                           descending=descending, columns=accuracy.SORTS, past=months)
+                           descending=descending, columns=accuracy.SORTS, past=months,
+                           outlook=outlook)

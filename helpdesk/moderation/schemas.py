@@ -216,3 +216,6 @@ class StatsRowSchema(Schema):
     accuracy = fields.Float(allow_none=True, required=True)
     median_seconds_to_decide = fields.Float(allow_none=True, required=True)
     overdue = fields.Int(required=True)
+    tier_outlook = fields.Str(allow_none=True, required=True, metadata={
+        "description": "the Moderation bonus tier (top, middle, bottom) these figures would reach in the month's "
+                       "stored ranking; null outside the pool or before the month has a stored ranking"})
