@@ -40,6 +40,8 @@ admin.users                         GET     ad
 admin.set_user_password             POST    ad                  user_id=user
 me.me                               GET     any
 inbox.index                         GET     co,tl
+inbox.next_waiting_thread           GET     co,tl
+inbox.bulk                          POST    tl
 inbox.coverage                      GET     co,tl
 inbox.team                          GET     tl
 inbox.thread                        GET     any                 thread_id=thread
