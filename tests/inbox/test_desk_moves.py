@@ -129,3 +129,11 @@ def test_bulk_actions_are_for_team_leaders(client, auth, create_team_leader, cre
     auth.login(ravi)
     assert 'data-testid="bulk-form"' not in client.get("/inbox?view=all").get_data(as_text=True)
     assert client.post("/inbox/bulk", data={"action": "mark_read", "thread_ids": [thread.id]}).status_code == 403
+
+
+def test_the_saved_replies_page_lists_every_variable(client, auth, create_coach):
+    from helpdesk.inbox.saved_replies import VARIABLES
+
+    auth.login(create_coach())
+    page = client.get("/saved-replies").get_data(as_text=True)
+    assert all(f"<code>{{{{{v}}}}}</code>" in page for v in VARIABLES)
