@@ -15,6 +15,7 @@ connection. A value must not change once its chunk is over (nothing updates the 
 import ast
 
 from sqlalchemy import bindparam, text
+from sqlalchemy.exc import DBAPIError
 
 TABLE = "import_spill"
 _BLOOM_BITS = 1 << 28  # 32 MB: under 1 % false positives up to about 20 M keys (two probes)
@@ -31,8 +32,12 @@ class Spill:
         self._own_connection = self.postgres
         if self.postgres:
             self.connection = import_connection.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
-            # Session-local buffers for the temporary table (only settable before it is first used).
-            self.connection.execute(text("SET temp_buffers = '64MB'"))
+            try:
+                # Session-local buffers for the temporary table: settable only before the pooled
+                # connection first used one (then it keeps what it had).
+                self.connection.execute(text("SET temp_buffers = '64MB'"))
+            except DBAPIError:
+                pass
         else:
             self.connection = import_connection
         self.connection.execute(text(f"DROP TABLE IF EXISTS {TABLE}"))
@@ -116,7 +121,6 @@ class Spill:
         if self.connection is None:
             return
         connection, self.connection = self.connection, None
-        self.maps = []
         try:
             connection.execute(text(f"DROP TABLE IF EXISTS {TABLE}"))
         finally:
