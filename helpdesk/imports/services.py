@@ -3,7 +3,12 @@
 `import_lines` checks the input a chunk at a time (checker.py) and writes each clean chunk in bulk
 (writer.py) inside a savepoint, so PostgreSQL stores one chunk while Python checks the next. Any error
 rolls the savepoint back: nothing is stored. It flushes and leaves the commit to the caller. Memory
-stays bounded: only what later lines may refer to (external ids and a few facts about them) is kept.
+stays bounded: what later lines may refer to (external ids, days, fingerprints) spills to a temporary
+table (spill.py), and the threads written are found in SQL from the spans of message keys used.
+
+After writing, the touched threads' state and SLA waits are computed set-based in the same transaction,
+and the message ids written are recorded so the waits job does not replay them (sla.services
+`store_imported_waits`): after an import the waits are current.
 
 Two imports at once: on PostgreSQL each import first takes one transaction-level advisory lock, so a
 second import waits until the first commits or rolls back, then checks against what it stored (READ
