@@ -56,13 +56,14 @@ def main():
         db.drop_all()
         db.create_all()
         db.session.commit()
+    load_at_start = os.getloadavg()[0]
     runs = []
     for name, (path, lines) in zip(("empty database", "full database"), files, strict=False):
-        seconds, peak_mb, summary = _import(path)
+        seconds, cpu_s, peak_mb, summary = _import(path)
         waits = _waits_job(app)
-        runs.append({"into": name, "lines": lines, "seconds": seconds, "peak_mb": peak_mb, "summary": summary,
-                     **waits})
-    report = _report(runs, database, args.label)
+        runs.append({"into": name, "lines": lines, "seconds": seconds, "cpu_s": cpu_s, "peak_mb": peak_mb,
+                     "summary": summary, **waits})
+    report = _report(runs, database, args.label, (load_at_start, os.getloadavg()[0]))
     print("\n".join(report))
     if args.write:
         with RESULTS.open("a") as out:
@@ -81,21 +82,25 @@ def _file(directory: str, name: str, lines: int, seed: int, first_client: int) -
 
 _CHILD = """
 import atexit, resource, sys
-atexit.register(lambda: print("peak-rss-kb", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr))
+def _usage():
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    print("peak-rss-kb", usage.ru_maxrss, "cpu-s", usage.ru_utime + usage.ru_stime, file=sys.stderr)
+atexit.register(_usage)
 from helpdesk.cli import main
 main()
 """
 
 
-def _import(path: str) -> tuple[float, float, str]:
-    """Run `helpdesk import path` in a process of its own: (seconds, its peak RSS in MB, its last line)."""
+def _import(path: str) -> tuple[float, float, float, str]:
+    """Run `helpdesk import path` in a process of its own: (seconds, its CPU seconds, its peak RSS in MB, its
+    last line)."""
     started = time.perf_counter()
     done = subprocess.run([sys.executable, "-c", _CHILD, "import", path], capture_output=True, text=True)
     seconds = time.perf_counter() - started
     if done.returncode:
         sys.exit(f"import of {path} failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
-    peak_kb = int(re.findall(r"^peak-rss-kb (\d+)$", done.stderr, re.M)[-1])
-    return seconds, peak_kb / 1024, done.stdout.strip().splitlines()[-1]
+    peak_kb, cpu_s = re.findall(r"^peak-rss-kb (\d+) cpu-s ([\d.]+)$", done.stderr, re.M)[-1]
+    return seconds, float(cpu_s), int(peak_kb) / 1024, done.stdout.strip().splitlines()[-1]
 
 
 def _waits_job(app) -> dict:
@@ -111,22 +116,24 @@ def _waits_job(app) -> dict:
                 "waits_messages": result["messages"]}
 
 
-def _report(runs: list[dict], database: str, label: str) -> list[str]:
-    machine = (f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores (2 shared cores: other suites "
-               f"running), Python {platform.python_version()}")
+def _report(runs: list[dict], database: str, label: str, load: tuple[float, float]) -> list[str]:
+    machine = (f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores shared with other suites "
+               f"(load average {load[0]:.1f} at the start, {load[1]:.1f} at the end), Python "
+               f"{platform.python_version()}")
     lines = [f"### Import: {runs[0]['lines']:,} lines into an empty database"
              + (f", then {runs[1]['lines']:,} more into the full one" if len(runs) > 1 else "")
              + (f" ({label})" if label else ""),
              "",
              f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {machine}, {re.sub(r'//[^@]*@', '//', database)}",
              "",
-             "| into | lines | seconds | s per M lines (target 60) | lines/s | peak RSS MB (target 1024) "
-             "| waits job after: s | threads replayed | messages replayed |",
-             "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+             "| into | lines | seconds | s per M lines (target 60) | lines/s | CPU s of the import process "
+             "| peak RSS MB (target 1024) | waits job after: s | threads replayed | messages replayed |",
+             "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
     for run in runs:
         per_million = run["seconds"] / run["lines"] * 1_000_000
         lines.append(f"| {run['into']} | {run['lines']:,} | {run['seconds']:.1f} | {per_million:.1f} | "
-                     f"{run['lines'] / run['seconds']:,.0f} | {run['peak_mb']:.0f} | {run['waits_s']:.2f} | "
+                     f"{run['lines'] / run['seconds']:,.0f} | {run['cpu_s']:.1f} | {run['peak_mb']:.0f} | "
+                     f"{run['waits_s']:.2f} | "
                      f"{run['waits_threads']:,} | {run['waits_messages']:,} |")
     lines.append("")
     lines.extend(f"- {run['into']}: {run['summary']}" for run in runs)

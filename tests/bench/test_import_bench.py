@@ -18,7 +18,7 @@ def empty_database(tmp_path):
 
 def test_import_bench_prints_its_figures(empty_database, tmp_path):
     out = run_bench(empty_database, "import_bench.py", "--lines", "20000", "--more", "10000", "--dir", str(tmp_path))
-    rows = re.findall(r"^\| (empty|full) database \| ([\d,]+) \| ([\d.]+) \| ([\d.]+) \| [\d,]+ \| (\d+) \| "
+    rows = re.findall(r"^\| (empty|full) database \| ([\d,]+) \| ([\d.]+) \| ([\d.]+) \| [\d,]+ \| [\d.]+ \| (\d+) \| "
                       r"([\d.]+) \| ([\d,]+) \| ([\d,]+) \|$", out, re.M)
     assert [row[0] for row in rows] == ["empty", "full"], out
     for _, lines, seconds, per_million, peak_mb, _, threads, messages in rows:
