@@ -95,7 +95,8 @@ def _import(path: str) -> tuple[float, float, float, str]:
     """Run `helpdesk import path` in a process of its own: (seconds, its CPU seconds, its peak RSS in MB, its
     last line)."""
     started = time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", _CHILD, "import", path], capture_output=True, text=True)
+    # -P: the code imported is PYTHONPATH's (or the installed one), never the current directory's.
+    done = subprocess.run([sys.executable, "-P", "-c", _CHILD, "import", path], capture_output=True, text=True)
     seconds = time.perf_counter() - started
     if done.returncode:
         sys.exit(f"import of {path} failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
