@@ -4,7 +4,7 @@ After an import the incremental waits job replayed every imported message (about
 past its 300 s timeout). The import now stores its threads' waits itself and records the ids it wrote here.
 
 Revision ID: a5e5d0c0de15
-Revises: b8e5d0c0de08
+Revises: a0e5d0c0de10
 Create Date: 2026-12-02 01:05:00.000000
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'a5e5d0c0de15'
-down_revision = "b8e5d0c0de08"
+down_revision = "a0e5d0c0de10"
 branch_labels = None
 depends_on = None
 
