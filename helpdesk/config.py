@@ -77,12 +77,22 @@ class Config:
     BASE_URL = "http://127.0.0.1:5000"
     TICKET_FIRST_RESPONSE_HOURS = 24  # a ticket with no first response by then stands out and warns once
 
+    # Live pages (helpdesk/live): a stream ends after LIVE_STREAM_SECONDS (the browser reconnects and is
+    # replayed what it missed), sends a heartbeat every LIVE_HEARTBEAT_SECONDS, and one process holds at most
+    # LIVE_MAX_STREAMS (keep it below gunicorn's --threads, so streams never take every thread).
+    LIVE_STREAM_SECONDS = 50
+    LIVE_HEARTBEAT_SECONDS = 15
+    LIVE_MAX_STREAMS = 24
+
     @classmethod
     def load(cls, instance_path: str) -> dict:
         """Return this configuration as a dict, with the environment applied."""
         values = {k: getattr(cls, k) for k in dir(cls) if k.isupper()}
         env = os.environ
         values["HELPDESK_ENV"] = env.get("HELPDESK_ENV", values["HELPDESK_ENV"])
+        for key in ("LIVE_STREAM_SECONDS", "LIVE_HEARTBEAT_SECONDS", "LIVE_MAX_STREAMS"):
+            if env.get(key, "").isdigit():
+                values[key] = int(env[key])
         if env.get("SESSION_IDLE_MINUTES", "").isdigit():
             values["SESSION_IDLE_MINUTES"] = int(env["SESSION_IDLE_MINUTES"])
         database_url = env.get("DATABASE_URL")
