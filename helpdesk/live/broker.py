@@ -181,6 +181,7 @@ def channel_for(url: str) -> str:
 
 def get_broker(app):
     """This process's broker for `app` (created on first use, never at import)."""
+    app = app._get_current_object() if hasattr(app, "_get_current_object") else app  # current_app is a proxy
     url = app.config.get("REDIS_URL")
     key = (url or "in-process", id(app) if not url else None)
     with _lock:

@@ -54,6 +54,8 @@ def _note_changes(session, flush_context):
 
 @event.listens_for(Session, "after_commit")
 def _promote(session):
+    if session.in_nested_transaction():
+        return  # a savepoint released (notify's): the transaction around it may still roll back
     pending = session.info.pop(_PENDING, None)
     if pending:
         session.info.setdefault(_READY, set()).update(pending)
@@ -61,6 +63,8 @@ def _promote(session):
 
 @event.listens_for(Session, "after_rollback")
 def _drop(session):
+    if session.in_nested_transaction():
+        return  # a savepoint rolled back: what the transaction around it did may still commit
     session.info.pop(_PENDING, None)
 
 

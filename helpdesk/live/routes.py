@@ -72,7 +72,8 @@ def _stream(thread_ids: list[int]):
         response.headers["Retry-After"] = "30"
         return response
     topics = stream_topics(user, thread_ids, request.args.get("inbox") == "1")
-    db.session.remove()  # a stream holds no database connection
+    # The request's app context (and so its database session) ends when this returns, before the first
+    # byte of the stream: a stream holds no database connection.
     return event_stream(topics)
 
 
