@@ -6,7 +6,8 @@ request they are turned into topics and published. Nothing is published for work
 
 Topics for a new message: its thread ("thread:ID", everyone on that page), its client's coach ("coach:ID"),
 that coach's team leader ("team:ID"), or "unassigned" for a client without a coach (the team leaders' queue).
-A coach's inbox also listens to the coaches it covers today (routes.stream_topics).
+A coach's inbox also listens to the coaches it covers today (routes.stream_topics). Every stream listens to
+"desk", on which a bulk change (an import) is one event telling every open page to refresh.
 """
 
 import logging
@@ -20,6 +21,7 @@ from helpdesk.live.broker import get_broker
 
 log = logging.getLogger(__name__)
 
+BULK = 100  # more changes than this in one request or command are published as one "desk" refresh
 _PENDING = "live_pending"
 _READY = "live_ready"
 
@@ -107,6 +109,10 @@ def publish_ready() -> int:
     if not ready:
         return 0
     broker = get_broker(current_app)
+    if len(ready) > BULK:
+        # An import or a generated program: one "refresh everything" instead of a query per row.
+        broker.publish(("desk",), "refresh")
+        return 1
     events = events_for(ready)
     for topics, kind in events:
         broker.publish(topics, kind)

@@ -49,7 +49,7 @@ def visible_ids_or_404(user: User, thread_ids: list[int]) -> list[int]:
 def stream_topics(user: User, thread_ids: list[int], inbox: bool) -> frozenset[str]:
     """The topics `user` may hear: their own bell, the threads they may see (and, staff only, the presence and
     communication area of those), and with `inbox` the coaches whose clients fill their inbox today."""
-    topics = {f"user:{user.id}"}
+    topics = {f"user:{user.id}", "desk"}
     staff = user.role != Role.CLIENT.value
     for thread_id in thread_ids:
         topics.add(f"thread:{thread_id}")

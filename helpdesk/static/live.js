@@ -172,6 +172,7 @@
     var change;
     try { change = JSON.parse(event.data); } catch (e) { return; }
     var kind = change.kind;
+    if (kind === "refresh") { refreshAll(); return; }
     if (kind === "bell" || kind === "presence") refreshState();
     if (threadBox && (kind === "message" || kind === "comm")) refreshThread();
     if (!threadBox && rowsTable() && (kind === "message" || kind === "read")) refreshInbox();

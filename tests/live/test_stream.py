@@ -124,8 +124,18 @@ def test_a_coach_covering_an_away_teammate_hears_that_teammates_clients(team):
     db.session.add(Vacation(coach_id=team["bob"].id, starts_on=today, ends_on=today))
     db.session.flush()
     topics = stream_topics(team["ann"], [], inbox=True)
-    assert {f"coach:{team['ann'].id}", f"coach:{team['bob'].id}", f"user:{team['ann'].id}"} <= topics
-    assert stream_topics(team["ann"], [], inbox=False) == {f"user:{team['ann'].id}"}
+    assert {f"coach:{team['ann'].id}", f"coach:{team['bob'].id}", f"user:{team['ann'].id}", "desk"} <= topics
+    assert stream_topics(team["ann"], [], inbox=False) == {f"user:{team['ann'].id}", "desk"}
     assert stream_topics(team["leader"], [7], inbox=True) == {
-        f"user:{team['leader'].id}", f"team:{team['leader'].id}", "unassigned", "thread:7", "staff:thread:7"}
-    assert stream_topics(team["ann_client"], [7], inbox=True) == {f"user:{team['ann_client'].id}", "thread:7"}
+        "desk", f"user:{team['leader'].id}", f"team:{team['leader'].id}", "unassigned", "thread:7", "staff:thread:7"}
+    assert stream_topics(team["ann_client"], [7], inbox=True) == {"desk", f"user:{team['ann_client'].id}", "thread:7"}
+
+
+def test_a_bulk_change_is_one_refresh_for_every_open_page(client, auth, broker, team, create_thread, create_message):
+    auth.login(team["ann_client"])
+    response = client.get("/live/stream")
+    for n in range(live_publish.BULK + 1):  # changes are counted per thread (and per user)
+        create_message(create_thread(team["carl_client"]), team["carl_client"], body=f"imported {n}")
+    db.session.commit()
+    assert live_publish.publish_ready() == 1
+    assert changes(response) == [{"topics": ["desk"], "kind": "refresh"}]
