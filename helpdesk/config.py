@@ -146,3 +146,5 @@ class TestConfig(Config):
     LOGIN_RATE_LIMIT = "1000 per minute"
     LOGIN_ACCOUNT_RATE_LIMIT = "1000 per minute"
     ARGON2_PARAMS = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}
+    LIVE_STREAM_SECONDS = 1  # a test that reads a whole stream waits this long
+    LIVE_HEARTBEAT_SECONDS = 0.5
