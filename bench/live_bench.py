@@ -188,7 +188,7 @@ class Stream(threading.Thread):
                 if line.startswith("event: "):
                     event = line[7:]
                 elif line.startswith("data: "):
-                    if event == "open":
+                    if event == "ready":
                         self.opened.set()
                     elif event == "change":
                         self.heard.append((time.perf_counter(), json.loads(line[6:])))

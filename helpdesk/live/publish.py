@@ -26,22 +26,22 @@ _PENDING = "live_pending"
 _READY = "live_ready"
 
 
+_kinds: list = []
+
+
 def _noted(obj) -> tuple | None:
     """What a new or changed row means for open pages, as plain values (read now, published later)."""
-    from helpdesk.audits.models import Audit, CommunicationNote
-    from helpdesk.inbox.models import Message, ThreadRead
-    from helpdesk.notifications.models import Notification
+    if not _kinds:  # the models, imported once on first use (they import this package's neighbours)
+        from helpdesk.audits.models import Audit, CommunicationNote
+        from helpdesk.inbox.models import Message, ThreadRead
+        from helpdesk.notifications.models import Notification
 
-    if isinstance(obj, Message):
-        return ("message", obj.thread_id)
-    if isinstance(obj, Notification):
-        return ("bell", obj.user_id)
-    if isinstance(obj, ThreadRead):
-        return ("read", obj.user_id)
-    if isinstance(obj, CommunicationNote):
-        return ("comm", obj.thread_id)
-    if isinstance(obj, Audit):
-        return ("audit", obj.message_id)
+        _kinds.extend([(Message, "message", "thread_id"), (Notification, "bell", "user_id"),
+                       (ThreadRead, "read", "user_id"), (CommunicationNote, "comm", "thread_id"),
+                       (Audit, "audit", "message_id")])
+    for model, kind, ref in _kinds:
+        if isinstance(obj, model):
+            return (kind, getattr(obj, ref))
     return None
 
 

@@ -68,7 +68,7 @@ def event_stream(topics: frozenset[str]) -> Response:
             _active["streams"] += 1
         try:
             cursor = now_ms() if last_seen is None else last_seen
-            yield f"retry: 3000\n{_format(cursor, 'open', {})}"
+            yield f"retry: 3000\n{_format(cursor, 'ready', {})}"
             if last_seen is not None:
                 since = last_seen - REPLAY_MARGIN_MS
                 if not log.covers(since):

@@ -8,7 +8,7 @@
   var threadBox = document.getElementById("live-thread");
   var staff = me.dataset.staff === "1";
   var csrf = me.dataset.csrf;
-  var source = null, fallbackTimer = null;
+  var source = null, fallbackTimer = null, lastId = me.dataset.since;
 
   function rowsTable() { return document.querySelector("table.inbox-rows"); }
   function rowIds() {
@@ -170,6 +170,7 @@
 
   function heard(event) {
     var change;
+    if (event.lastEventId) lastId = event.lastEventId;
     try { change = JSON.parse(event.data); } catch (e) { return; }
     var kind = change.kind;
     if (kind === "refresh") { refreshAll(); return; }
@@ -184,7 +185,7 @@
   }
 
   function streamUrl() {
-    var parts = ["since=" + encodeURIComponent(me.dataset.since)];
+    var parts = ["since=" + encodeURIComponent(lastId)];
     if (threadBox) return threadBox.dataset.stream + "?" + parts.join("&");
     if (rowsTable()) {
       parts.push("inbox=1");
@@ -201,6 +202,7 @@
     source = new EventSource(streamUrl());
     source.addEventListener("change", heard);
     source.addEventListener("refresh", refreshAll);
+    source.addEventListener("ready", function (event) { if (event.lastEventId) lastId = event.lastEventId; });
     source.addEventListener("open", function () {
       if (fallbackTimer) { clearInterval(fallbackTimer); fallbackTimer = null; }
     });
