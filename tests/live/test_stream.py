@@ -139,3 +139,20 @@ def test_a_bulk_change_is_one_refresh_for_every_open_page(client, auth, broker, 
     db.session.commit()
     assert live_publish.publish_ready() == 1
     assert changes(response) == [{"topics": ["desk"], "kind": "refresh"}]
+
+
+def test_a_note_in_the_communication_area_reaches_staff_on_the_thread_and_never_the_client(
+        app, client, auth, broker, team, waiting_thread):
+    from helpdesk.audits.area import add_note
+
+    thread = waiting_thread(team["ann_client"])
+    auth.login(team["ann_client"])
+    client_stream = client.get(f"/live/threads/{thread.id}/stream")
+    coach = app.test_client()
+    auth.__class__(coach).login(team["ann"])
+    coach_stream = coach.get(f"/live/threads/{thread.id}/stream")
+    add_note(team["leader"], thread, "Staff only: mind the refund rules")
+    db.session.commit()
+    live_publish.publish_ready()
+    assert {"topics": [f"staff:thread:{thread.id}"], "kind": "comm"} in changes(coach_stream)
+    assert [c for c in changes(client_stream) if c["kind"] == "comm"] == []
