@@ -132,6 +132,9 @@ def production_warnings(config) -> list[str]:
     if str(config.get("RATELIMIT_STORAGE_URI") or "memory://").startswith("memory://"):
         warnings.append("rate limits are kept in memory: each process counts on its own, so N workers allow N "
                         "times the sign-in attempts; set REDIS_URL to share them")
+    if not config.get("REDIS_URL"):
+        warnings.append("live updates and presence are kept in this process: with several workers a page hears "
+                        "only what its own worker served; set REDIS_URL to share them")
     return warnings
 
 
