@@ -243,6 +243,12 @@
     window.addEventListener("pagehide", function () { report("left"); });
   }
 
+  // A mark of someone who left without a word ends by itself on the server: inbox rows showing one look again.
+  if (!threadBox) setInterval(function () {
+    var shown = Object.keys(presenceByThread).some(function (id) { return presenceByThread[id].length; });
+    if (shown && document.visibilityState === "visible") refreshState();
+  }, 20000);
+
   connect();
   if (presenceIds().length) refreshState();
 })();
