@@ -381,8 +381,9 @@ def write_results(text: str) -> None:
     line = f"- {stamp}, 2 shared cores, {database}: {text}\n"
     if heading not in current:
         current = current.rstrip("\n") + f"\n\n{heading}\n\n"
-    at = current.find("\n## ", current.index(heading) + len(heading))
-    at = len(current) if at == -1 else at + 1
+    ends = [i for i in (current.find(mark, current.index(heading) + len(heading)) for mark in ("\n## ", "\n### "))
+            if i != -1]
+    at = min(ends) + 1 if ends else len(current)  # before the next section, or this one's notes
     before = current[:at].rstrip("\n") + "\n\n"
     path.write_text(before + line + ("\n" + current[at:] if at < len(current) else ""))
 
