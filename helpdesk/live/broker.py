@@ -5,7 +5,7 @@ One event is (ts, topics, kind): `ts` the publisher's clock in milliseconds, `to
 
 - Embedded default (no REDIS_URL): publishing appends to this process's log directly (one process serves).
 - REDIS_URL set: publishing is one PUBLISH on the desk's channel; every web process runs one listener
-  thread subscribed to that channel, which appends what it hears to its own log. So each process holds the
+  thread subscribed to that channel (from its first stream on), which appends what it hears to its own log. So each process holds the
   whole desk's recent events, and a stream that reconnects to another process (gunicorn picks any worker)
   can be replayed from its Last-Event-ID there.
 
@@ -109,13 +109,24 @@ class RedisBroker:
         from redis import Redis
 
         self.channel = channel
-        self.log = EventLog()
+        self._log = EventLog()
         self._redis = Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2)
         self._listen_redis = Redis.from_url(url, socket_connect_timeout=2, health_check_interval=30)
         self._stopped = threading.Event()
         self._subscribed = threading.Event()
-        self._thread = threading.Thread(target=self._listen, name="live-listener", daemon=True)
-        self._thread.start()
+        self._thread = None
+        self._start_lock = threading.Lock()
+
+    @property
+    def log(self) -> EventLog:
+        """The log, listening from the first time a stream (or test) asks for it: a process that only
+        publishes (an RQ job, a command) never subscribes."""
+        if self._thread is None:
+            with self._start_lock:
+                if self._thread is None:
+                    self._thread = threading.Thread(target=self._listen, name="live-listener", daemon=True)
+                    self._thread.start()
+        return self._log
 
     def publish(self, topics, kind: str) -> None:
         """One PUBLISH; a Redis outage loses the signal (pages catch up on their next refresh), never a write."""
@@ -130,6 +141,7 @@ class RedisBroker:
             log.warning("live event not published (Redis unreachable): %s", exc.__class__.__name__)
 
     def wait_subscribed(self, timeout: float = 5.0) -> bool:
+        self.log  # noqa: B018 - starts the listener
         return self._subscribed.wait(timeout)
 
     def _listen(self) -> None:
@@ -140,7 +152,7 @@ class RedisBroker:
             try:
                 pubsub.subscribe(self.channel)
                 # Heard from now on: a reconnect whose last event is older than this is told to refresh.
-                self.log.listening_since = now_ms()
+                self._log.listening_since = now_ms()
                 self._subscribed.set()
                 while not self._stopped.is_set():
                     message = pubsub.get_message(timeout=1.0)
@@ -159,13 +171,14 @@ class RedisBroker:
     def _take(self, data) -> None:
         try:
             body = json.loads(data)
-            self.log.append(int(body["ts"]), [str(t) for t in body["topics"]], str(body["kind"]))
+            self._log.append(int(body["ts"]), [str(t) for t in body["topics"]], str(body["kind"]))
         except (ValueError, KeyError, TypeError):
             log.warning("live listener ignored a malformed event")
 
     def stop(self) -> None:
         self._stopped.set()
-        self._thread.join(timeout=3)
+        if self._thread is not None:
+            self._thread.join(timeout=3)
 
 
 _brokers: dict = {}
