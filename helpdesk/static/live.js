@@ -93,7 +93,7 @@
       if (!text) { if (tag) tag.remove(); return; }
       if (!tag) {
         tag = document.createElement("div");
-        tag.className = "live-presence";
+        tag.className = "muted live-presence";
         tag.dataset.testid = "row-presence";
         cell.appendChild(tag);
       }
