@@ -10,7 +10,7 @@ from flask import Flask
 # __init__.py and may have `api.py` with `blp` (the flask-smorest API blueprint).
 FEATURES = (
     "auth", "home", "admin", "clients", "notifications", "inbox", "audits", "calibration", "moderation", "tickets",
-    "rankings", "sla", "ingest", "imports", "mail", "generate", "demo",
+    "rankings", "sla", "ingest", "imports", "mail", "generate", "demo", "live",
 )
 
 

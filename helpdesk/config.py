@@ -77,12 +77,22 @@ class Config:
     BASE_URL = "http://127.0.0.1:5000"
     TICKET_FIRST_RESPONSE_HOURS = 24  # a ticket with no first response by then stands out and warns once
 
+    # Live pages (helpdesk/live): a stream ends after LIVE_STREAM_SECONDS (the browser reconnects and is
+    # replayed what it missed), sends a heartbeat every LIVE_HEARTBEAT_SECONDS, and one process holds at most
+    # LIVE_MAX_STREAMS (keep it below gunicorn's --threads, so streams never take every thread).
+    LIVE_STREAM_SECONDS = 50
+    LIVE_HEARTBEAT_SECONDS = 15
+    LIVE_MAX_STREAMS = 24
+
     @classmethod
     def load(cls, instance_path: str) -> dict:
         """Return this configuration as a dict, with the environment applied."""
         values = {k: getattr(cls, k) for k in dir(cls) if k.isupper()}
         env = os.environ
         values["HELPDESK_ENV"] = env.get("HELPDESK_ENV", values["HELPDESK_ENV"])
+        for key in ("LIVE_STREAM_SECONDS", "LIVE_HEARTBEAT_SECONDS", "LIVE_MAX_STREAMS"):
+            if env.get(key, "").isdigit():
+                values[key] = int(env[key])
         if env.get("SESSION_IDLE_MINUTES", "").isdigit():
             values["SESSION_IDLE_MINUTES"] = int(env["SESSION_IDLE_MINUTES"])
         database_url = env.get("DATABASE_URL")
@@ -122,6 +132,9 @@ def production_warnings(config) -> list[str]:
     if str(config.get("RATELIMIT_STORAGE_URI") or "memory://").startswith("memory://"):
         warnings.append("rate limits are kept in memory: each process counts on its own, so N workers allow N "
                         "times the sign-in attempts; set REDIS_URL to share them")
+    if not config.get("REDIS_URL"):
+        warnings.append("live updates and presence are kept in this process: with several workers a page hears "
+                        "only what its own worker served; set REDIS_URL to share them")
     return warnings
 
 
@@ -136,3 +149,5 @@ class TestConfig(Config):
     LOGIN_RATE_LIMIT = "1000 per minute"
     LOGIN_ACCOUNT_RATE_LIMIT = "1000 per minute"
     ARGON2_PARAMS = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}
+    LIVE_STREAM_SECONDS = 1  # a test that reads a whole stream waits this long
+    LIVE_HEARTBEAT_SECONDS = 0.5

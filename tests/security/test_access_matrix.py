@@ -191,6 +191,10 @@ mail.settings                       GET     any
 mail.settings                       POST    any
 mail.unsubscribe                    GET     public              token=unsubscribe
 mail.unsubscribe                    POST    public              token=unsubscribe
+live.stream                         GET     any
+live.thread_stream                  GET     any                 thread_id=thread
+live.state                          GET     any
+live.report_presence                POST    co,tl,au,su,ad      thread_id=thread
 """
 
 # Which object of each kind a role sees as its own, and which it may not see (None: it sees them all).

@@ -33,7 +33,10 @@ def test_one_address_is_limited_across_accounts(app, client, create_user, monkey
 
 def test_production_warns_when_limits_are_in_memory():
     assert production_warnings({"HELPDESK_ENV": "production", "RATELIMIT_STORAGE_URI": "memory://"})
-    assert not production_warnings({"HELPDESK_ENV": "production", "RATELIMIT_STORAGE_URI": "redis://h/1"})
+    assert not production_warnings({"HELPDESK_ENV": "production", "RATELIMIT_STORAGE_URI": "redis://h/1",
+                                    "REDIS_URL": "redis://h/1"})
+    assert any("live updates" in w for w in production_warnings({"HELPDESK_ENV": "production",
+                                                                 "RATELIMIT_STORAGE_URI": "redis://h/1"}))
     assert not production_warnings({"HELPDESK_ENV": "development", "RATELIMIT_STORAGE_URI": "memory://"})
 
 
