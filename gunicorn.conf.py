@@ -1,0 +1,26 @@
+"""gunicorn settings for the desk (`gunicorn -c gunicorn.conf.py wsgi:app`), chosen on 2 cores.
+
+A page is a few milliseconds of Python and a few of PostgreSQL on the same machine, so a process is busy
+about half of a request's time: threads let it take the next request while one waits for the database,
+and more than one process lets both cores run Python at once (one process holds one core at most, the GIL).
+Measured with `bench/inbox_load.py` (100 signed-in coaches reading the inbox; bench/RESULTS.md): on 2 cores,
+3 processes of 4 threads served the most requests; 4 x 8 gave no more requests and a longer queue in each
+process (p95 rose), 2 x 4 left a core idle while PostgreSQL waited.
+Set WEB_CONCURRENCY (processes) and GUNICORN_THREADS to size it for another machine: about cores + 1
+processes, 4 threads each; PostgreSQL's max_connections must exceed processes x threads (each thread keeps
+one connection in its process's pool).
+"""
+
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:" + os.environ.get("PORT", "8000"))
+workers = int(os.environ.get("WEB_CONCURRENCY", "3"))
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+worker_class = "gthread"
+keepalive = 5  # seconds a browser's connection is kept between requests (gthread serves it without a thread)
+timeout = 30
+graceful_timeout = 20
+# A worker is replaced after this many requests (with jitter, so they do not restart together): bounds the
+# growth of a long-lived process without costing a restart per minute.
+max_requests = 20_000
+max_requests_jitter = 2_000
