@@ -14,7 +14,6 @@ once; jobs are idempotent) or failed.
 """
 
 import logging
-import os
 import queue
 import threading
 
@@ -28,8 +27,6 @@ log = logging.getLogger(__name__)
 
 def app_worker_class(app, base=Worker):
     """Return a subclass of `base` that runs every job in a fresh app context of `app`."""
-
-    parent_pid = os.getpid()
 
     class AppWorker(base):
         _books = None  # this worker process's Bookkeeper, made at the first job
@@ -57,11 +54,9 @@ def app_worker_class(app, base=Worker):
             super().teardown()
 
         def perform_job(self, job, queue, *args, **kwargs):
+            # A forked work horse never uses the parent's pooled connections (extensions.init_pool refuses
+            # them at checkout), so it opens one only if its job uses the database.
             with app.app_context():
-                if os.getpid() != parent_pid:
-                    # A forked work horse must not use the parent's pooled connections; a new pool costs
-                    # nothing until the job uses the database.
-                    db.engine.dispose(close=False)
                 try:
                     return super().perform_job(job, queue, *args, **kwargs)
                 finally:
