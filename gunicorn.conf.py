@@ -3,9 +3,9 @@
 A page is a few milliseconds of Python and a few of PostgreSQL on the same machine, so a process is busy
 about half of a request's time: threads let it take the next request while one waits for the database,
 and more than one process lets both cores run Python at once (one process holds one core at most, the GIL).
-Measured with `bench/inbox_load.py` (100 signed-in coaches reading the inbox; bench/RESULTS.md): on 2 cores,
-3 processes of 4 threads served the most requests; 4 x 8 gave no more requests and a longer queue in each
-process (p95 rose), 2 x 4 left a core idle while PostgreSQL waited.
+On 2 cores: 3 processes (cores + 1, so one can run Python while another waits for the database) of
+4 threads each (12 requests in flight; more only lengthen the queue inside a process while the GIL lets
+one thread run at a time). Under `bench/inbox_load.py` (100 signed-in coaches) see bench/RESULTS.md.
 Set WEB_CONCURRENCY (processes) and GUNICORN_THREADS to size it for another machine: about cores + 1
 processes, 4 threads each; PostgreSQL's max_connections must exceed processes x threads (each thread keeps
 one connection in its process's pool).
