@@ -2,8 +2,13 @@
 
 Usage:
     python bench/inbox_bench.py [--scale large|small] [--requests 200] [--write]
-DATABASE_URL picks the database (it must be a scratch database: every table is dropped and recreated);
-without it a temporary SQLite file is used. --write records the result in bench/RESULTS.md ("Inbox" section).
+    python bench/inbox_bench.py --program [--requests 200] [--write]
+DATABASE_URL picks the database. Without --program it must be a scratch database (every table is dropped
+and recreated, then seeded with 50,000 threads); without DATABASE_URL a temporary SQLite file is used.
+With --program it is a generated program (`helpdesk generate`, e.g. a copy of issue #15's large one), used
+as it is: the bench signs in as a real coach of it, the one at the 90th percentile of threads (a busy
+coach, not the busiest), after giving that coach a password (so: a copy, never the template).
+--write records the result in bench/RESULTS.md ("Inbox" section, one subsection per database kind).
 """
 
 import argparse
@@ -94,8 +99,31 @@ def p95(samples):
     return statistics.quantiles(samples, n=100, method="inclusive")[94]
 
 
+PROGRAM_COACH_SQL = """
+WITH per_coach AS (
+    SELECT a.coach_id, count(t.id) AS threads, count(DISTINCT a.client_id) AS clients
+    FROM assignments a JOIN threads t ON t.client_id = a.client_id
+    WHERE a.ends_at IS NULL GROUP BY a.coach_id)
+SELECT coach_id, threads, clients FROM per_coach ORDER BY threads, coach_id
+OFFSET (SELECT (count(*) * 9) / 10 FROM per_coach) LIMIT 1
+"""
+
+
+def program_coach() -> tuple[int, str]:
+    """The generated program's coach at the 90th percentile of threads, and what the report says of them."""
+    from sqlalchemy import text
+
+    row = db.session.execute(text(PROGRAM_COACH_SQL)).one()
+    return row.coach_id, (f"the coach (a real one of the program, at the 90th percentile of threads) has "
+                          f"{row.threads} threads ({row.clients} clients)")
+
+
 def run(args) -> dict:
     url = os.environ.get("DATABASE_URL")
+    if args.program and not (url or "").startswith("postgres"):
+        sys.exit("--program needs DATABASE_URL: a copy of a generated program on PostgreSQL")
+    if args.program and url.rstrip("/").endswith("_tpl"):
+        sys.exit("refusing to write to a template database: copy it (createdb -T) and point at the copy")
     tmp = None
     overrides = {"WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False,
                  "ARGON2_PARAMS": {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}}
@@ -105,12 +133,16 @@ def run(args) -> dict:
     app = create_app(overrides)
     logging_off(app)
     with app.app_context():
-        db.drop_all()
-        db.create_all()
         t0 = time.perf_counter()
-        coach_id = seed(SCALES[args.scale], random.Random(7))
+        if args.program:
+            coach_id, coach_text = program_coach()
+        else:
+            db.drop_all()
+            db.create_all()
+            coach_id = seed(SCALES[args.scale], random.Random(7))
+            coach_text = "the coach has 500 threads (100 clients)"
         seeded = time.perf_counter() - t0
-        if db.engine.dialect.name == "postgresql":
+        if db.engine.dialect.name == "postgresql" and not args.program:
             # As a live database is after autovacuum: statistics, and a visibility map for index-only
             # scans. Without it autovacuum may start on the fresh tables in the middle of the timing.
             with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
@@ -152,7 +184,8 @@ def run(args) -> dict:
     if tmp:
         os.unlink(tmp.name)
     return {"dialect": "postgresql" if url else "sqlite", "counts": counts, "seed_seconds": seeded,
-            "results": results, "scale": args.scale, "requests": args.requests}
+            "results": results, "scale": "program" if args.program else args.scale, "requests": args.requests,
+            "coach": coach_text, "section": "postgresql, generated program" if args.program else None}
 
 
 def logging_off(app):
@@ -165,7 +198,7 @@ def report(run_result: dict) -> str:
     c = run_result["counts"]
     lines = [
         f"- {run_result['dialect']}, scale `{run_result['scale']}`: {c['users']} users, {c['threads']} threads, "
-        f"{c['messages']} messages; the coach has 500 threads (100 clients). Flask test client, "
+        f"{c['messages']} messages; {run_result['coach']}. Flask test client, "
         f"{run_result['requests']} requests per view (pages 1-3), after 10 warm-up requests. "
         f"Target: p95 <= {TARGET_MS} ms.",
         "",
@@ -191,7 +224,7 @@ def write_results(run_result: dict, text: str):
     for block in inbox.split("\n### ")[1:]:
         name, _, body = block.partition("\n")
         subsections[name.strip()] = body.strip()
-    subsections[run_result["dialect"]] = f"Run on {datetime.now(UTC):%Y-%m-%d} (2 shared CPU cores).\n\n{text}"
+    subsections[run_result.get("section") or run_result["dialect"]] = f"Run on {datetime.now(UTC):%Y-%m-%d} (2 shared CPU cores).\n\n{text}"
     section = ("## Inbox\n\nServer-side time of the coach inbox page, measured by `bench/inbox_bench.py`.\n\n"
                + "\n\n".join(f"### {k}\n\n{v}" for k, v in sorted(subsections.items())) + "\n")
     if start == -1:
@@ -205,6 +238,8 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", choices=SCALES, default="large")
     parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--program", action="store_true",
+                        help="measure the generated program in DATABASE_URL as it is (no seeding)")
     parser.add_argument("--write", action="store_true", help="record the result in bench/RESULTS.md")
     args = parser.parse_args()
     result = run(args)

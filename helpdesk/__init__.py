@@ -20,7 +20,7 @@ def create_app(config=None) -> Flask:
     from helpdesk.auth import loaders
     from helpdesk.config import Config, production_warnings
     from helpdesk.db_setup import include_in_migrations
-    from helpdesk.extensions import api, csrf, db, init_limiter, login_manager, migrate
+    from helpdesk.extensions import api, csrf, db, init_limiter, init_pool, login_manager, migrate
 
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     app = Flask(__name__, template_folder=os.path.join(root, "templates"),
@@ -40,6 +40,7 @@ def create_app(config=None) -> Flask:
         logging.getLogger("helpdesk.config").warning(warning)
 
     db.init_app(app)
+    init_pool(app)
     migrate.init_app(app, db, directory=os.path.join(root, "migrations"), render_as_batch=True,
                      include_object=include_in_migrations)
     login_manager.init_app(app)

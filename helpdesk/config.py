@@ -26,6 +26,8 @@ class Config:
     HELPDESK_ENV = "development"
     SQLALCHEMY_DATABASE_URI = None  # filled in by load(): DATABASE_URL or instance/helpdesk.sqlite3
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    # A pooled connection unused this long is pinged before use (extensions.init_pool; None: never).
+    DATABASE_PING_IDLE_SECONDS: float | None = 2.0
     REDIS_URL = None
     SECRET_KEY = None
 
@@ -120,7 +122,9 @@ class Config:
         values["SESSION_COOKIE_SECURE"] = production
         values["REMEMBER_COOKIE_SECURE"] = production
         if values["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
-            values["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_pre_ping": True}
+            # No pool_pre_ping: an idle connection is pinged instead (DATABASE_PING_IDLE_SECONDS). The pool
+            # keeps one connection per gunicorn thread (gunicorn.conf.py), a few more for bursts.
+            values["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_size": 10, "max_overflow": 5}
         return values
 
 

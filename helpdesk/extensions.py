@@ -1,6 +1,7 @@
 """Flask extensions: created here, bound to an app in create_app()."""
 
 import logging
+import os
 import sqlite3
 import time
 
@@ -13,6 +14,7 @@ from flask_wtf import CSRFProtect
 from limits.storage import MemoryStorage, RedisStorage, Storage
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import DeclarativeBase
 
 from helpdesk.errors import JsonApi
@@ -108,6 +110,53 @@ def init_limiter(app) -> None:
     if uri.startswith(("redis://", "rediss://")):
         app.config["RATELIMIT_STORAGE_URI"] = "fallback+" + uri
     limiter.init_app(app)
+
+
+def init_pool(app) -> None:
+    """Two rules for every pooled connection of the app's engines, checked at checkout:
+
+    - a connection opened in another process (inherited through fork: an RQ work horse, a preloaded
+      gunicorn worker) is never used, nor closed, here: a new one is opened instead (SQLAlchemy's recipe for
+      pools and os.fork()), so a forked process never talks over its parent's socket, and a job that does
+      not use the database opens nothing;
+    - a connection unused for more than DATABASE_PING_IDLE_SECONDS is pinged first, and replaced if the
+      server dropped it (a restart, an idle timeout). SQLAlchemy's pool_pre_ping pinged at every checkout: one
+      more round trip on every request (8 % of an inbox page under load, issue #15). A connection used within
+      the last seconds is not pinged; if the server went away meanwhile, that request fails (a 503, see
+      errors.py) and the disconnect invalidates the whole pool, so the next requests reconnect.
+    """
+    idle_seconds = app.config.get("DATABASE_PING_IDLE_SECONDS")
+    with app.app_context():
+        engines = list(db.engines.values())
+    for engine in engines:
+        _watch_pool(engine, idle_seconds)
+
+
+def _watch_pool(engine: Engine, idle_seconds: float | None) -> None:
+    dialect = engine.dialect
+
+    @event.listens_for(engine, "connect")
+    def _opened(dbapi_connection, record):
+        record.info["pid"] = os.getpid()
+        record.info["used_at"] = time.monotonic()
+
+    @event.listens_for(engine, "checkin")
+    def _returned(dbapi_connection, record):
+        record.info["used_at"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _checked_out(dbapi_connection, record, proxy):
+        if record.info.get("pid") != os.getpid():
+            record.dbapi_connection = proxy.dbapi_connection = None  # the parent's: neither use nor close it
+            raise DisconnectionError("a pooled connection opened in another process")
+        if idle_seconds is None or time.monotonic() - record.info.get("used_at", 0.0) <= idle_seconds:
+            return
+        try:
+            dialect.do_ping(dbapi_connection)
+        except dialect.loaded_dbapi.Error as exc:
+            if dialect.is_disconnect(exc, dbapi_connection, None):
+                raise DisconnectionError("the server dropped an idle connection") from exc
+            raise
 
 
 @event.listens_for(Engine, "connect")

@@ -2,15 +2,20 @@
 
 The outbox row is written by the worker's own (long-lived) process, before and after each job, through
 RQ's public `execute_job`: a forked work horse opens a database connection only if its job uses the
-database, so a trivial job costs what it costs under plain RQ. Those writes are conditional
-(helpdesk.job_states) and never raise into RQ's loop: with PostgreSQL away the worker logs, goes on, and
-picks up again when it is back; the row is settled later from RQ's own record (`job_states.reconcile`,
-run by the outbox sweep). A job whose worker died is found by RQ's StartedJobRegistry cleanup and retried
-(at least once; jobs are idempotent) or failed.
+database, so a trivial job costs what it costs under plain RQ. Those writes are handed to one bookkeeping
+thread of the worker process (`Bookkeeper`), which makes them in the order they were asked for on one kept
+connection, so the worker's loop never waits for PostgreSQL or for RQ's record of the outcome: waiting for
+them was a third of a trivial job's time (py-spy, bench/queue_bench.py). The writes are conditional
+(helpdesk.job_states) and never raise into RQ's loop: with PostgreSQL away the thread logs, goes on, and
+picks up again when it is back; a write lost that way, or with the process, is settled later from RQ's own
+record (`job_states.reconcile`, run by the outbox sweep). The worker waits for the thread's pending writes
+when it stops. A job whose worker died is found by RQ's StartedJobRegistry cleanup and retried (at least
+once; jobs are idempotent) or failed.
 """
 
 import logging
-import os
+import queue
+import threading
 
 from rq import SimpleWorker, Worker
 from sqlalchemy.exc import SQLAlchemyError
@@ -23,50 +28,35 @@ log = logging.getLogger(__name__)
 def app_worker_class(app, base=Worker):
     """Return a subclass of `base` that runs every job in a fresh app context of `app`."""
 
-    parent_pid = os.getpid()
-
     class AppWorker(base):
-        _bookkeeping = None  # the worker process's own autocommit connection for outbox rows
+        _books = None  # this worker process's Bookkeeper, made at the first job
 
         def execute_job(self, job, queue):
             outbox_id = job.meta.get("outbox_id")
             if outbox_id:
-                self._record(outbox_id, _started)
+                self._bookkeeper().submit(lambda conn: _started(outbox_id, conn))
             try:
                 return super().execute_job(job, queue)
             finally:
                 if outbox_id:
-                    self._record(outbox_id, lambda outbox_id, conn: _outcome(job, outbox_id, conn))
+                    self._bookkeeper().submit(lambda conn: _outcome(job, outbox_id, conn))
 
-        def _record(self, outbox_id, write) -> None:
-            """One bookkeeping write on the kept connection (no pool checkout, no pre-ping per job); on a
-            database or Redis error log and go on, with a new connection next time."""
-            from redis.exceptions import RedisError
+        def _bookkeeper(self) -> "Bookkeeper":
+            if self._books is None:
+                self._books = Bookkeeper(app)
+            return self._books
 
-            with app.app_context():
-                try:
-                    if self._bookkeeping is None:
-                        self._bookkeeping = _bookkeeping_connection()
-                    write(outbox_id, self._bookkeeping)
-                except (SQLAlchemyError, RedisError, OSError):
-                    log.warning("could not record the state of job %s; the outbox sweep settles it later",
-                                outbox_id, exc_info=True)
-                    self._drop_bookkeeping()
-
-        def _drop_bookkeeping(self) -> None:
-            connection, self._bookkeeping = self._bookkeeping, None
-            if connection is not None:
-                try:
-                    connection.invalidate()
-                except SQLAlchemyError:
-                    pass
+        def teardown(self):
+            # Every state written down before the worker says it is gone (a burst run's caller reads them).
+            if self._books is not None and not self.is_horse:
+                self._books.close()
+                self._books = None
+            super().teardown()
 
         def perform_job(self, job, queue, *args, **kwargs):
+            # A forked work horse never uses the parent's pooled connections (extensions.init_pool refuses
+            # them at checkout), so it opens one only if its job uses the database.
             with app.app_context():
-                if os.getpid() != parent_pid:
-                    # A forked work horse must not use the parent's pooled connections; a new pool costs
-                    # nothing until the job uses the database.
-                    db.engine.dispose(close=False)
                 try:
                     return super().perform_job(job, queue, *args, **kwargs)
                 finally:
@@ -77,6 +67,71 @@ def app_worker_class(app, base=Worker):
 
     AppWorker.__name__ = f"App{base.__name__}"
     return AppWorker
+
+
+class Bookkeeper:
+    """The worker process's outbox writes, made by one thread of their own, in the order submitted, on one
+    kept autocommit connection (no pool checkout and no pre-ping per write).
+
+    `submit(write)` returns at once; `write(conn)` runs later inside an app context. A database or Redis
+    error is logged and the connection replaced; the row is settled by the outbox sweep. At most
+    `MAX_PENDING` writes wait (the rest are logged and left to the sweep, so a hung database cannot grow the
+    worker's memory); `close()` waits up to `CLOSE_SECONDS` for those pending."""
+
+    MAX_PENDING = 10_000
+    CLOSE_SECONDS = 30
+
+    def __init__(self, app):
+        self.app = app
+        self._pending: queue.Queue = queue.Queue(self.MAX_PENDING)
+        self._connection = None
+        self._thread = threading.Thread(target=self._run, name="outbox-bookkeeping", daemon=True)
+        self._thread.start()
+
+    def submit(self, write) -> None:
+        try:
+            self._pending.put_nowait(write)
+        except queue.Full:
+            log.warning("%d job state writes pending; this one is left to the outbox sweep", self.MAX_PENDING)
+
+    def close(self) -> None:
+        """Make the pending writes (waiting up to CLOSE_SECONDS), then end the thread and its connection."""
+        try:
+            self._pending.put(None, timeout=self.CLOSE_SECONDS)
+        except queue.Full:
+            log.warning("job state writes still pending at stop; the outbox sweep settles them")
+            return
+        self._thread.join(self.CLOSE_SECONDS)
+
+    def _run(self) -> None:
+        while True:
+            write = self._pending.get()
+            if write is None:
+                break
+            self._write(write)
+        self._drop_connection()
+
+    def _write(self, write) -> None:
+        from redis.exceptions import RedisError
+
+        with self.app.app_context():
+            try:
+                if self._connection is None:
+                    self._connection = _bookkeeping_connection()
+                write(self._connection)
+            except (SQLAlchemyError, RedisError, OSError):
+                log.warning("could not record a job's state; the outbox sweep settles it later", exc_info=True)
+                self._drop_connection()
+            except Exception:  # noqa: BLE001 - a bug here must not end the thread, or no state is written again
+                log.exception("could not record a job's state")
+
+    def _drop_connection(self) -> None:
+        connection, self._connection = self._connection, None
+        if connection is not None:
+            try:
+                connection.invalidate()
+            except SQLAlchemyError:
+                pass
 
 
 def _bookkeeping_connection():

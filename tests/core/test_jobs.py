@@ -210,3 +210,41 @@ def test_bonus_compute_reports_failure_when_the_queue_lost_its_job(app, committe
     loser.join()
     assert result.exit_code == 1 and "failed" in result.output and "lost" in result.output, result.output
     assert time.monotonic() - started < 10
+
+
+def test_the_worker_runs_its_jobs_while_its_bookkeeping_writes_wait(app, committed_db, redis_url, monkeypatch):
+    """Issue #15: each job waited for two outbox writes (PostgreSQL) and RQ's record of its outcome before the
+    next began, a third of a trivial job's time. Now they are made by the worker's bookkeeping thread: the
+    first write, held until every job has run, does not hold the jobs back, and every state is written
+    before the worker says it is done. Seen failing on the old code: the first "started" write held the
+    worker's loop, so no job ran while it waited."""
+    from rq.job import JobStatus
+
+    from helpdesk import job_states
+    from helpdesk.worker import make_worker
+
+    queue = jobs.get_queue()
+    queue.empty()
+    rows = [jobs.enqueue("tests.core.sample_jobs.trivial", n) for n in range(5)]
+    db.session.commit()
+    jobs.dispatch_ready()
+    rq_ids = [row.rq_job_id for row in rows]
+    ran_while_held = []
+    real_advance = job_states.advance
+
+    def held_advance(*args, **kwargs):
+        if not ran_while_held:  # the first write waits (bounded) until RQ has run every job
+            deadline = time.monotonic() + 20
+            while time.monotonic() < deadline and not all(
+                    queue.fetch_job(rq_id).get_status() == JobStatus.FINISHED for rq_id in rq_ids):
+                time.sleep(0.05)
+            ran_while_held.append(all(queue.fetch_job(rq_id).get_status() == JobStatus.FINISHED
+                                      for rq_id in rq_ids))
+        return real_advance(*args, **kwargs)
+
+    monkeypatch.setattr(job_states, "advance", held_advance)
+    make_worker(app, simple=True).work(burst=True)
+    assert ran_while_held == [True]
+    db.session.expire_all()
+    assert [(db.session.get(OutboxJob, row.id).status, db.session.get(OutboxJob, row.id).attempts)
+            for row in rows] == [("finished", 1)] * 5
