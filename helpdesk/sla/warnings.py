@@ -22,8 +22,8 @@ from sqlalchemy.orm import aliased
 
 from helpdesk.auth.models import User
 from helpdesk.clients.coach_at import assignment_covers_sql
-from helpdesk.clients.coverage import covering_teammate_ids
-from helpdesk.clients.models import Assignment
+from helpdesk.clients.coverage import covering_teammate_ids, on_vacation
+from helpdesk.clients.models import Assignment, Vacation
 from helpdesk.extensions import db
 from helpdesk.inbox.models import Thread
 from helpdesk.notifications.scans import claim, hours, names, notify_many, open_window, read_due
@@ -43,12 +43,28 @@ def client_waits(now: datetime, lookback: timedelta = LOOKBACK) -> dict:
     SLA_HOURS. Reads the waits table, so bring it up to date first (`update_waits`)."""
     warn, breach = hours_setting("WARN_HOURS"), hours_setting("SLA_HOURS")
     window = open_window("client_waits", now, lookback, ResponseWait.id)
-    covering: dict[int, list[int] | None] = {}
+    covering = _coverage(now)
     breaches = _due_waits(window, breach)
     # A wait already past SLA_HOURS when first seen (a first run, after downtime) gets its breach only.
     warnings = [row for row in _due_waits(window, warn) if row.start_us >= to_us(now - breach)]
-    return {"wait_breaches": _announce("sla_breach", breaches, breach, now, covering),
-            "wait_warnings": _announce("sla_warning", warnings, warn, now, covering)}
+    return {"wait_breaches": _announce("sla_breach", breaches, breach, covering),
+            "wait_warnings": _announce("sla_warning", warnings, warn, covering)}
+
+
+def _coverage(now: datetime):
+    """coach id -> covering_teammate_ids(coach, today), asked once per coach, and only of the coaches away
+    today (for any other it is None): one query for the whole run instead of three per coach."""
+    away = set(db.session.scalars(select(Vacation.coach_id).where(on_vacation(now.date()))))
+    known: dict[int, list[int] | None] = {}
+
+    def covering(coach_id: int) -> list[int] | None:
+        if coach_id not in away:
+            return None
+        if coach_id not in known:
+            known[coach_id] = covering_teammate_ids(db.session.get(User, coach_id), now.date())
+        return known[coach_id]
+
+    return covering
 
 
 def _due_waits(window, after: timedelta) -> list:
@@ -70,7 +86,7 @@ def _due_waits(window, after: timedelta) -> list:
                     "start_us", "opened_by_message_id")
 
 
-def _announce(kind: str, rows: list, after: timedelta, now: datetime, covering: dict) -> int:
+def _announce(kind: str, rows: list, after: timedelta, covering) -> int:
     """Claim each wait's `kind`, then notify: per thread to the coach (and the covering teammates while the
     coach is away), and to the team leader (for a breach always, for a warning while the coach is away)
     per thread, or grouped when several fall due in one run. Return how many notifications were stored."""
@@ -79,14 +95,12 @@ def _announce(kind: str, rows: list, after: timedelta, now: datetime, covering: 
     for row in rows:
         if row.opened_by_message_id not in claimed:
             continue
-        if row.coach_id not in covering:
-            covering[row.coach_id] = covering_teammate_ids(db.session.get(User, row.coach_id), now.date())
-        away = covering[row.coach_id] is not None
+        cover = covering(row.coach_id)
         text = _text(kind, row, after)
         key, link = f"wait:{row.opened_by_message_id}", f"/threads/{row.thread_id}"
-        for user_id in [row.coach_id, *(covering[row.coach_id] or [])]:
+        for user_id in [row.coach_id, *(cover or [])]:
             notes.append({"user_id": user_id, "kind": kind, "text": text, "link": link, "dedupe_key": key})
-        if row.leader_id is not None and (kind == "sla_breach" or away):
+        if row.leader_id is not None and (kind == "sla_breach" or cover is not None):
             for_leader[row.leader_id].append((row, text, link, key))
     for leader_id, items in for_leader.items():
         if len(items) == 1:
