@@ -13,7 +13,8 @@ from helpdesk.audits.feedback import sla, standing_yellow
 from helpdesk.audits.models import Audit
 from helpdesk.auth.models import User
 from helpdesk.inbox.models import Message
-from helpdesk.notifications.scans import hours, notify_many, open_window, read_due
+from helpdesk.notifications.scans import hours, open_window, read_due
+from helpdesk.notifications.services import notify_many
 
 
 def yellow_audits(now: datetime, lookback: timedelta) -> dict:

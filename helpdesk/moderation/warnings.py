@@ -16,7 +16,8 @@ from sqlalchemy import or_, select
 from helpdesk.auth.models import Role, User
 from helpdesk.extensions import db
 from helpdesk.moderation.models import Listing
-from helpdesk.notifications.scans import claim, hours, notify_many, open_window, read_due
+from helpdesk.notifications.scans import claim, hours, open_window, read_due
+from helpdesk.notifications.services import notify_many
 
 
 def _moderators() -> list[int]:

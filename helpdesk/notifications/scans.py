@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import and_, func, select, union
-from sqlalchemy.dialects import postgresql, sqlite
 
 from helpdesk.extensions import db
-from helpdesk.notifications.models import Notification, WarningClaim, WarningScan
+from helpdesk.notifications.models import WarningClaim, WarningScan
+from helpdesk.notifications.services import dialect_insert as _insert
 
 
 @dataclass(frozen=True)
@@ -81,18 +81,6 @@ def prune_claims(before: datetime) -> int:
     return db.session.execute(WarningClaim.__table__.delete().where(WarningClaim.due_at < before)).rowcount
 
 
-def notify_many(rows: list[dict]) -> int:
-    """Store notifications in bulk (dicts of user_id, kind, text, link, dedupe_key); one with a dedupe key
-    already stored for its user and kind is skipped. Return how many were stored."""
-    if not rows:
-        return 0
-    stmt = _insert(Notification).on_conflict_do_nothing().returning(Notification.id)
-    return len(db.session.scalars(stmt, [{"link": None, "dedupe_key": None, **row} for row in rows]).all())
-
-
-def _insert(model):
-    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
-    return dialect.insert(model)
 
 
 def hours(delta: timedelta) -> str:

@@ -1,11 +1,17 @@
-"""Notifications: stored, counted behind the bell, marked read."""
+"""Notifications: stored (one, or many in one statement), counted behind the bell, marked read."""
+
+import logging
 
 from sqlalchemy import func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from helpdesk.extensions import db
 from helpdesk.notifications.models import Notification
+from helpdesk.oplog import actor
 from helpdesk.types import utcnow
+
+oplog = logging.getLogger("helpdesk.oplog")
 
 
 def notify(user_id: int, kind: str, text: str, link: str | None = None, dedupe_key: str | None = None) -> bool:
@@ -26,6 +32,26 @@ def notify(user_id: int, kind: str, text: str, link: str | None = None, dedupe_k
         return True
     db.session.add(Notification(user_id=user_id, kind=kind, text=text, link=link))
     return True
+
+
+def notify_many(rows: list[dict]) -> int:
+    """Store notifications in one statement (dicts of user_id, kind, text and optionally link, dedupe_key);
+    one whose dedupe key is already stored for its user and kind is skipped (INSERT ... ON CONFLICT DO
+    NOTHING, so a run at the same time cannot store it twice either). Return how many were stored."""
+    if not rows:
+        return 0
+    stmt = dialect_insert(Notification).on_conflict_do_nothing().returning(Notification.id)
+    ids = db.session.scalars(stmt, [{"link": None, "dedupe_key": None, **row} for row in rows]).all()
+    if ids:  # the bulk statement bypasses the ORM flush that helpdesk.oplog listens to: say it here
+        user, via = actor()
+        oplog.info("oplog op=insert table=notifications count=%d bulk=1 user=%s via=%s", len(ids), user, via)
+    return len(ids)
+
+
+def dialect_insert(model):
+    """INSERT for this database's dialect (PostgreSQL or SQLite), which has ON CONFLICT DO NOTHING."""
+    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+    return dialect.insert(model)
 
 
 def unread_count_column(user_id_column):

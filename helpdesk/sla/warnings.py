@@ -26,7 +26,8 @@ from helpdesk.clients.coverage import covering_teammate_ids, on_vacation
 from helpdesk.clients.models import Assignment, Vacation
 from helpdesk.extensions import db
 from helpdesk.inbox.models import Thread
-from helpdesk.notifications.scans import claim, hours, names, notify_many, open_window, read_due
+from helpdesk.notifications.scans import claim, hours, names, open_window, read_due
+from helpdesk.notifications.services import notify_many
 from helpdesk.sla.models import ResponseWait
 from helpdesk.sla.services import to_us
 

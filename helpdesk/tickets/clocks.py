@@ -8,7 +8,8 @@ from sqlalchemy.orm import aliased
 
 from helpdesk.auth.models import User
 from helpdesk.extensions import db
-from helpdesk.notifications.scans import notify_many, open_window, read_due
+from helpdesk.notifications.scans import open_window, read_due
+from helpdesk.notifications.services import notify_many
 from helpdesk.tickets.models import Ticket
 from helpdesk.types import utcnow
 
