@@ -54,12 +54,13 @@ def open_window(scan: str, now: datetime, lookback: timedelta, row_id) -> DueWin
     notifications, so a run that fails leaves it where it was). A `now` before the watermark (a clock set
     back) reads the whole lookback again: the dedupe keys and claims keep that from sending anything twice."""
     floor = now - lookback
-    db.session.execute(_insert(WarningScan).values(name=scan, scanned_through=floor, last_id=0, previous_id=0)
+    top = db.session.scalar(select(func.max(row_id))) or 0
+    # A first run reads the whole lookback by due instant, which covers every row stored so far.
+    db.session.execute(_insert(WarningScan).values(name=scan, scanned_through=floor, last_id=top, previous_id=top)
                        .on_conflict_do_nothing())
     mark = db.session.scalars(select(WarningScan).where(WarningScan.name == scan).with_for_update()).one()
     since = mark.scanned_through if floor <= mark.scanned_through <= now else floor
     window = DueWindow(since=since, now=now, floor=floor, after_id=mark.previous_id)
-    top = db.session.scalar(select(func.max(row_id))) or 0
     mark.scanned_through = max(mark.scanned_through, now)
     mark.previous_id, mark.last_id = mark.last_id, max(top, mark.last_id)
     db.session.flush()
