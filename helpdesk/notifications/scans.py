@@ -14,9 +14,9 @@ watermark's row, so the second one finds the window already read.
 """
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import and_, func, select, union
+from sqlalchemy import and_, func, select, text, union
 
 from helpdesk.extensions import db
 from helpdesk.notifications.models import WarningClaim, WarningScan
@@ -72,9 +72,18 @@ def claim(kind: str, due: dict[int, datetime]) -> set[int]:
     before it or by a run at the same time (PostgreSQL makes the second insert wait for the first's commit)."""
     if not due:
         return set()
+    if db.session.get_bind().dialect.name == "postgresql":  # one statement over arrays (see notify_many)
+        return set(db.session.scalars(_CLAIM_UNNEST, {"kind": kind, "subject_id": list(due), "due_at": [
+            at.astimezone(UTC).replace(tzinfo=None) for at in due.values()]}))
     stmt = _insert(WarningClaim).on_conflict_do_nothing().returning(WarningClaim.subject_id)
     rows = [{"kind": kind, "subject_id": item, "due_at": at} for item, at in due.items()]
     return set(db.session.scalars(stmt, rows))
+
+
+_CLAIM_UNNEST = text(
+    "INSERT INTO warning_claims (kind, subject_id, due_at) SELECT :kind, s, d "
+    "FROM unnest(CAST(:subject_id AS bigint[]), CAST(:due_at AS timestamp[])) AS x(s, d) "
+    "ON CONFLICT DO NOTHING RETURNING subject_id")
 
 
 def prune_claims(before: datetime) -> int:
