@@ -64,10 +64,12 @@ def one_run(app, now: datetime, max_seconds: int) -> dict:
 
     with app.app_context():
         before = db.session.scalar(select(func.coalesce(func.max(Notification.id), 0)))
-        statements = [0]
+        statements, inserted = [0], [0]
 
-        def count(*_):
+        def count(conn, cursor, statement, parameters, context, executemany):
             statements[0] += 1
+            if statement.startswith("INSERT INTO notifications"):  # rows sent, also if the run is stopped
+                inserted[0] += len(parameters) if executemany else 1
 
         engine = db.engine
         event.listen(engine, "before_cursor_execute", count)
@@ -87,17 +89,16 @@ def one_run(app, now: datetime, max_seconds: int) -> dict:
             signal.alarm(0)
             elapsed = time.perf_counter() - started
             event.remove(engine, "before_cursor_execute", count)
-        new = select(Notification).where(Notification.id > before).subquery()
-        try:
-            stored, people = db.session.execute(
-                select(func.count(), func.count(func.distinct(new.c.user_id))).select_from(new)).one()
-            by_kind = dict(db.session.execute(select(new.c.kind, func.count()).group_by(new.c.kind)).all())
-        except Exception:  # stopped in the middle of a statement: what it stored is unknown
-            if not stopped:
-                raise
-            stored, people, by_kind = "?", "?", {}
         if stopped:
-            db.session.rollback()
+            # Stopped in the middle of a statement: the connection is unusable and the work is rolled back.
+            db.session.invalidate()
+            db.session.remove()
+            return {"now": now, "seconds": elapsed, "statements": statements[0], "notifications": inserted[0],
+                    "people": "?", "by_kind": {}, "stopped": True, "result": {}}
+        new = select(Notification).where(Notification.id > before).subquery()
+        stored, people = db.session.execute(
+            select(func.count(), func.count(func.distinct(new.c.user_id))).select_from(new)).one()
+        by_kind = dict(db.session.execute(select(new.c.kind, func.count()).group_by(new.c.kind)).all())
         db.session.remove()
     return {"now": now, "seconds": elapsed, "statements": statements[0], "notifications": stored,
             "people": people, "by_kind": by_kind, "stopped": stopped, "result": result}
@@ -105,8 +106,8 @@ def one_run(app, now: datetime, max_seconds: int) -> dict:
 
 def describe(run: dict, label: str) -> str:
     kinds = ", ".join(f"{k} {n}" for k, n in sorted(run["by_kind"].items())) or "none"
-    state = (f"**stopped after {run['seconds']:.0f} s** (rolled back; {run['notifications']} notifications were "
-             "stored by then)" if run["stopped"] else f"{run['seconds']:.2f} s")
+    state = (f"**stopped after {run['seconds']:.0f} s** (rolled back; it had stored {run['notifications']} "
+             "notifications)" if run["stopped"] else f"{run['seconds']:.2f} s")
     return (f"| {label} | {run['now']:%Y-%m-%d %H:%M} | {state} | {run['statements']} | {run['notifications']} | "
             f"{run['people']} | {kinds} |")
 
