@@ -91,8 +91,11 @@ def one_run(app, now: datetime, max_seconds: int) -> dict:
             event.remove(engine, "before_cursor_execute", count)
         if stopped:
             # Stopped in the middle of a statement: the connection is unusable and the work is rolled back.
-            db.session.invalidate()
-            db.session.remove()
+            try:
+                db.session().invalidate()
+            finally:
+                db.session.remove()
+                db.engine.dispose()
             return {"now": now, "seconds": elapsed, "statements": statements[0], "notifications": inserted[0],
                     "people": "?", "by_kind": {}, "stopped": True, "result": {}}
         new = select(Notification).where(Notification.id > before).subquery()
