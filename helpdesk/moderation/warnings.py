@@ -1,6 +1,12 @@
 """The moderation SLA (metrics.md section 3: a listing waits from submission to its first decision): a warning
 to the moderators past WARN_HOURS (20 h), a breach past SLA_HOURS (24 h) to the moderators, team leaders and
-admins. Called by the SLA warnings job; each warning is sent once per person (stable dedupe keys)."""
+admins. Called by the SLA warnings job; each listing's warning and breach is announced once (a claim).
+
+Grouped (issue #15): each person gets one notification per run and kind, naming the listing when there is
+one ("Listing “Old bike” has waited over 24 h") and counting them when there are several ("37 listings have
+passed 24 h in the moderation queue"), linking to the queue filtered to them. A run reads only the listings
+whose threshold fell since the last run (`helpdesk.notifications.scans`, on ix_listings_status_submitted).
+"""
 
 from datetime import datetime, timedelta
 
@@ -10,7 +16,8 @@ from sqlalchemy import or_, select
 from helpdesk.auth.models import Role, User
 from helpdesk.extensions import db
 from helpdesk.moderation.models import Listing
-from helpdesk.notifications.services import notify
+from helpdesk.notifications.scans import claim, hours, open_window, read_due
+from helpdesk.notifications.services import notify_many
 
 
 def _moderators() -> list[int]:
@@ -19,32 +26,61 @@ def _moderators() -> list[int]:
         User.role == Role.SUPPORT.value, (User.role == Role.COACH.value) & User.moderation_trained.is_(True)))))
 
 
+def _leaders_and_admins() -> list[int]:
+    return list(db.session.scalars(select(User.id).where(
+        User.active.is_(True), User.role.in_((Role.TEAM_LEADER.value, Role.ADMIN.value)))))
+
+
 def pending_listings(now: datetime, lookback: timedelta) -> dict:
     """Send the warnings now due for pending listings that crossed a threshold within `lookback`; return
-    {"listing_warnings": n, "listing_breaches": n} (notifications stored, each once)."""
+    {"listing_warnings": n, "listing_breaches": n} (notifications stored, each listing announced once)."""
     warn = timedelta(hours=current_app.config["WARN_HOURS"])
     breach = timedelta(hours=current_app.config["SLA_HOURS"])
-    rows = db.session.execute(
-        select(Listing.id, Listing.title, Listing.submitted_at).where(
-            Listing.status == "pending", Listing.first_decision_at.is_(None),
-            Listing.submitted_at < now - warn, Listing.submitted_at >= now - warn - lookback)).all()
+    window = open_window("pending_listings", now, lookback, Listing.id)
+    late = _claimed("moderation_breach", window, breach)
+    # A listing already past SLA_HOURS when first seen (a first run, after downtime) gets its breach only.
+    soon = _claimed("moderation_warning", window, warn, not_before=now - breach)
     sent = {"listing_warnings": 0, "listing_breaches": 0}
-    if not rows:
+    if not (late or soon):
         return sent
     moderators = _moderators()
-    leaders = list(db.session.scalars(select(User.id).where(
-        User.active.is_(True), User.role.in_((Role.TEAM_LEADER.value, Role.ADMIN.value)))))
-    for listing_id, title, submitted in rows:
-        link = f"/listings/{listing_id}"
-        if now - submitted > breach:
-            text = f"Listing “{title[:200]}” has waited over {breach.total_seconds() / 3600:g} h for moderation."
-            for user_id in dict.fromkeys(moderators + leaders):
-                sent["listing_breaches"] += notify(user_id, "moderation_breach", text, link,
-                                                   dedupe_key=f"listing:{listing_id}")
+    if late:
+        everyone = list(dict.fromkeys(moderators + _leaders_and_admins()))
+        if len(late) == 1:
+            (listing_id, title, _), = late
+            one = (f"Listing “{title[:200]}” has waited over {hours(breach)} h for moderation.",
+                   f"/listings/{listing_id}", f"listing:{listing_id}")
         else:
-            text = (f"Listing “{title[:200]}” has waited {warn.total_seconds() / 3600:g} h; it is due "
-                    f"{(submitted + breach):%H:%M} UTC.")
-            for user_id in moderators:
-                sent["listing_warnings"] += notify(user_id, "moderation_warning", text, link,
-                                                   dedupe_key=f"listing-warn:{listing_id}")
+            one = (f"{len(late)} listings have passed {hours(breach)} h in the moderation queue without a "
+                   "decision.", "/moderation?view=pending&age=overdue", None)
+        sent["listing_breaches"] = _notify(everyone, "moderation_breach", *one)
+    if soon:
+        first_due = min(submitted for _, _, submitted in soon) + breach
+        if len(soon) == 1:
+            (listing_id, title, _), = soon
+            one = (f"Listing “{title[:200]}” has waited {hours(warn)} h; it is due {first_due:%H:%M} UTC.",
+                   f"/listings/{listing_id}", f"listing-warn:{listing_id}")
+        else:
+            one = (f"{len(soon)} listings have waited {hours(warn)} h in the moderation queue; the first is due "
+                   f"{first_due:%H:%M} UTC.", "/moderation?view=pending&age=due_soon", None)
+        sent["listing_warnings"] = _notify(moderators, "moderation_warning", *one)
     return sent
+
+
+def _claimed(kind: str, window, after: timedelta, not_before: datetime | None = None) -> list:
+    """The pending listings whose `after` fell due in the window, claimed for `kind` by this run:
+    [(id, title, submitted_at)], oldest first."""
+    def branch(condition):
+        stmt = select(Listing.id, Listing.title, Listing.submitted_at).where(
+            Listing.status == "pending", Listing.first_decision_at.is_(None), condition)
+        return stmt if not_before is None else stmt.where(Listing.submitted_at >= not_before)
+
+    rows = read_due([branch(c) for c in window.newly_due(Listing.submitted_at, after, Listing.id)],
+                    "submitted_at", "id")
+    claimed = claim(kind, {listing_id: submitted + after for listing_id, _, submitted in rows})
+    return [row for row in rows if row[0] in claimed]
+
+
+def _notify(user_ids: list[int], kind: str, text: str, link: str, key: str | None) -> int:
+    return notify_many([{"user_id": u, "kind": kind, "text": text, "link": link, "dedupe_key": key}
+                        for u in user_ids])

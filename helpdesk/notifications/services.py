@@ -1,11 +1,17 @@
-"""Notifications: stored, counted behind the bell, marked read."""
+"""Notifications: stored (one, or many in one statement), counted behind the bell, marked read."""
 
-from sqlalchemy import func, select, update
+import logging
+
+from sqlalchemy import bindparam, func, select, text, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from helpdesk.extensions import db
 from helpdesk.notifications.models import Notification
-from helpdesk.types import utcnow
+from helpdesk.oplog import actor
+from helpdesk.types import UTCDateTime, utcnow
+
+oplog = logging.getLogger("helpdesk.oplog")
 
 
 def notify(user_id: int, kind: str, text: str, link: str | None = None, dedupe_key: str | None = None) -> bool:
@@ -26,6 +32,40 @@ def notify(user_id: int, kind: str, text: str, link: str | None = None, dedupe_k
         return True
     db.session.add(Notification(user_id=user_id, kind=kind, text=text, link=link))
     return True
+
+
+_INSERT_UNNEST = text(
+    "INSERT INTO notifications (user_id, kind, text, link, dedupe_key, created_at) "
+    "SELECT u, k, t, l, d, :at FROM unnest(CAST(:user_id AS integer[]), CAST(:kind AS varchar[]), "
+    "CAST(:text AS varchar[]), CAST(:link AS varchar[]), CAST(:dedupe_key AS varchar[])) AS x(u, k, t, l, d) "
+    "ON CONFLICT DO NOTHING RETURNING id").bindparams(bindparam("at", type_=UTCDateTime()))
+
+
+def notify_many(rows: list[dict]) -> int:
+    """Store notifications in one statement (dicts of user_id, kind, text and optionally link, dedupe_key);
+    one whose dedupe key is already stored for its user and kind is skipped (INSERT ... ON CONFLICT DO
+    NOTHING, so a run at the same time cannot store it twice either). Return how many were stored."""
+    if not rows:
+        return 0
+    rows = [{"link": None, "dedupe_key": None, **row} for row in rows]
+    if db.session.get_bind().dialect.name == "postgresql":
+        # One statement over arrays: several times faster than multi-row VALUES (6 parameters a row).
+        ids = db.session.scalars(_INSERT_UNNEST, {"at": utcnow(), **{
+            column: [row[column] for row in rows] for column in ("user_id", "kind", "text", "link", "dedupe_key")}
+        }).all()
+    else:
+        stmt = dialect_insert(Notification).on_conflict_do_nothing().returning(Notification.id)
+        ids = db.session.scalars(stmt, rows).all()
+    if ids:  # the bulk statement bypasses the ORM flush that helpdesk.oplog listens to: say it here
+        user, via = actor()
+        oplog.info("oplog op=insert table=notifications count=%d bulk=1 user=%s via=%s", len(ids), user, via)
+    return len(ids)
+
+
+def dialect_insert(model):
+    """INSERT for this database's dialect (PostgreSQL or SQLite), which has ON CONFLICT DO NOTHING."""
+    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+    return dialect.insert(model)
 
 
 def unread_count_column(user_id_column):

@@ -8,7 +8,8 @@ from sqlalchemy.orm import aliased
 
 from helpdesk.auth.models import User
 from helpdesk.extensions import db
-from helpdesk.notifications.services import notify
+from helpdesk.notifications.scans import open_window, read_due
+from helpdesk.notifications.services import notify_many
 from helpdesk.tickets.models import Ticket
 from helpdesk.types import utcnow
 
@@ -46,20 +47,24 @@ def resolution_time(ticket: Ticket) -> timedelta | None:
 
 def warn_first_response(now: datetime | None = None) -> int:
     """Tell the team leader (and the assignee) of each ticket past the first-response limit, once per ticket
-    and person: the notification's unique (user, kind, dedupe key) makes a second run send nothing."""
+    and person: the notification's unique (user, kind, dedupe key) makes a second run send nothing. A run
+    reads only the tickets whose limit passed since the last run, or filed since
+    (`helpdesk.notifications.scans`), and stores its notifications in one statement."""
     now = now or utcnow()
     limit = first_response_limit()
     reporter = aliased(User)
-    rows = db.session.execute(
-        select(Ticket.id, Ticket.assignee_id, reporter.reports_to_id).join(reporter, reporter.id == Ticket.reporter_id)
-        .where(overdue_condition(now), Ticket.created_at >= now - limit - LOOKBACK).order_by(Ticket.id)).all()
-    sent = 0
+    window = open_window("ticket_first_response", now, LOOKBACK, Ticket.id)
+    branches = [select(Ticket.id, Ticket.assignee_id, reporter.reports_to_id)
+                .join(reporter, reporter.id == Ticket.reporter_id).where(overdue_condition(now), condition)
+                for condition in window.newly_due(Ticket.created_at, limit, Ticket.id)]
+    rows = read_due(branches, "id")
     hours = f"{limit.total_seconds() / 3600:g}"
-    for ticket_id, assignee_id, leader_id in rows:
-        for user_id in sorted(set(filter(None, (leader_id, assignee_id)))):
-            sent += notify(user_id, "ticket_first_response", f"Ticket #{ticket_id} has had no first response "
-                           f"for over {hours} h.", link=f"/tickets/{ticket_id}", dedupe_key=f"ticket:{ticket_id}")
-    return sent
+    return notify_many([
+        {"user_id": user_id, "kind": "ticket_first_response", "link": f"/tickets/{ticket_id}",
+         "text": f"Ticket #{ticket_id} has had no first response for over {hours} h.",
+         "dedupe_key": f"ticket:{ticket_id}"}
+        for ticket_id, assignee_id, leader_id in rows
+        for user_id in sorted(set(filter(None, (leader_id, assignee_id))))])
 
 
 def _seconds_between(later, earlier):

@@ -146,3 +146,22 @@ def test_a_forged_unsubscribe_link_is_404(client, people):
     token = services.unsubscribe_token(coach.id, "client_message")
     assert client.get(f"/mail/unsubscribe/{token[:-2]}xx").status_code == 404
     assert client.post("/mail/unsubscribe/not-a-token").status_code == 404
+
+
+def test_the_warnings_job_s_warning_is_emailed_naming_the_client(people, smtp_server, assign, create_thread,
+                                                                  create_message):
+    """The warnings job stores its notifications in bulk; the instant sweep still finds and sends them."""
+    from workers.warnings import send_sla_warnings
+
+    leader, coach, client = people
+    inbox, url = smtp_server
+    assign(client, coach)
+    thread = create_thread(client, subject="Verifying my identity")
+    create_message(thread, client, sent_at=utcnow() - timedelta(hours=21))
+    assert send_sla_warnings()["wait_warnings"] == 1
+    assert services.queue_instant() == 1
+    assert services.deliver_queued(SmtpTransport(url)) == {"sent": 1, "failed": 0}
+    (rcpt, message), = inbox.messages
+    assert rcpt == ["ravi@example.test"]
+    assert message["Subject"].startswith("Freya Silva has waited over 20 h for your reply")
+    assert f"http://127.0.0.1:5000/threads/{thread.id}" in message.get_payload(decode=True).decode()

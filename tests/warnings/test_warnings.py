@@ -179,3 +179,89 @@ def test_breach_while_away_tells_the_covering_teammate_once(people, question, cr
     assert run()["wait_breaches"] == 3
     for user in (coach, teammate, leader):
         assert inbox(user) == [("sla_breach", f"/threads/{thread.id}")]
+
+
+def texts(user):
+    return [n.text for n in db.session.scalars(
+        select(Notification).where(Notification.user_id == user.id).order_by(Notification.id))]
+
+
+def test_thread_warnings_name_the_client_and_the_thread(people, create_thread, create_message):
+    """Issue #14: "Freya Silva has waited 30 h in 'Verifying my identity'", not "a client has waited"."""
+    leader, coach, client = people
+    client.name = "Freya Silva"
+    thread = create_thread(client, subject="Verifying my identity")
+    create_message(thread, client, sent_at=NOW - timedelta(hours=21))
+    run()
+    assert texts(coach) == ["Freya Silva has waited over 20 h for your reply in “Verifying my identity”."]
+    send_sla_warnings((NOW + timedelta(hours=4)).isoformat())
+    assert texts(leader) == ["SLA breach: Freya Silva has waited over 24 h for a reply in “Verifying my identity”."]
+
+
+def test_the_team_leader_gets_one_notification_for_breaches_falling_due_together(people, question, create_client):
+    """Repeats are grouped for the team leader (one per run); the coach keeps one per thread, naming each."""
+    leader, coach, client = people
+    others = [create_client(coach=coach, name=f"Client {n}") for n in ("Ann", "Bo", "Cy")]
+    threads = [question(c, timedelta(hours=25)) for c in [client, *others]]
+    assert run()["wait_breaches"] == 4 + 1
+    assert sorted(inbox(coach)) == sorted(("sla_breach", f"/threads/{t.id}") for t in threads)
+    assert inbox(leader) == [("sla_breach", "/inbox?view=breached")]
+    assert texts(leader)[0].startswith("SLA breach: 4 clients of your team have waited over 24 h for a reply: ")
+    assert texts(leader)[0].endswith(" and 1 more.")
+    assert run()["wait_breaches"] == 0
+    # One more falls due later: the leader is told of that one alone, by name.
+    late = question(others[0], timedelta(hours=23))
+    send_sla_warnings((NOW + timedelta(hours=2)).isoformat())
+    assert inbox(leader)[-1] == ("sla_breach", f"/threads/{late.id}")
+
+
+def test_a_run_reads_only_what_fell_due_since_the_last_run(people, question):
+    """The watermark: a warning already handled is not looked at again, even if its notification is gone."""
+    leader, coach, client = people
+    question(client, timedelta(hours=21))
+    assert run()["wait_warnings"] == 1
+    db.session.execute(Notification.__table__.delete())
+    assert send_sla_warnings((NOW + timedelta(minutes=5)).isoformat())["wait_warnings"] == 0
+    assert inbox(coach) == []
+
+
+def test_a_wait_stored_late_is_still_warned(people, question):
+    """A message stored after its wait passed 20 h (an import, a late commit) is warned at the next run."""
+    leader, coach, client = people
+    run()
+    thread = question(client, timedelta(hours=22))
+    assert send_sla_warnings((NOW + timedelta(minutes=5)).isoformat())["wait_warnings"] == 1
+    assert inbox(coach) == [("sla_warning", f"/threads/{thread.id}")]
+
+
+def test_after_downtime_the_run_catches_up(people, question):
+    leader, coach, client = people
+    run()
+    early = question(client, timedelta(hours=5))     # 20 h at NOW + 15 h, 24 h at NOW + 19 h
+    later = question(client, timedelta(hours=1))     # 20 h at NOW + 19 h
+    result = send_sla_warnings((NOW + timedelta(hours=19, minutes=30)).isoformat())
+    assert (result["wait_breaches"], result["wait_warnings"]) == (2, 1)
+    assert sorted(inbox(coach)) == sorted([("sla_breach", f"/threads/{early.id}"),
+                                          ("sla_warning", f"/threads/{later.id}")])
+
+
+def test_a_clock_set_back_sends_nothing_twice(people, question):
+    leader, coach, client = people
+    question(client, timedelta(hours=25))
+    send_sla_warnings((NOW + timedelta(hours=1)).isoformat())
+    assert run()["wait_breaches"] == 0
+    assert len(inbox(coach)) == 1 and len(inbox(leader)) == 1
+
+
+def test_listing_breaches_falling_due_together_are_one_notification_per_person(people, create_user):
+    leader, coach, client = people
+    admin = create_user("admin")
+    moderator = create_user("coach", moderation_trained=True)
+    db.session.add_all([Listing(seller_id=client.id, title=f"Bike {n}", submitted_at=NOW - timedelta(hours=30 + n))
+                        for n in range(37)])
+    db.session.flush()
+    assert run()["listing_breaches"] == 3  # the moderator, the team leader, the admin
+    for user in (admin, leader, moderator):
+        assert inbox(user) == [("moderation_breach", "/moderation?view=pending&age=overdue")]
+        assert texts(user) == ["37 listings have passed 24 h in the moderation queue without a decision."]
+    assert run()["listing_breaches"] == 0
