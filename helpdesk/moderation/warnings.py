@@ -1,6 +1,7 @@
 """The moderation SLA (metrics.md section 3: a listing waits from submission to its first decision): a warning
-to the moderators past WARN_HOURS (20 h), a breach past SLA_HOURS (24 h) to the moderators, team leaders and
-admins. Called by the SLA warnings job; each listing's warning and breach is announced once (a claim).
+to the moderators past WARN_HOURS (20 h), a breach past SLA_HOURS (24 h) to the moderators and the admins
+(issue #12; team leaders oversee moderation, they do not work the queue). Called by the SLA warnings job; each
+listing's warning and breach is announced once (a claim).
 
 Grouped (issue #15): each person gets one notification per run and kind, naming the listing when there is
 one ("Listing “Old bike” has waited over 24 h") and counting them when there are several ("37 listings have
@@ -21,14 +22,13 @@ from helpdesk.notifications.services import notify_many
 
 
 def _moderators() -> list[int]:
-    """Who works the queue: trained coaches and support (services.can_moderate, less the leaders)."""
+    """Who works the queue: trained coaches and support (services.can_moderate, less the admins, told of breaches)."""
     return list(db.session.scalars(select(User.id).where(User.active.is_(True), or_(
         User.role == Role.SUPPORT.value, (User.role == Role.COACH.value) & User.moderation_trained.is_(True)))))
 
 
-def _leaders_and_admins() -> list[int]:
-    return list(db.session.scalars(select(User.id).where(
-        User.active.is_(True), User.role.in_((Role.TEAM_LEADER.value, Role.ADMIN.value)))))
+def _admins() -> list[int]:
+    return list(db.session.scalars(select(User.id).where(User.active.is_(True), User.role == Role.ADMIN.value)))
 
 
 def pending_listings(now: datetime, lookback: timedelta) -> dict:
@@ -45,7 +45,7 @@ def pending_listings(now: datetime, lookback: timedelta) -> dict:
         return sent
     moderators = _moderators()
     if late:
-        everyone = list(dict.fromkeys(moderators + _leaders_and_admins()))
+        everyone = list(dict.fromkeys(moderators + _admins()))
         if len(late) == 1:
             (listing_id, title, _), = late
             one = (f"Listing “{title[:200]}” has waited over {hours(breach)} h for moderation.",
