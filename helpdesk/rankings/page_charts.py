@@ -10,7 +10,7 @@ was read from; `Charts.rows` is how many of its rows were still there (0: a reco
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import BigInteger, func, literal, literal_column, select, type_coerce, union_all
+from sqlalchemy import BigInteger, String, func, literal, literal_column, select, type_coerce, union_all
 
 from helpdesk.charts import histogram_of_counts, tier_bands, tier_strip
 from helpdesk.extensions import db
@@ -74,26 +74,34 @@ def _where(snapshot_id, viewer):
 
 
 def page_charts(snapshot_id: int, viewer) -> Charts:
-    """The mean response histogram and each bonus's pool (thresholds and chart) of the visible rows."""
+    """The mean response histogram and each bonus's pool (thresholds and chart) of the visible rows.
+
+    One statement counts the visible rows, the histogram's bins and each pool's tiers (count, lowest and
+    highest value); a second one fetches the dots of the small pools and the bands of the large ones."""
     where = _where(snapshot_id, viewer)
     mean = _raw(RankingRow.mean_response_seconds)
-    total = db.session.scalar(select(func.count()).select_from(RankingRow).where(*where))
     band = mean // _constant(BIN_HOURS * HOUR)
-    bins = dict(db.session.execute(
-        select(band, func.count()).where(*where, mean.is_not(None)).group_by(band)).all())
-    summary = union_all(*(
-        select(literal(b.metric).label("metric"), getattr(RankingRow, b.tier).label("tier"),
-               func.count().label("n"), func.min(_raw(getattr(RankingRow, b.metric))).label("low"),
-               func.max(_raw(getattr(RankingRow, b.metric))).label("high"))
-        .where(*where, getattr(RankingRow, b.tier).is_not(None)).group_by(getattr(RankingRow, b.tier))
-        for b in BONUSES))
+    none = literal(None, BigInteger)
+    parts = [select(literal("rows").label("metric"), literal(None, String).label("tier"), func.count().label("n"),
+                    none.label("low"), none.label("high")).where(*where),
+             select(literal("means"), literal(None, String), func.count(), band, none)
+             .where(*where, mean.is_not(None)).group_by(band)]
+    parts += [select(literal(b.metric), getattr(RankingRow, b.tier), func.count(),
+                     func.min(_raw(getattr(RankingRow, b.metric))), func.max(_raw(getattr(RankingRow, b.metric))))
+              .where(*where, getattr(RankingRow, b.tier).is_not(None)).group_by(getattr(RankingRow, b.tier))
+              for b in BONUSES]
     found: dict[str, dict] = {b.metric: {} for b in BONUSES}
-    for metric, tier, n, low, high in db.session.execute(select(summary.subquery())):
-        found[metric][tier] = (n, _metric(low), _metric(high))
+    total, bins = 0, {}
+    for metric, tier, n, low, high in db.session.execute(select(union_all(*parts).subquery())):
+        if metric == "rows":
+            total = n
+        elif metric == "means":
+            bins[int(low)] = n
+        else:
+            found[metric][tier] = (n, _metric(low), _metric(high))
     pools = {b.metric: _pool(b, found[b.metric]) for b in BONUSES}
     _draw(snapshot_id, viewer, pools, found)
-    return Charts(rows=total, means=histogram_of_counts({int(i): n for i, n in bins.items()}, bin_hours=BIN_HOURS),
-                  pools=list(pools.values()))
+    return Charts(rows=total, means=histogram_of_counts(bins, bin_hours=BIN_HOURS), pools=list(pools.values()))
 
 
 def _pool(b, tiers: dict) -> Pool:
@@ -108,41 +116,43 @@ def _pool(b, tiers: dict) -> Pool:
 
 
 def _draw(snapshot_id, viewer, pools: dict, found: dict) -> None:
-    """Each pool's chart: a dot per coach for a small pool, bands for a large one (one query for each kind)."""
+    """Each pool's chart: a dot per coach for a small pool, bands for a large one (one statement for all)."""
     where = _where(snapshot_id, viewer)
     small = [b for b in BONUSES if 0 < pools[b.metric].size <= DOTS_UP_TO]
     large = [b for b in BONUSES if pools[b.metric].size > DOTS_UP_TO]
+    parts, ranges = [], {}
+    for b in small:  # (metric, tier, value, coach, 1)
+        parts.append(select(literal(b.metric).label("metric"), getattr(RankingRow, b.tier).label("tier"),
+                            _raw(getattr(RankingRow, b.metric)).label("value"), RankingRow.coach.label("coach"),
+                            literal(1, BigInteger).label("n"))
+                     .where(*where, getattr(RankingRow, b.tier).is_not(None)))
+    for b in large:  # (metric, tier, band, None, coaches)
+        low = min(low for _, low, _ in found[b.metric].values())
+        high = max(high for _, _, high in found[b.metric].values())
+        ranges[b.metric] = (low, high)
+        raw_low, width = int(low.scaleb(9)), max(int((high - low).scaleb(9)), 1)
+        band = (_raw(getattr(RankingRow, b.metric)) - _constant(raw_low)) * _constant(BANDS) // _constant(width)
+        parts.append(select(literal(b.metric).label("metric"), getattr(RankingRow, b.tier).label("tier"),
+                            band.label("value"), literal(None, String).label("coach"), func.count().label("n"))
+                     .where(*where, getattr(RankingRow, b.tier).is_not(None))
+                     .group_by(getattr(RankingRow, b.tier), band))
     points: dict[str, list] = {b.metric: [] for b in BONUSES}
-    if small:
-        dots = union_all(*(
-            select(literal(b.metric).label("metric"), _raw(getattr(RankingRow, b.metric)).label("value"),
-                   getattr(RankingRow, b.tier).label("tier"), RankingRow.coach.label("coach"))
-            .where(*where, getattr(RankingRow, b.tier).is_not(None)) for b in small))
-        for metric, value, tier, coach in db.session.execute(select(dots.subquery()).order_by("coach")):
-            points[metric].append((_metric(value), tier, coach))
     bands: dict[str, dict] = {b.metric: {} for b in BONUSES}
-    if large:
-        ranges = {}
-        parts = []
-        for b in large:
-            low = min(low for _, low, _ in found[b.metric].values())
-            high = max(high for _, _, high in found[b.metric].values())
-            ranges[b.metric] = (low, high)
-            raw_low, width = int(low.scaleb(9)), max(int((high - low).scaleb(9)), 1)
-            band = (_raw(getattr(RankingRow, b.metric)) - _constant(raw_low)) * _constant(BANDS) // _constant(width)
-            parts.append(select(literal(b.metric).label("metric"), getattr(RankingRow, b.tier).label("tier"),
-                                band.label("band"), func.count().label("n"))
-                         .where(*where, getattr(RankingRow, b.tier).is_not(None))
-                         .group_by(getattr(RankingRow, b.tier), band))
-        for metric, tier, band, n in db.session.execute(select(union_all(*parts).subquery())):
-            bands[metric].setdefault(min(int(band), BANDS - 1), {})[tier] = n
+    if parts:
+        drawn = union_all(*parts).subquery()
+        query = select(drawn).order_by(drawn.c.metric, drawn.c.coach)
+        for metric, tier, value, coach, n in db.session.execute(query):
+            if metric in ranges:
+                bands[metric].setdefault(min(int(value), BANDS - 1), {})[tier] = n
+            else:
+                points[metric].append((_metric(value), tier, coach))
     for b in BONUSES:
         pool = pools[b.metric]
         factor, unit = SHOWN[b.kind]
         boundaries = [(float(pool.edges[name] * factor), f"{name} {pool.edge_text[name]}")
                       for name in ("top", "middle") if name in pool.edges]
         label = f"{b.title} tier thresholds"
-        if b in large:
+        if b.metric in ranges:
             low, high = ranges[b.metric]
             step = (high - low) / BANDS
             drawn = [(float((low + i * step) * factor), float((low + (i + 1) * step) * factor), counts)

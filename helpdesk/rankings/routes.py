@@ -12,10 +12,11 @@ from helpdesk.periods import current_month, previous_month
 from helpdesk.rankings import bp
 from helpdesk.rankings.export import raw_to_csv
 from helpdesk.rankings.page_charts import page_charts
-from helpdesk.rankings.reading import PER_PAGE, SORTABLE, read_ranking, read_raw_rows
+from helpdesk.rankings.reading import SORTABLE, read_ranking, read_raw_rows
 from helpdesk.rankings.views import COMPUTE_JOB, GROUPS, job_visible_to, page_month, table_rows, valid_month
 
 LEADERS = ("team_leader", "admin")
+PER_PAGE = 50  # rows of the page's table (the API's pages are reading.PER_PAGE)
 
 
 def _month_or_400(month_of=valid_month) -> str:

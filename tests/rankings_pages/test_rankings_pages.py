@@ -141,3 +141,38 @@ def test_other_roles_are_refused(client, auth, create_user, role):
 def test_admin_may_see_it(client, auth, create_user, program, snapshot):
     auth.login(create_user("admin"))
     assert coach_order(client.get("/rankings?month=2026-10").get_data(as_text=True)) == ["co-ann", "co-bob", "co-cid"]
+
+
+def _pool_text(html: str, title: str) -> str:
+    return html.split(f"<h3>{title}</h3>", 1)[1].split("<svg", 1)[0]
+
+
+def test_chart_captions_say_what_the_text_says(client, auth, program, snapshot):
+    # Fast Responder pool: Ann (2 h) top, Cid (4 h) middle; lower is better, so "up to", in text and chart.
+    auth.login(program.leader)
+    html = client.get("/rankings?month=2026-10").get_data(as_text=True)
+    text = _pool_text(html, "Fast Responder")
+    assert "top</span> up to 2.00 h (1)" in text and "middle</span> up to 4.00 h (1)" in text
+    chart = html.split("<h3>Fast Responder</h3>", 1)[1].split("</svg>", 1)[0]
+    assert ">top up to 2.00 h</text>" in chart and ">middle up to 4.00 h</text>" in chart
+    assert "from" not in chart.split("<title>", 2)[1]
+
+
+def test_a_large_pool_is_drawn_as_bands(client, auth, program, snapshot, monkeypatch):
+    from helpdesk.rankings import page_charts
+
+    monkeypatch.setattr(page_charts, "DOTS_UP_TO", 1)  # as at 5,000 coaches: no dot per coach
+    auth.login(program.leader)
+    html = client.get("/rankings?month=2026-10").get_data(as_text=True)
+    chart = html.split("<h3>Fast Responder</h3>", 1)[1].split("</svg>", 1)[0]
+    assert "<circle" not in chart and chart.count("<rect") == 2  # Ann's band (top) and Cid's (middle)
+    assert "1 coach(es) top" in chart and "1 coach(es) middle" in chart
+    assert ">top up to 2.00 h</text>" in chart
+    assert "top</span> up to 2.00 h (1)" in _pool_text(html, "Fast Responder")
+
+
+def test_sort_by_the_bonuses_total(client, auth, program, snapshot):
+    auth.login(program.leader)
+    html = client.get("/rankings?month=2026-10&sort=bonus_total&dir=desc").get_data(as_text=True)
+    totals = [cells(html, coach)[-1] for coach in coach_order(html)]
+    assert totals == sorted(totals, key=float, reverse=True) and coach_order(html)[0] == "co-ann"
