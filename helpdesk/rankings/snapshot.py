@@ -38,11 +38,11 @@ def compute_snapshot(month: str, as_of: datetime | None = None, progress=None) -
                                provisional=as_of < end)
     db.session.add(snapshot)
     db.session.flush()
-    if rows:
-        db.session.execute(insert(RankingRow), [
-            {"snapshot_id": snapshot.id, **{field: row.get(field) for field in ROW_FIELDS}} for row in rows])
+    stored = [{field: row.get(field) for field in ROW_FIELDS} for row in rows]
+    if stored:
+        db.session.execute(insert(RankingRow), [{"snapshot_id": snapshot.id, **row} for row in stored])
     # Where each gate and tier ends, for My standing's "what it takes" (rankings/cuts.py).
-    db.session.execute(insert(RankingCut), [{"snapshot_id": snapshot.id, **cut} for cut in cuts_of(rows)])
+    db.session.execute(insert(RankingCut), [{"snapshot_id": snapshot.id, **cut} for cut in cuts_of(stored)])
     progress(90, "switching to the new ranking")
     switch_to(snapshot)
     return snapshot
