@@ -37,13 +37,21 @@ def histogram(values_hours: list[float], lines: tuple | None = None,
               bin_hours: float = 3, label: str = "Distribution of mean response times") -> Markup:
     """Coaches per bin of mean response time (hours), with a vertical line at each of `lines` (default: the
     target and the SLA); a line at or past SLA_HOURS is drawn red."""
+    counts: dict[int, int] = {}
+    for v in values_hours:
+        counts[int(v // bin_hours)] = counts.get(int(v // bin_hours), 0) + 1
+    return histogram_of_counts(counts, lines, bin_hours, label)
+
+
+def histogram_of_counts(counts_by_bin: dict[int, int], lines: tuple | None = None,
+                        bin_hours: float = 3, label: str = "Distribution of mean response times") -> Markup:
+    """The same chart from counts already made (bin i holds [i * bin_hours, (i + 1) * bin_hours) hours), e.g. by
+    a GROUP BY: its size does not grow with the number of coaches."""
     lines = target_and_sla_lines() if lines is None else lines
     sla_hours = current_app.config["SLA_HOURS"]
-    top = max([*values_hours, *(h for h, _ in lines)], default=sla_hours)
-    bins = int(top // bin_hours) + 1
-    counts = [0] * bins
-    for v in values_hours:
-        counts[min(int(v // bin_hours), bins - 1)] += 1
+    top_line = max([h for h, _ in lines], default=sla_hours)
+    bins = max([int(top_line // bin_hours) + 1, *(i + 1 for i in counts_by_bin)])
+    counts = [counts_by_bin.get(i, 0) for i in range(bins)]
     plot_w, plot_h = WIDTH - PAD_L - PAD_R, HEIGHT - PAD_T - PAD_B
     peak = max(counts, default=0) or 1
     span = bins * bin_hours
@@ -122,4 +130,44 @@ def tier_strip(points: list[tuple[float, str | None, str]], boundaries: list[tup
     body.append(_text(PAD_L, axis_y + 30, f"{low:g}{unit}", anchor="start"))
     body.append(_text(PAD_L + plot_w, axis_y + 30, f"{high:g}{unit}", anchor="end"))
     body.append(_text(WIDTH / 2, height - 6, "dots: coaches (green top, blue middle, amber bottom)"))
+    return _svg(body, label, height)
+
+
+def tier_bands(bands: list[tuple[float, float, dict]], boundaries: list[tuple[float, str]], label: str,
+               unit: str = "") -> Markup:
+    """A pool too large for one dot per coach: along the metric's axis, a bar per band of values, stacked by
+    tier, with the tier boundaries. `bands` are (low, high, {tier: coaches}); `boundaries` as in tier_strip."""
+    height = 130
+    plot_w = WIDTH - PAD_L - PAD_R
+    values = [v for low, high, _ in bands for v in (low, high)] + [v for v, _ in boundaries]
+    if not values:
+        return _svg([_text(WIDTH / 2, 50, "No coach in this pool yet.")], label, height)
+    low, high = min(values), max(values)
+    if high == low:
+        low, high = low - 1, high + 1
+    scale = plot_w / (high - low)
+    axis_y, bar_h = 86, 52
+    peak = max((sum(c.values()) for _, _, c in bands), default=0) or 1
+    body = [f'<line x1="{PAD_L}" y1="{axis_y}" x2="{PAD_L + plot_w}" y2="{axis_y}" stroke="#bcccdc"/>']
+    for band_low, band_high, by_tier in bands:
+        x, w = PAD_L + (band_low - low) * scale, max((band_high - band_low) * scale, 2)
+        y = axis_y
+        for tier in ("bottom", "middle", "top", None):
+            n = by_tier.get(tier, 0)
+            if not n:
+                continue
+            h = bar_h * n / peak
+            y -= h
+            body.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="{w:.1f}" height="{h:.1f}" '
+                        f'fill="{TIER_COLOURS.get(tier, "#829ab1")}"><title>{band_low:g}-{band_high:g}{escape(unit)}: '
+                        f'{n} coach(es) {tier or "with no tier"}</title></rect>')
+    for value, caption in boundaries:
+        x = PAD_L + (value - low) * scale
+        body.append(f'<line x1="{x:.1f}" y1="{axis_y - bar_h - 6}" x2="{x:.1f}" y2="{axis_y + 8}" stroke="#102a43" '
+                    f'stroke-dasharray="3 3"/>')
+        body.append(_text(x, axis_y - bar_h - 10, caption, size=10, fill="#102a43"))
+    body.append(_text(PAD_L, axis_y + 22, f"{low:g}{unit}", anchor="start"))
+    body.append(_text(PAD_L + plot_w, axis_y + 22, f"{high:g}{unit}", anchor="end"))
+    body.append(_text(WIDTH / 2, height - 6, f"bars: coaches per band (tallest {peak}); green top, blue middle, "
+                      "amber bottom"))
     return _svg(body, label, height)

@@ -32,6 +32,8 @@ def neutralise(text: str) -> str:
 
 def cell(value) -> str:
     """One value as the text of its cell (see the module docstring for what is left as it is)."""
+    if value.__class__ is str:  # the commonest cell first: an export of 5,000 rows writes 130,000 (#15)
+        return neutralise(value)
     if value is None:
         return ""
     if value is True or value is False:

@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, String
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
@@ -52,6 +52,7 @@ class RankingSnapshot(db.Model):
 
     rows = relationship("RankingRow", back_populates="snapshot", cascade="all, delete-orphan",
                         order_by="RankingRow.coach")
+    cuts = relationship("RankingCut", cascade="all, delete-orphan", passive_deletes=True)
 
 
 class RankingRow(db.Model):
@@ -100,3 +101,24 @@ class RankingRow(db.Model):
     happiness_detractors = mapped_column(BigInteger, nullable=True)
 
     snapshot = relationship("RankingSnapshot", back_populates="rows")
+
+
+class RankingCut(db.Model):
+    """Where a gate or a tier ends in one snapshot: in the pool of `pool` coaches ranked by `metric`, the worst
+    rank that still reaches `reach` ("gate", "top" or "middle") and the weakest value at that rank.
+
+    My standing's "what it takes" is the distance from a coach's own figure to this value (a coach outside
+    the cut cannot be among the coaches before it, so leaving them out changes nothing); stored with the
+    snapshot so that no request reads the other coaches' rows (#15)."""
+
+    __tablename__ = "ranking_cuts"
+    __table_args__ = (UniqueConstraint("snapshot_id", "metric", "reach", name="uq_ranking_cuts_snapshot_metric_reach"),
+                      CheckConstraint("reach IN ('gate','top','middle')", name="reach"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    snapshot_id: Mapped[int] = mapped_column(ForeignKey("ranking_snapshots.id", ondelete="CASCADE"))
+    metric: Mapped[str] = mapped_column(String(32))
+    reach: Mapped[str] = mapped_column(String(6))
+    pool: Mapped[int] = mapped_column()
+    rank_limit: Mapped[int] = mapped_column()
+    value = mapped_column(Metric, nullable=True)  # None when the pool is empty

@@ -13,16 +13,19 @@ old snapshot or the new one, never nothing and never a mix.
 
 from dataclasses import dataclass
 
-from sqlalchemy import and_, false, func, select, true
-from sqlalchemy.orm import aliased
+from sqlalchemy import BigInteger, and_, false, func, select, true, type_coerce
 
 from helpdesk.api_pages import PageNumbers
 from helpdesk.auth.models import User
 from helpdesk.extensions import db
-from helpdesk.rankings.export import FIELDS
-from helpdesk.rankings.models import RankingRow, RankingSnapshot
+from helpdesk.rankings.export import FIELDS, MONEY_FIELDS, RATE_FIELDS
+from helpdesk.rankings.models import RankingCut, RankingRow, RankingSnapshot
 
-SORTABLE = tuple(f for f in FIELDS if f != "month")
+# What a page may sort by: any export column, and the four bonuses' total (the page's Bonuses column).
+SORT_EXPRESSIONS = {f: getattr(RankingRow, f) for f in FIELDS if f != "month"} | {
+    "bonus_total": RankingRow.bonus_client_success + RankingRow.bonus_client_happiness
+    + RankingRow.bonus_fast_responder + RankingRow.bonus_moderation}
+SORTABLE = tuple(SORT_EXPRESSIONS)
 
 
 def rows_visible_to(user):
@@ -47,11 +50,6 @@ def row_visible_to(user, row: RankingRow) -> bool:
 
 
 PER_PAGE = 100
-# What the page's charts need of every visible row (not only the page's): metrics, tiers, the coach.
-CHART_COLUMNS = ("coach", "mean_response_seconds", "client_success_rate", "client_success_tier", "client_happiness",
-                 "client_happiness_tier", "fast_responder_tier", "moderation_accuracy", "moderation_tier")
-
-
 @dataclass
 class Ranking(PageNumbers):
     """One read of a month's complete snapshot: its metadata, the rows asked for and how many are visible.
@@ -67,7 +65,7 @@ class Ranking(PageNumbers):
 
 def read_ranking(month: str, viewer=None, sort: str = "coach", descending: bool = False,
                  page: int = 1, per_page: int | None = None) -> Ranking | None:
-    """The month's complete ranking as `viewer` may see it, ordered by one export column (nones last, then
+    """The month's complete ranking as `viewer` may see it, ordered by one SORTABLE column (nones last, then
     by coach), one page of it when `per_page` is given; None when none is stored.
 
     `viewer=None` is the whole ranking, for the operator's command line and for computations that need every
@@ -77,20 +75,22 @@ def read_ranking(month: str, viewer=None, sort: str = "coach", descending: bool 
     current = (select(RankingSnapshot.id)
                .where(RankingSnapshot.month == month, RankingSnapshot.status == "complete")
                .order_by(RankingSnapshot.id.desc()).limit(1).scalar_subquery())
-    column = getattr(RankingRow, sort if sort in SORTABLE else "coach")
+    column = SORT_EXPRESSIONS.get(sort, RankingRow.coach)
     order = (column.is_(None), column.desc() if descending else column.asc(), RankingRow.coach)
-    numbered = (select(RankingRow, func.row_number().over(order_by=order).label("position"))
+    # Only the ids go through the sort (narrow rows); the page's rows are joined back by id.
+    numbered = (select(RankingRow.id, RankingRow.snapshot_id, func.row_number().over(order_by=order).label("position"))
                 .where(RankingRow.snapshot_id == current, visible).subquery())
-    row = aliased(RankingRow, numbered)
-    joined = row.snapshot_id == RankingSnapshot.id
+    joined = numbered.c.snapshot_id == RankingSnapshot.id
     if per_page:
         first = (page - 1) * per_page
         joined = and_(joined, numbered.c.position > first, numbered.c.position <= first + per_page)
+    # Not correlated: PostgreSQL counts once (an InitPlan), where a subquery correlated to the snapshot was
+    # counted again for every row of the page (50 x 5,000 rows, and a plan costly enough to be JIT-compiled).
     total = (select(func.count()).select_from(RankingRow)
-             .where(RankingRow.snapshot_id == RankingSnapshot.id, visible).correlate(RankingSnapshot)
-             .scalar_subquery())
+             .where(RankingRow.snapshot_id == current, visible).scalar_subquery())
     result = db.session.execute(
-        select(RankingSnapshot, row, total.label("total")).outerjoin(row, joined)
+        select(RankingSnapshot, RankingRow, total.label("total")).outerjoin(numbered, joined)
+        .outerjoin(RankingRow, RankingRow.id == numbered.c.id)
         .where(RankingSnapshot.id == current).order_by(numbered.c.position)).all()
     if not result:
         return None
@@ -99,12 +99,48 @@ def read_ranking(month: str, viewer=None, sort: str = "coach", descending: bool 
                    per_page=per_page)
 
 
-def chart_rows(snapshot_id: int, viewer) -> list:
-    """CHART_COLUMNS of every row of snapshot `snapshot_id` that `viewer` may see (lightweight rows).
+@dataclass
+class OwnRow:
+    """One read of a month's complete snapshot for one coach: the snapshot, the coach's row (None: the coach
+    has none) and the snapshot's stored cuts (rankings/cuts.py; empty for a snapshot stored before them)."""
 
-    Pinned to the snapshot the page was read from: if a recompute removed it meanwhile this is empty, and
-    the caller reads again rather than draw one snapshot's charts under another's table."""
-    columns = [getattr(RankingRow, name) for name in CHART_COLUMNS]
-    return db.session.execute(
-        select(*columns).where(RankingRow.snapshot_id == snapshot_id, rows_visible_to(viewer))
-        .order_by(RankingRow.coach)).all()
+    snapshot: RankingSnapshot
+    row: RankingRow | None
+    cuts: list[RankingCut]
+
+
+def read_own_row(month: str, coach_id: int) -> OwnRow | None:
+    """The month's complete snapshot, `coach_id`'s row of it and its cuts, in ONE statement (see the module
+    docstring); None when none is stored. Reads one row, whatever the number of coaches."""
+    current = (select(RankingSnapshot.id)
+               .where(RankingSnapshot.month == month, RankingSnapshot.status == "complete")
+               .order_by(RankingSnapshot.id.desc()).limit(1).scalar_subquery())
+    result = db.session.execute(
+        select(RankingSnapshot, RankingRow, RankingCut)
+        .outerjoin(RankingRow, and_(RankingRow.snapshot_id == RankingSnapshot.id, RankingRow.coach_id == coach_id))
+        .outerjoin(RankingCut, RankingCut.snapshot_id == RankingSnapshot.id)
+        .where(RankingSnapshot.id == current).order_by(RankingCut.id)).all()
+    if not result:
+        return None
+    snapshot, row, _ = result[0]
+    return OwnRow(snapshot=snapshot, row=row, cuts=[cut for _, _, cut in result if cut is not None])
+
+
+def _stored(field: str):
+    column = getattr(RankingRow, field)
+    return type_coerce(column, BigInteger) if field in MONEY_FIELDS or field in RATE_FIELDS else column
+
+
+def read_raw_rows(month: str, viewer) -> list[tuple] | None:
+    """FIELDS of every row of the month's complete snapshot that `viewer` may see, by coach, as stored (rates
+    and money as their integers, for export.raw_to_csv), in ONE statement; None when none is stored."""
+    current = (select(RankingSnapshot.id)
+               .where(RankingSnapshot.month == month, RankingSnapshot.status == "complete")
+               .order_by(RankingSnapshot.id.desc()).limit(1).scalar_subquery())
+    result = db.session.execute(
+        select(RankingSnapshot.id, *(_stored(f) for f in FIELDS))
+        .outerjoin(RankingRow, and_(RankingRow.snapshot_id == RankingSnapshot.id, rows_visible_to(viewer)))
+        .where(RankingSnapshot.id == current).order_by(RankingRow.coach)).all()
+    if not result:
+        return None
+    return [row[1:] for row in result if row[2] is not None]  # row[2]: coach (none: no visible row)

@@ -6,35 +6,24 @@ from marshmallow import ValidationError
 
 from helpdesk.api_pages import PageArgs
 from helpdesk.auth.permissions import roles_required
-from helpdesk.charts import histogram, tier_strip
 from helpdesk.extensions import db
 from helpdesk.jobs import OutboxJob, enqueue
+from helpdesk.periods import current_month, previous_month
 from helpdesk.rankings import bp
-from helpdesk.rankings.export import FIELDS, MONEY_FIELDS, to_csv
-from helpdesk.rankings.reading import PER_PAGE, SORTABLE, chart_rows, read_ranking
-from helpdesk.rankings.views import COMPUTE_JOB, coach_names, job_visible_to, tier_thresholds, valid_month
+from helpdesk.rankings.export import raw_to_csv
+from helpdesk.rankings.page_charts import page_charts
+from helpdesk.rankings.reading import SORTABLE, read_ranking, read_raw_rows
+from helpdesk.rankings.views import COMPUTE_JOB, GROUPS, job_visible_to, page_month, table_rows, valid_month
 
 LEADERS = ("team_leader", "admin")
+PER_PAGE = 50  # rows of the page's table (the API's pages are reading.PER_PAGE)
 
 
-def _month_or_400() -> str:
+def _month_or_400(month_of=valid_month) -> str:
     try:
-        return valid_month(request.values.get("month"))
+        return month_of(request.values.get("month"))
     except ValueError as exc:
         abort(400, str(exc))
-
-
-def _charts(rows, thresholds):
-    means = [float(r.mean_response_seconds) / 3600 for r in rows if r.mean_response_seconds is not None]
-    strips = []
-    for t in thresholds:
-        scale = {"percent": 100, "hours": 1 / 3600}.get(t["kind"], 1)
-        unit = {"percent": "%", "hours": " h"}.get(t["kind"], "")
-        points = [(round(float(v) * scale, 2), tier, r.coach) for v, tier, r in t["pool"]]
-        edges = [(round(float(t["edges"][name]) * scale, 2), f"{name} from {float(t['edges'][name]) * scale:.2f}{unit}")
-                 for name in ("top", "middle") if name in t["edges"]]
-        strips.append(tier_strip(points, edges, f"{t['title']} tier thresholds", unit))
-    return histogram(means), strips
 
 
 def _page_or_400() -> int:
@@ -45,39 +34,35 @@ def _page_or_400() -> int:
 
 
 def _read_page(month: str, sort: str, descending: bool, page: int):
-    """One page of the visible rows and, from the same snapshot, every visible row's chart figures."""
+    """One page of the visible rows and, from the same snapshot, the charts of every visible row."""
     for _ in range(3):
         ranking = read_ranking(month, current_user, sort, descending, page, PER_PAGE)
         if ranking is None:
-            return None, []
-        everyone = chart_rows(ranking.snapshot.id, current_user)
-        if everyone or not ranking.total:
-            return ranking, everyone
-    return ranking, []  # recomputed three times while we read: show the table, charts on the next load
+            return None, None
+        charts = page_charts(ranking.snapshot.id, current_user)
+        if charts.rows or not ranking.total:
+            return ranking, charts
+    return ranking, None  # recomputed three times while we read: show the table, charts on the next load
 
 
 @bp.route("/rankings")
 @roles_required(*LEADERS)
 def index():
-    """The month's stored ranking with every export column, sortable, with charts."""
-    month = _month_or_400()
+    """The month's stored ranking (default: the last complete month), grouped columns, sortable, with charts."""
+    month = _month_or_400(page_month)
     sort = request.args.get("sort", "coach")
     sort = sort if sort in SORTABLE else "coach"
     descending = request.args.get("dir") == "desc"
     page = _page_or_400()
-    ranking, everyone = _read_page(month, sort, descending, page)
-    snapshot, rows = (ranking.snapshot, ranking.rows) if ranking else (None, [])
+    ranking, charts = _read_page(month, sort, descending, page)
     job = None
     if request.args.get("job", "").isdigit():
         job = db.session.get(OutboxJob, int(request.args["job"]))
         job = job if job_visible_to(current_user, job) else None
-    thresholds = tier_thresholds(everyone)
-    means_chart, tier_charts = _charts(everyone, thresholds)
     return render_template(
-        "rankings/index.html", month=month, snapshot=snapshot, rows=rows, ranking=ranking, names=coach_names(rows),
-        fields=FIELDS,
-        money_fields=MONEY_FIELDS, sort=sort, descending=descending, job=job, thresholds=thresholds,
-        means_chart=means_chart, tier_charts=zip(thresholds, tier_charts, strict=True),
+        "rankings/index.html", month=month, snapshot=ranking.snapshot if ranking else None, ranking=ranking,
+        rows=table_rows(ranking.rows) if ranking else [], groups=GROUPS, sort=sort, descending=descending,
+        job=job, charts=charts, last_month=previous_month(), this_month=current_month(),
         target_hours=current_app.config["TARGET_HOURS"], sla_hours=current_app.config["SLA_HOURS"],
     )
 
@@ -101,10 +86,10 @@ def download_csv(month):
         month = valid_month(month)
     except ValueError:
         abort(404)
-    ranking = read_ranking(month, current_user)
-    if ranking is None:
+    rows = read_raw_rows(month, current_user)
+    if rows is None:
         abort(404, f"No ranking is stored for {month} yet.")
-    return Response(to_csv(ranking.rows), mimetype="text/csv",
+    return Response(raw_to_csv(rows), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="ranking-{month}.csv"'})
 
 

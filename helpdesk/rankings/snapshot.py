@@ -14,8 +14,9 @@ from sqlalchemy import delete, insert, select
 
 from helpdesk.extensions import db
 from helpdesk.periods import as_utc, parse_month
+from helpdesk.rankings.cuts import cuts_of
 from helpdesk.rankings.metrics import ranked_rows
-from helpdesk.rankings.models import RankingRow, RankingSnapshot
+from helpdesk.rankings.models import RankingCut, RankingRow, RankingSnapshot
 from helpdesk.types import utcnow
 
 ROW_FIELDS = tuple(c.name for c in RankingRow.__table__.columns if c.name not in ("id", "snapshot_id"))
@@ -37,9 +38,11 @@ def compute_snapshot(month: str, as_of: datetime | None = None, progress=None) -
                                provisional=as_of < end)
     db.session.add(snapshot)
     db.session.flush()
-    if rows:
-        db.session.execute(insert(RankingRow), [
-            {"snapshot_id": snapshot.id, **{field: row.get(field) for field in ROW_FIELDS}} for row in rows])
+    stored = [{field: row.get(field) for field in ROW_FIELDS} for row in rows]
+    if stored:
+        db.session.execute(insert(RankingRow), [{"snapshot_id": snapshot.id, **row} for row in stored])
+    # Where each gate and tier ends, for My standing's "what it takes" (rankings/cuts.py).
+    db.session.execute(insert(RankingCut), [{"snapshot_id": snapshot.id, **cut} for cut in cuts_of(stored)])
     progress(90, "switching to the new ranking")
     switch_to(snapshot)
     return snapshot
@@ -50,6 +53,7 @@ def switch_to(snapshot: RankingSnapshot) -> None:
     others = select(RankingSnapshot.id).where(RankingSnapshot.month == snapshot.month,
                                              RankingSnapshot.id != snapshot.id)
     db.session.execute(delete(RankingRow).where(RankingRow.snapshot_id.in_(others)))
+    db.session.execute(delete(RankingCut).where(RankingCut.snapshot_id.in_(others)))
     db.session.execute(delete(RankingSnapshot).where(RankingSnapshot.id.in_(others)))
     snapshot.status = "complete"
     db.session.flush()

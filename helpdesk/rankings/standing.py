@@ -4,6 +4,10 @@ Every "what it takes" holds the other coaches' stored figures fixed and asks for
 of the coach's own figure that reaches the rank the next tier (or gate) needs. Ranks are competition
 ranks, so tying the coach who sits at the last place of that tier is enough. Nothing is guessed: when
 the figure a sentence needs is not known, the sentence is left out.
+
+A request reads the stored snapshot only: the coach's own row and the snapshot's cuts (rankings/cuts.py),
+whatever the number of coaches, and never computes a month (#15). With no ranking stored for the month yet
+(the current month before the hourly job's first run), the page says so.
 """
 
 import math
@@ -15,8 +19,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from helpdesk.extensions import db
-from helpdesk.periods import parse_month
-from helpdesk.rankings.client_metrics import client_happiness_sums, client_success_sums
+from helpdesk.rankings.cuts import stored_or_computed
 from helpdesk.rankings.models import RankingRow, RankingSnapshot
 from helpdesk.rankings.ranking import (
     BONUSES,
@@ -24,14 +27,10 @@ from helpdesk.rankings.ranking import (
     QUALITY_GATE,
     bonus_total,
     ceil_div,
-    fast_responder_cut,
-    quality_cut,
     round9,
-    tier_limit,
 )
-from helpdesk.rankings.reading import read_ranking
+from helpdesk.rankings.reading import read_own_row
 from helpdesk.rankings.snapshot import ROW_FIELDS
-from helpdesk.types import utcnow
 
 NEXT_TIER = {"bottom": "middle", "middle": "top"}
 
@@ -39,9 +38,9 @@ NEXT_TIER = {"bottom": "middle", "middle": "top"}
 @dataclass
 class Standing:
     month: str
-    as_of: datetime
+    as_of: datetime | None
     provisional: bool
-    stored: bool                      # False: computed on demand, not a stored ranking
+    stored: bool                      # False: no ranking is stored for the month yet
     row: dict | None
     gates: list = field(default_factory=list)
     bonuses: list = field(default_factory=list)
@@ -50,12 +49,6 @@ class Standing:
     def bonus_total(self) -> Decimal:
         """The coach's four bonuses together (0.00 without a row)."""
         return bonus_total(self.row) if self.row else Decimal("0.00")
-
-
-def target_value(others: list, limit: int, higher: bool):
-    """The weakest value whose competition rank against `others` is at most `limit`; None if any value is."""
-    ordered = sorted(others, reverse=higher)
-    return ordered[limit - 1] if len(ordered) >= limit else None
 
 
 def fewer_needed(total: int, bad: int, target: Decimal) -> int | None:
@@ -93,77 +86,59 @@ def promoters_needed(total: int, promoters: int, detractors: int, weight: int, t
     return k
 
 
-def _rows_for(month: str, as_of: datetime | None):
-    """(rows as dicts, as_of, provisional, stored) from the stored snapshot, else computed now (current month)."""
-    ranking = read_ranking(month)  # every coach's figures: the targets are other coaches' values
-    if ranking is not None:
-        rows = [{f: getattr(r, f) for f in ROW_FIELDS} for r in ranking.rows]
-        return rows, ranking.snapshot.as_of, ranking.snapshot.provisional, True
-    from helpdesk.rankings.metrics import ranked_rows
-
-    as_of = as_of or utcnow()
-    _, end = parse_month(month)
-    return ranked_rows(month, as_of), as_of, as_of < end, False
-
-
 def hours(seconds) -> str:
     return f"{Decimal(seconds) / 3600:.2f} h"
 
 
-def _gates(me: dict, rows: list[dict]) -> list[dict]:
+def _gates(me: dict, cuts: dict) -> list[dict]:
     gates = []
-    ranked = [r for r in rows if r["communication_quality"] is not None]
-    limit = quality_cut(len(ranked))
+    cut = cuts[("communication_quality", "gate")]
     gate = {"title": f"Communication quality (top {QUALITY_GATE * 100}%)", "rank": me["cq_rank"],
-            "of": len(ranked), "cut": limit, "passed": me["eligible"], "value": me["communication_quality"], "advice": None}
+            "of": cut["pool"], "cut": cut["rank_limit"], "passed": me["eligible"],
+            "value": me["communication_quality"], "advice": None}
     if me["communication_quality"] is None:
         gate["advice"] = "You have answered no client message this month, so you are not ranked yet."
     elif not me["eligible"]:
-        others = [r["communication_quality"] for r in ranked if r["coach_id"] != me["coach_id"]]
-        target = target_value(others, limit, higher=True)
+        target = cut["value"]
         k = fewer_needed(me["answered"], me["needs_improvement"], target) if target is not None else 0
         if k:
             gate["advice"] = (f"{k} fewer Needs Improvement (of your {me['answered']} answers) would have made rank "
-                              f"{limit} or better (quality {target * 100:.2f}% or more).")
+                              f"{cut['rank_limit']} or better (quality {target * 100:.2f}% or more).")
     gates.append(gate)
-    timed = [r for r in rows if r["mean_response_seconds"] is not None]
-    limit = fast_responder_cut(len(timed))
+    cut = cuts[("mean_response_seconds", "gate")]
     gate = {"title": f"Fast Responder gate (top {FAST_RESPONDER_GATE * 100}% by mean response)",
-            "rank": me["fast_responder_rank"], "of": len(timed), "cut": limit, "value": me["mean_response_seconds"], "advice": None,
-            "passed": me["fast_responder_rank"] is not None and me["fast_responder_rank"] <= limit}
+            "rank": me["fast_responder_rank"], "of": cut["pool"], "cut": cut["rank_limit"],
+            "value": me["mean_response_seconds"], "advice": None,
+            "passed": me["fast_responder_rank"] is not None and me["fast_responder_rank"] <= cut["rank_limit"]}
     if me["mean_response_seconds"] is None:
         gate["advice"] = "No client waited on you this month, so you have no mean response time."
-    elif not gate["passed"]:
-        others = [r["mean_response_seconds"] for r in timed if r["coach_id"] != me["coach_id"]]
-        target = target_value(others, limit, higher=False)
+    elif not gate["passed"] and cut["value"] is not None:
+        target = cut["value"]
         gate["advice"] = (f"Answer {hours(me['mean_response_seconds'] - target)} faster on average "
                           f"(a mean of {hours(target)} or less) to pass.")
     gates.append(gate)
     return gates
 
 
-def _bonus(b, me, rows, advise) -> dict:
+def _bonus(b, me, cuts, advise) -> dict:
     tier = me[b.tier]
-    pool = [r for r in rows if r[b.tier] is not None]
-    item = {"title": b.title, "metric": b.metric, "value": me[b.metric], "tier": tier, "pool": len(pool),
-            "bonus": me[b.column], "advice": None, "next": NEXT_TIER.get(tier)}
+    item = {"title": b.title, "metric": b.metric, "value": me[b.metric], "tier": tier,
+            "pool": cuts[(b.metric, "top")]["pool"], "bonus": me[b.column], "advice": None, "next": NEXT_TIER.get(tier)}
     if tier in NEXT_TIER:
-        limit = tier_limit(NEXT_TIER[tier], len(pool))
-        others = [r[b.metric] for r in pool if r["coach_id"] != me["coach_id"]]
-        target = target_value(others, limit, b.higher)
+        target = cuts[(b.metric, NEXT_TIER[tier])]["value"]
         if target is not None:
             item["target"] = target
             item["advice"] = advise(target)
     return item
 
 
-def _bonuses(me: dict, rows: list[dict], sums: dict) -> list[dict]:
+def _bonuses(me: dict, cuts: dict, sums: dict) -> list[dict]:
     config = current_app.config
     weight = int(config["NEW_CLIENT_WEIGHT"])
 
     def success_advice(target):
         total, hits = sums["success"]
-        if not total:
+        if not total:  # none, or not known (a snapshot stored before the sums were kept)
             return None
         x = more_needed(hits, total, target)
         return (f"{x} more weighted Daily Goal hits on the same days: {ceil_div(x, weight)} more days hit by a new "
@@ -171,7 +146,7 @@ def _bonuses(me: dict, rows: list[dict], sums: dict) -> list[dict]:
 
     def happiness_advice(target):
         total, promoters, detractors = sums["happiness"]
-        if not total:
+        if not total:  # as above
             return None
         new = promoters_needed(total, promoters, detractors, weight, target)
         old = promoters_needed(total, promoters, detractors, 1, target)
@@ -190,25 +165,24 @@ def _bonuses(me: dict, rows: list[dict], sums: dict) -> list[dict]:
 
     advice = {"client_success_rate": success_advice, "client_happiness": happiness_advice,
               "mean_response_seconds": speed_advice, "moderation_accuracy": moderation_advice}
-    return [_bonus(b, me, rows, advice[b.metric]) for b in BONUSES]
+    return [_bonus(b, me, cuts, advice[b.metric]) for b in BONUSES]
 
 
-def standing(coach, month: str, as_of: datetime | None = None) -> Standing:
-    """The coach's standing for a month: the stored ranking, or (none stored) computed as of now."""
-    rows, as_of, provisional, stored = _rows_for(month, as_of)
-    me = next((r for r in rows if r["coach_id"] == coach.id), None)
-    result = Standing(month=month, as_of=as_of, provisional=provisional, stored=stored, row=me)
+def standing(coach, month: str) -> Standing:
+    """The coach's standing for a month, from the stored ranking (not stored yet: `stored` False, no row)."""
+    read = read_own_row(month, coach.id)
+    if read is None:
+        return Standing(month=month, as_of=None, provisional=True, stored=False, row=None)
+    me = {f: getattr(read.row, f) for f in ROW_FIELDS} if read.row is not None else None
+    result = Standing(month=month, as_of=read.snapshot.as_of, provisional=read.snapshot.provisional, stored=True,
+                      row=me)
     if me is None:
         return result
-    if me.get("success_weight_total") is not None:  # stored with the ranking (or just computed with it)
-        sums = {"success": (me["success_weight_total"], me["success_weight_hits"]),
-                "happiness": (me["happiness_weight_total"], me["happiness_promoters"], me["happiness_detractors"])}
-    else:  # a snapshot stored before these sums were kept
-        start, end = parse_month(month)
-        sums = {"success": client_success_sums(start, end, as_of).get(coach.id, (0, 0)),
-                "happiness": client_happiness_sums(start, end, as_of).get(coach.id, (0, 0, 0))}
-    result.gates = _gates(me, rows)
-    result.bonuses = _bonuses(me, rows, sums)
+    cuts = stored_or_computed(read.snapshot.id, read.cuts)
+    sums = {"success": (me["success_weight_total"], me["success_weight_hits"]),
+            "happiness": (me["happiness_weight_total"], me["happiness_promoters"], me["happiness_detractors"])}
+    result.gates = _gates(me, cuts)
+    result.bonuses = _bonuses(me, cuts, sums)
     return result
 
 

@@ -19,21 +19,39 @@ def cells(html: str, coach: str) -> list[str]:
     return [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", match.group(1), re.S)]
 
 
-def test_leader_sees_every_column_and_the_as_of(client, auth, program, snapshot):
+def test_leader_sees_grouped_columns_in_human_units_and_the_as_of(client, auth, program, snapshot):
     auth.login(program.leader)
     html = client.get("/rankings?month=2026-10").get_data(as_text=True)
     assert "as of" in html and "2026-11-01 00:00 UTC" in html and "Final" in html
     assert coach_order(html) == ["co-ann", "co-bob", "co-cid"]
+    groups = re.findall(r'<th colspan="(\d+)" scope="colgroup"[^>]*>([^<]+)</th>', html)
+    assert [g for _, g in groups] == ["Quality", "Speed", "Success", "Happiness", "Moderation", "Money"]
+    header = html.split('<tr class="ranking-columns">', 1)[1].split("</tr>", 1)[0]
+    assert sum(int(n) for n, _ in groups) == header.count("<th ")
     ann = cells(html, "co-ann")
-    # name, coach, answered, needs_improvement, communication_quality, cq_rank, eligible, samples, breaches,
-    # mean_response_seconds, fast_responder_rank, fast_responder_tier, ...
-    assert ann[:12] == ["Ann Coach", "co-ann", "3", "0", "100.00%", "1", "yes", "3", "0", "2.00 h", "1", "top"]
-    assert ann[-6:-4] == ["1.50", "0.00"]
+    # coach | answers, needs impr., quality, rank (eligible) | waits, over 24 h, mean, rank, tier | success rate,
+    # tier | happiness score, tier | decided, overturned, accuracy, tier | base, ad credit, bonuses
+    assert ann[:10] == ["Ann Coachco-ann", "3", "0", "100.00%", "1 ✓", "3", "0", "2.00 h", "1", "top"]
+    assert ann[-3:] == ["1.50", "0.00", "0.90"]  # success top 0.45 + fast responder top 0.45
     bob = cells(html, "co-bob")
-    assert bob[2:12] == ["2", "1", "50.00%", "3", "yes", "2", "1", "20.00 h", "3", "–"]
-    assert 'class="tier-top"' in html
-    for header in ("client success rate", "bonus moderation", "ad credit compensation"):
-        assert header in html
+    assert bob[1:10] == ["2", "1", "50.00%", "3 ✓", "2", "1", "20.00 h", "3", "–"]
+    assert 'class="tier tier-top"' in html
+    assert "from <strong>-100</strong>" in html and "to <strong>100</strong>" in html  # the Happiness scale
+
+
+def test_defaults_to_the_last_complete_month_with_a_switch_to_the_current_one(client, auth, program, snapshot,
+                                                                              monkeypatch):
+    from helpdesk.rankings import routes, views
+
+    monkeypatch.setattr(views, "previous_month", lambda: "2026-10")
+    monkeypatch.setattr(routes, "previous_month", lambda: "2026-10")
+    monkeypatch.setattr(routes, "current_month", lambda: "2026-11")
+    auth.login(program.leader)
+    html = client.get("/rankings").get_data(as_text=True)
+    assert "<h1>Rankings 2026-10</h1>" in html and coach_order(html) == ["co-ann", "co-bob", "co-cid"]
+    switch = html.split('data-testid="month-switch"', 1)[1].split("</nav>", 1)[0]
+    assert 'href="/rankings?month=2026-10" aria-current="page"' in switch
+    assert 'href="/rankings?month=2026-11"' in switch and "provisional" in switch
 
 
 def test_sort_by_any_column(client, auth, program, snapshot):
@@ -123,3 +141,38 @@ def test_other_roles_are_refused(client, auth, create_user, role):
 def test_admin_may_see_it(client, auth, create_user, program, snapshot):
     auth.login(create_user("admin"))
     assert coach_order(client.get("/rankings?month=2026-10").get_data(as_text=True)) == ["co-ann", "co-bob", "co-cid"]
+
+
+def _pool_text(html: str, title: str) -> str:
+    return html.split(f"<h3>{title}</h3>", 1)[1].split("<svg", 1)[0]
+
+
+def test_chart_captions_say_what_the_text_says(client, auth, program, snapshot):
+    # Fast Responder pool: Ann (2 h) top, Cid (4 h) middle; lower is better, so "up to", in text and chart.
+    auth.login(program.leader)
+    html = client.get("/rankings?month=2026-10").get_data(as_text=True)
+    text = _pool_text(html, "Fast Responder")
+    assert "top</span> up to 2.00 h (1)" in text and "middle</span> up to 4.00 h (1)" in text
+    chart = html.split("<h3>Fast Responder</h3>", 1)[1].split("</svg>", 1)[0]
+    assert ">top up to 2.00 h</text>" in chart and ">middle up to 4.00 h</text>" in chart
+    assert "from" not in chart.split("<title>", 2)[1]
+
+
+def test_a_large_pool_is_drawn_as_bands(client, auth, program, snapshot, monkeypatch):
+    from helpdesk.rankings import page_charts
+
+    monkeypatch.setattr(page_charts, "DOTS_UP_TO", 1)  # as at 5,000 coaches: no dot per coach
+    auth.login(program.leader)
+    html = client.get("/rankings?month=2026-10").get_data(as_text=True)
+    chart = html.split("<h3>Fast Responder</h3>", 1)[1].split("</svg>", 1)[0]
+    assert "<circle" not in chart and chart.count("<rect") == 2  # Ann's band (top) and Cid's (middle)
+    assert "1 coach(es) top" in chart and "1 coach(es) middle" in chart
+    assert ">top up to 2.00 h</text>" in chart
+    assert "top</span> up to 2.00 h (1)" in _pool_text(html, "Fast Responder")
+
+
+def test_sort_by_the_bonuses_total(client, auth, program, snapshot):
+    auth.login(program.leader)
+    html = client.get("/rankings?month=2026-10&sort=bonus_total&dir=desc").get_data(as_text=True)
+    totals = [cells(html, coach)[-1] for coach in coach_order(html)]
+    assert totals == sorted(totals, key=float, reverse=True) and coach_order(html)[0] == "co-ann"

@@ -1,15 +1,14 @@
-"""My standing reads the weighted sums stored with the snapshot instead of recomputing them (#15), and gives
-exactly the same standing as recomputing them (the path left for snapshots stored before the sums were kept)."""
+"""My standing reads the coach's own row and the cuts stored with the snapshot (#15): the weighted sums behind
+Client Success and Happiness, and where each gate and tier ends, instead of every coach's figures."""
 
 from datetime import date
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import delete, update
 
 from helpdesk.clients.models import DailyGoal, SurveyResponse
 from helpdesk.extensions import db
-from helpdesk.rankings import standing as standing_module
-from helpdesk.rankings.models import RankingRow
+from helpdesk.rankings.models import RankingCut, RankingRow
 from helpdesk.rankings.snapshot import compute_snapshot
 from helpdesk.rankings.standing import standing
 from tests.rankings.conftest import at
@@ -37,20 +36,38 @@ def _view(s):
     return s.gates, s.bonuses, s.bonus_total
 
 
-def _refuse(*args, **kwargs):
-    raise AssertionError("recomputed the month's sums for every coach")
+def _coaches(program):
+    return [program.ann.coach, program.bob.coach, program.cid.coach]
 
 
-def test_standing_from_stored_sums_equals_recomputed(figures, monkeypatch):
-    coaches = [figures.ann.coach, figures.bob.coach, figures.cid.coach]
-    with monkeypatch.context() as patch:
-        patch.setattr(standing_module, "client_success_sums", _refuse)
-        patch.setattr(standing_module, "client_happiness_sums", _refuse)
-        stored = [_view(standing(c, "2026-10")) for c in coaches]
-    assert any(b["advice"] for _, bonuses, _ in stored for b in bonuses)  # the sums were really needed
+def test_standing_needs_only_the_coachs_own_row(figures):
+    # #15: the targets come from the cuts stored with the snapshot, not from the other coaches' rows: with
+    # every other row gone, each coach's standing is the same.
+    stored = {c.id: _view(standing(c, "2026-10")) for c in _coaches(figures)}
+    assert any(b["advice"] for _, bonuses, _ in stored.values() for b in bonuses)  # targets were really needed
+    assert any(g["advice"] for gates, _, _ in stored.values() for g in gates)
+    for coach in _coaches(figures):
+        with db.session.begin_nested() as nested:
+            db.session.execute(delete(RankingRow).where(RankingRow.coach_id != coach.id))
+            db.session.expire_all()
+            assert _view(standing(coach, "2026-10")) == stored[coach.id]
+            nested.rollback()
+
+
+def test_a_snapshot_stored_before_the_cuts_gives_the_same_standing(figures):
+    stored = [_view(standing(c, "2026-10")) for c in _coaches(figures)]
+    assert db.session.execute(delete(RankingCut)).rowcount == 10  # two gates, two tiers of four bonuses
+    db.session.expire_all()
+    assert [_view(standing(c, "2026-10")) for c in _coaches(figures)] == stored
+
+
+def test_without_stored_sums_the_advice_that_needs_them_is_left_out(figures):
     db.session.execute(update(RankingRow).values({name: None for name in SUMS}))
     db.session.expire_all()
-    assert [_view(standing(c, "2026-10")) for c in coaches] == stored
+    for coach in _coaches(figures):
+        for b in standing(coach, "2026-10").bonuses:
+            if b["metric"] in ("client_success_rate", "client_happiness"):
+                assert b["advice"] is None
 
 
 def test_stored_sums_are_the_sections_sums(figures):
