@@ -10,7 +10,6 @@ from sqlalchemy import (
     extract,
     func,
     literal,
-    not_,
     or_,
     select,
     true,
@@ -26,25 +25,33 @@ from helpdesk.extensions import db
 from helpdesk.rankings.sqlparts import days_table, full_months_sql, rate_sql, span_weight_sql, weight_sql
 
 
-def _coach_join(query, assignment):
-    coach = aliased(User)
-    return query.join(coach, and_(coach.id == assignment.coach_id, coach.role == "coach"))
-
-
 def client_success_sums(start: datetime, end: datetime, as_of: datetime) -> dict[int, tuple[int, int]]:
     """coach id -> (sum of weights, sum of weights of hits) over the days of M finished by T (section 5).
 
-    Each assignment covers a run of consecutive days of M (all of them, for most), whose weights add up in
-    closed form (sqlparts.span_weight_sql); the hits come from the Daily Goals of those days only, each
-    credited to coach_on(client, day). So no assignment is paired with every day, and no client's other
-    months are read."""
+    Each assignment covers a run of consecutive days of M (all of them, for most): their weights add up in
+    closed form (sqlparts.span_weight_sql), and the hits are the Daily Goals of the run's days, each credited
+    to coach_on(client, day). So no assignment is paired with every day, and no client's other months are
+    read (the goals are found by their date)."""
     last_start = as_of - timedelta(days=1) + timedelta(microseconds=1)
     day_starts = counted_days(start, end, last_start)
     if not day_starts:
         return {}
-    totals = _success_weights(start, end, last_start, day_starts[0], day_starts[-1])
-    hits = _success_hits(start, end, last_start, day_starts[0], day_starts[-1])
-    return {coach_id: (total, hits.get(coach_id, 0)) for coach_id, total in totals.items()}
+    first, last = day_starts[0], day_starts[-1]
+    spans = _covered_runs(start, end, last_start, first, last)
+    g = DailyGoal
+    goal_day = extract("day", g.date)
+    parts = union_all(
+        select(spans.c.coach_id,
+               span_weight_sql(spans.c.joined_on, first.year, first.month, spans.c.lo, spans.c.hi).label("total"),
+               literal(0, Integer()).label("hits")),
+        select(spans.c.coach_id, literal(0, Integer()).label("total"),
+               weight_sql(full_months_sql(spans.c.joined_on, first.year, first.month, goal_day)).label("hits"))
+        .join(g, and_(g.client_id == spans.c.client_id, goal_day >= spans.c.lo, goal_day <= spans.c.hi))
+        .where(g.date >= first.date(), g.date <= last.date(), g.hit == true()),
+    ).subquery("parts")
+    per_coach = (select(parts.c.coach_id, func.sum(parts.c.total).label("total"),
+                        func.sum(parts.c.hits).label("hits")).group_by(parts.c.coach_id).subquery("per_coach"))
+    return {row.coach_id: (int(row.total), int(row.hits)) for row in db.session.execute(_coaches_only(per_coach))}
 
 
 def counted_days(start: datetime, end: datetime, last_start: datetime) -> list[datetime]:
@@ -60,55 +67,34 @@ def counted_days(start: datetime, end: datetime, last_start: datetime) -> list[d
     return days
 
 
-def _success_weights(start: datetime, end: datetime, last_start: datetime, first: datetime,
-                     last: datetime) -> dict[int, int]:
-    """coach id -> the sum of w(client, day) over the counted days `first`..`last` (00:00 of each) on which
-    the coach is coach_on(client, day)."""
+def _covered_runs(start: datetime, end: datetime, last_start: datetime, first: datetime, last: datetime):
+    """CTE (coach_id, client_id, joined_on, lo, hi): for each assignment that is coach_on(client, day) for a
+    counted day (00:00 of `first` to `last`), the first and last such day of the month (lo <= hi).
+
+    Most assignments cover every counted day. One that starts in them covers the days from the one its start
+    falls on (from the next when it starts after 00:00); one that ends in them, the days before the one its
+    end falls on (that one too when it ends after 00:00): each looks its day up by date, an equality."""
     a = aliased(Assignment)
-    covers_all = and_(a.starts_at <= first, or_(a.ends_at.is_(None), a.ends_at > last))
-    whole = select(a.coach_id, a.client_id, literal(first.day, Integer()).label("lo"),
-                   literal(last.day, Integer()).label("hi")).where(covers_all)
-    # The few assignments that start or end within the counted days: their run of days, one row each.
-    days = days_table(start, end, last_start)
-    b = aliased(Assignment)
-    covers_part = and_(b.starts_at <= last, or_(b.ends_at.is_(None), b.ends_at > first),
-                       not_(and_(b.starts_at <= first, or_(b.ends_at.is_(None), b.ends_at > last))))
-    part = (select(b.coach_id, b.client_id, func.min(days.c.dd).label("lo"), func.max(days.c.dd).label("hi"))
-            .select_from(days).join(b, assignment_covers_sql(days.c.d_start, b))
-            .where(covers_part).group_by(b.id, b.coach_id, b.client_id))
-    spans = union_all(whole, part).subquery("spans")
+    starts_in, ends_in = days_table(start, end, last_start, "starts_in"), days_table(start, end, last_start, "ends_in")
+    lo = case((a.starts_at <= first, first.day),
+              else_=starts_in.c.dd + case((a.starts_at > starts_in.c.d_start, 1), else_=0))
+    hi = case((or_(a.ends_at.is_(None), a.ends_at > last), last.day),
+              else_=ends_in.c.dd - 1 + case((a.ends_at > ends_in.c.d_start, 1), else_=0))
     client = aliased(User)
+    runs = (select(a.coach_id, a.client_id, client.joined_on, lo.label("lo"), hi.label("hi"))
+            .join(client, client.id == a.client_id)
+            .outerjoin(starts_in, starts_in.c.d == func.date(a.starts_at))
+            .outerjoin(ends_in, ends_in.c.d == func.date(a.ends_at))
+            .where(a.starts_at <= last, or_(a.ends_at.is_(None), a.ends_at > first))
+            .subquery("runs"))
+    return select(runs).where(runs.c.lo <= runs.c.hi).cte("spans")
+
+
+def _coaches_only(per_coach):
+    """The rows of a per-coach aggregate whose coach_id is a coach's. Joined after aggregating: joined before,
+    PostgreSQL takes it for a filter that keeps 2 % of the rows and plans nested loops for millions."""
     coach = aliased(User)
-    query = (
-        select(spans.c.coach_id,
-               func.sum(span_weight_sql(client.joined_on, first.year, first.month, spans.c.lo, spans.c.hi)))
-        .join(client, client.id == spans.c.client_id)
-        .join(coach, and_(coach.id == spans.c.coach_id, coach.role == "coach"))
-        .group_by(spans.c.coach_id)
-    )
-    return {coach_id: int(total) for coach_id, total in db.session.execute(query)}
-
-
-def _success_hits(start: datetime, end: datetime, last_start: datetime, first: datetime,
-                  last: datetime) -> dict[int, int]:
-    """coach id -> the sum of w(client, day) over the Daily Goals hit on the counted days, credited to
-    coach_on(client, day)."""
-    days = days_table(start, end, last_start)
-    a = aliased(Assignment)
-    client = aliased(User)
-    g = DailyGoal
-    weight = weight_sql(full_months_sql(client.joined_on, days.c.y, days.c.m, days.c.dd))
-    query = (
-        select(a.coach_id, func.sum(weight))
-        .select_from(g)
-        .join(days, days.c.d == g.date)
-        .join(a, assignment_covers_sql(days.c.d_start, a, g.client_id))
-        .join(client, client.id == g.client_id)
-        .where(g.date >= first.date(), g.date <= last.date(), g.hit == true())
-        .group_by(a.coach_id)
-    )
-    query = _coach_join(query, a)
-    return {coach_id: int(total) for coach_id, total in db.session.execute(query)}
+    return select(per_coach).join(coach, and_(coach.id == per_coach.c.coach_id, coach.role == "coach"))
 
 
 def client_happiness_sums(start: datetime, end: datetime, as_of: datetime) -> dict[int, tuple[int, int, int]]:
@@ -118,7 +104,7 @@ def client_happiness_sums(start: datetime, end: datetime, as_of: datetime) -> di
     s = SurveyResponse
     weight = weight_sql(full_months_sql(client.joined_on, extract("year", s.at), extract("month", s.at),
                                         extract("day", s.at)))
-    query = (
+    per_coach = (
         select(a.coach_id, func.sum(weight).label("total"),
                func.sum(case((s.score >= 9, weight), else_=0)).label("promoters"),
                func.sum(case((s.score <= 6, weight), else_=0)).label("detractors"))
@@ -127,27 +113,29 @@ def client_happiness_sums(start: datetime, end: datetime, as_of: datetime) -> di
         .join(client, client.id == s.client_id)
         .where(s.at >= start, s.at < min(end, as_of))
         .group_by(a.coach_id)
-    )
-    query = _coach_join(query, a)
+    ).subquery("per_coach")
     return {row.coach_id: (int(row.total), int(row.promoters), int(row.detractors))
-            for row in db.session.execute(query)}
+            for row in db.session.execute(_coaches_only(per_coach))}
 
 
 def compensation_sums(start: datetime, end: datetime, as_of: datetime) -> dict[tuple[int, str], int]:
     """(coach id, kind) -> sum of amount * rate over the profit records dated in M before T, as an
     exact integer in units of 1/10,000 (money scale) x 1/10,000 (rate scale)."""
+    day_starts = counted_days(start, end, as_of)
+    if not day_starts:
+        return {}
     days = days_table(start, end, as_of)
     a = aliased(Assignment)
     client = aliased(User)
     p = ProfitRecord
     rate = rate_sql(full_months_sql(client.joined_on, days.c.y, days.c.m, days.c.dd))
-    query = (
+    per_coach = (
         select(a.coach_id, p.kind, func.sum(type_coerce(p.amount, BigInteger) * rate).label("total"))
         .select_from(p)
         .join(days, p.date == days.c.d)
         .join(a, assignment_covers_sql(days.c.d_start, a, p.client_id))
         .join(client, client.id == p.client_id)
+        .where(p.date >= day_starts[0].date(), p.date <= day_starts[-1].date())
         .group_by(a.coach_id, p.kind)
-    )
-    query = _coach_join(query, a)
-    return {(row.coach_id, row.kind): int(row.total or 0) for row in db.session.execute(query)}
+    ).subquery("per_coach")
+    return {(row.coach_id, row.kind): int(row.total or 0) for row in db.session.execute(_coaches_only(per_coach))}

@@ -18,8 +18,8 @@ RATES = ((6, 1000), (12, 300), (24, 150))
 RATE_AFTER = 75
 
 
-def days_table(start: datetime, end: datetime, last_start: datetime):
-    """A subquery of the days of [start, end) whose start is before `last_start`: columns d (date),
+def days_table(start: datetime, end: datetime, last_start: datetime, name: str = "days"):
+    """A subquery `name` of the days of [start, end) whose start is before `last_start`: columns d (date),
     d_start (instant), y, m, dd (integers). At most 31 literal rows, not data-dependent."""
     selects = []
     day = start
@@ -34,8 +34,8 @@ def days_table(start: datetime, end: datetime, last_start: datetime):
                               literal(0, Integer()).label("y"), literal(0, Integer()).label("m"),
                               literal(0, Integer()).label("dd")).where(literal(1) == literal(0)))
     if len(selects) == 1:
-        return selects[0].subquery("days")
-    return union_all(*selects).subquery("days")
+        return selects[0].subquery(name)
+    return union_all(*selects).subquery(name)
 
 
 def full_months_sql(joined_on, y, m, dd):
