@@ -38,7 +38,10 @@ def compute_snapshot(month: str, as_of: datetime | None = None, progress=None) -
     db.session.add(snapshot)
     db.session.flush()
     if rows:
-        db.session.execute(insert(RankingRow), [
+        # render_nulls: every row binds the same columns, so the rows go in batches of one INSERT each. Without it
+        # the ORM leaves out a row's None values and starts a new INSERT whenever that set changes (4,439
+        # statements for 5,000 coaches).
+        db.session.execute(insert(RankingRow).execution_options(render_nulls=True), [
             {"snapshot_id": snapshot.id, **{field: row.get(field) for field in ROW_FIELDS}} for row in rows])
     progress(90, "switching to the new ranking")
     switch_to(snapshot)
