@@ -2,6 +2,7 @@
 
 from datetime import datetime, timedelta
 
+from flask import current_app
 from sqlalchemy import (
     BigInteger,
     Integer,
@@ -22,7 +23,16 @@ from helpdesk.auth.models import User
 from helpdesk.clients.coach_at import assignment_covers_sql
 from helpdesk.clients.models import Assignment, DailyGoal, ProfitRecord, SurveyResponse
 from helpdesk.extensions import db
-from helpdesk.rankings.sqlparts import days_table, full_months_sql, rate_sql, span_weight_sql, weight_sql
+from helpdesk.rankings.sqlparts import (
+    day_weight_sql,
+    days_since,
+    days_table,
+    full_months_sql,
+    rate_sql,
+    settled_day_sql,
+    span_weight_sql,
+    weight_sql,
+)
 
 
 def client_success_sums(start: datetime, end: datetime, as_of: datetime) -> dict[int, tuple[int, int]]:
@@ -39,13 +49,12 @@ def client_success_sums(start: datetime, end: datetime, as_of: datetime) -> dict
     first, last = day_starts[0], day_starts[-1]
     spans = _covered_runs(start, end, last_start, first, last)
     g = DailyGoal
-    goal_day = extract("day", g.date)
+    goal_day = days_since(g.date, first.date().replace(day=1)) + 1
     parts = union_all(
-        select(spans.c.coach_id,
-               span_weight_sql(spans.c.joined_on, first.year, first.month, spans.c.lo, spans.c.hi).label("total"),
+        select(spans.c.coach_id, span_weight_sql(spans.c.settled, spans.c.lo, spans.c.hi).label("total"),
                literal(0, Integer()).label("hits")),
         select(spans.c.coach_id, literal(0, Integer()).label("total"),
-               weight_sql(full_months_sql(spans.c.joined_on, first.year, first.month, goal_day)).label("hits"))
+               day_weight_sql(spans.c.settled, goal_day).label("hits"))
         .join(g, and_(g.client_id == spans.c.client_id, goal_day >= spans.c.lo, goal_day <= spans.c.hi))
         .where(g.date >= first.date(), g.date <= last.date(), g.hit == true()),
     ).subquery("parts")
@@ -68,8 +77,9 @@ def counted_days(start: datetime, end: datetime, last_start: datetime) -> list[d
 
 
 def _covered_runs(start: datetime, end: datetime, last_start: datetime, first: datetime, last: datetime):
-    """CTE (coach_id, client_id, joined_on, lo, hi): for each assignment that is coach_on(client, day) for a
-    counted day (00:00 of `first` to `last`), the first and last such day of the month (lo <= hi).
+    """CTE (coach_id, client_id, settled, lo, hi): for each assignment that is coach_on(client, day) for a
+    counted day (00:00 of `first` to `last`), the first and last such day of the month (lo <= hi), and the
+    client's settled_day (the first day of the month on which the client is no longer new).
 
     Most assignments cover every counted day. One that starts in them covers the days from the one its start
     falls on (from the next when it starts after 00:00); one that ends in them, the days before the one its
@@ -81,7 +91,8 @@ def _covered_runs(start: datetime, end: datetime, last_start: datetime, first: d
     hi = case((or_(a.ends_at.is_(None), a.ends_at > last), last.day),
               else_=ends_in.c.dd - 1 + case((a.ends_at > ends_in.c.d_start, 1), else_=0))
     client = aliased(User)
-    runs = (select(a.coach_id, a.client_id, client.joined_on, lo.label("lo"), hi.label("hi"))
+    settled = settled_day_sql(client.joined_on, first.year, first.month, int(current_app.config["NEW_CLIENT_MONTHS"]))
+    runs = (select(a.coach_id, a.client_id, settled.label("settled"), lo.label("lo"), hi.label("hi"))
             .join(client, client.id == a.client_id)
             .outerjoin(starts_in, starts_in.c.d == func.date(a.starts_at))
             .outerjoin(ends_in, ends_in.c.d == func.date(a.ends_at))

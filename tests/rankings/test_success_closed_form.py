@@ -1,5 +1,6 @@
-"""Client Success weights in closed form (sqlparts.span_weight and its SQL twin) equal the day-by-day sum of
-section 5, and client_success_sums equals section 5 computed day by day in Python on random histories."""
+"""Client Success weights in closed form (sqlparts.settled_day, span_weight and their SQL twins) equal the
+day-by-day sums of sections 2 and 5, and client_success_sums equals section 5 computed day by day in Python
+on random histories."""
 
 from datetime import UTC, date, datetime, timedelta
 
@@ -12,7 +13,14 @@ from helpdesk.clients.models import DailyGoal
 from helpdesk.extensions import db
 from helpdesk.periods import full_months, parse_month
 from helpdesk.rankings.client_metrics import client_success_sums
-from helpdesk.rankings.sqlparts import span_weight, span_weight_sql
+from helpdesk.rankings.sqlparts import (
+    day_weight_sql,
+    days_since,
+    settled_day,
+    settled_day_sql,
+    span_weight,
+    span_weight_sql,
+)
 
 joined_dates = st.dates(date(2023, 1, 1), date(2027, 6, 30))
 months = st.tuples(st.integers(2025, 2026), st.integers(1, 12))
@@ -52,6 +60,14 @@ def joined_near(draw, span):
 cases = spans().flatmap(lambda span: st.tuples(st.one_of(joined_near(span), joined_dates), st.just(span)))
 
 
+@given(case=cases, months=st.integers(0, 30))
+def test_settled_day_is_where_the_tenure_reaches_the_months(case, months):
+    joined_on, (year, month, _, _) = case
+    settled = settled_day(joined_on, year, month, months)
+    for dd in range(1, _days_in(year, month) + 1):
+        assert (dd < settled) == (full_months(joined_on, date(year, month, dd)) < months), (dd, settled)
+
+
 @given(case=cases, new_months=st.integers(0, 6), new_weight=st.integers(1, 20))
 def test_closed_form_equals_the_day_by_day_sum(case, new_months, new_weight):
     joined_on, (year, month, lo, hi) = case
@@ -64,20 +80,28 @@ def test_closed_form_at_the_edges_of_tenure():
     assert span_weight(date(2026, 8, 31), 2026, 11, 1, 30, 3, 10) == 300
     assert span_weight(date(2026, 8, 31), 2026, 12, 1, 31, 3, 10) == 31
     # Joined 08-20: new on Nov 1..19 only.
+    assert settled_day(date(2026, 8, 20), 2026, 11, 3) == 20
     assert span_weight(date(2026, 8, 20), 2026, 11, 1, 30, 3, 10) == 19 * 10 + 11
     assert span_weight(date(2026, 8, 20), 2026, 11, 20, 30, 3, 10) == 11
     assert span_weight(None, 2026, 11, 1, 30, 3, 10) == 30          # no joining date: weight 1, as weight_sql
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(drawn=st.lists(cases, min_size=1, max_size=8))
-def test_sql_twin_equals_the_python_closed_form(drawn, app):
+@given(drawn=st.lists(cases, min_size=1, max_size=8), months=st.integers(0, 30))
+def test_sql_twins_equal_the_python_closed_form(drawn, months, app):
     new_months, new_weight = int(app.config["NEW_CLIENT_MONTHS"]), int(app.config["NEW_CLIENT_WEIGHT"])
     for joined_on, (year, month, lo, hi) in drawn:
-        expr = span_weight_sql(literal(joined_on, Date()), year, month, literal(lo, Integer()),
-                               literal(hi, Integer()))
-        assert int(db.session.scalar(select(expr))) == span_weight(joined_on, year, month, lo, hi, new_months,
-                                                                   new_weight), (joined_on, year, month, lo, hi)
+        joined = literal(joined_on, Date())
+        assert db.session.scalar(select(settled_day_sql(joined, year, month, months))) == settled_day(
+            joined_on, year, month, months)
+        settled = settled_day_sql(joined, year, month, new_months)
+        total = span_weight_sql(settled, literal(lo, Integer()), literal(hi, Integer()))
+        assert db.session.scalar(select(total)) == span_weight(joined_on, year, month, lo, hi, new_months,
+                                                               new_weight), (joined_on, year, month, lo, hi)
+        day = days_since(literal(date(year, month, hi), Date()), date(year, month, 1)) + 1
+        assert db.session.scalar(select(day)) == hi
+        assert db.session.scalar(select(day_weight_sql(settled, day))) == day_by_day(
+            joined_on, year, month, hi, hi, new_months, new_weight)
 
 
 M_START, M_END = parse_month("2026-11")
