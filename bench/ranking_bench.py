@@ -278,6 +278,8 @@ def main() -> None:
     parser.add_argument("--compare", action="store_true",
                         help="check the export against the code at --reference, and the floor against the ranking")
     parser.add_argument("--reference", default=REFERENCE, help=f"the commit to compare with (default {REFERENCE})")
+    parser.add_argument("--code", help="time the ranking of the code at this commit instead of this checkout's "
+                                       "(e.g. the reference, for the figures before)")
     parser.add_argument("--write", action="store_true", help="append the figures to bench/RESULTS.md")
     parser.add_argument("--label", default="", help="what this run measures, for RESULTS.md (e.g. 'after, 6 months')")
     parser.add_argument("--child", choices=("ranking", "floor"), help=argparse.SUPPRESS)
@@ -302,10 +304,11 @@ def main() -> None:
 
     work = Path(tempfile.mkdtemp(prefix="ranking_bench_"))
     try:
+        code = reference_tree(args.code, work / "code") if args.code else None
         ours, floors = [], []
         for n in range(args.rounds):
             dump = str(work / "ours.json") if n == 0 else None
-            ours.append(run_child("ranking", month, as_of, sections=args.sections, dump=dump))
+            ours.append(run_child("ranking", month, as_of, code=code, sections=args.sections, dump=dump))
             floors.append(run_child("floor", month, as_of, dump=str(work / "floor.json") if n == 0 else None))
             print(f"  round {n + 1}: ranking {ours[-1]['seconds']:.2f} s ({ours[-1]['peak_rss_mb']:.0f} MB peak), "
                   f"floor {floors[-1]['seconds']:.2f} s", flush=True)
@@ -315,7 +318,8 @@ def main() -> None:
         f = statistics.median(o["seconds"] for o in floors)
         rss = max(o["peak_rss_mb"] for o in ours)
         base = min(o["rss_before_mb"] for o in ours)
-        lines = [f"- {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {machine()}{', ' + args.label if args.label else ''}: "
+        label = ", ".join(filter(None, [args.label, f"the code at {args.code}" if args.code else ""]))
+        lines = [f"- {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {machine()}{', ' + label if label else ''}: "
                  f"{program_size()}; month {month} as of {as_of.isoformat()}, {ours[0]['coaches']:,} coach rows, "
                  f"{args.rounds} round(s), median: ranking {r:.2f} s, floor {f:.2f} s, ratio {r / f:.2f}x; "
                  f"peak RSS {rss:.0f} MB ({base:.0f} MB before the computation)"]
