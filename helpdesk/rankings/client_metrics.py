@@ -132,9 +132,6 @@ def client_happiness_sums(start: datetime, end: datetime, as_of: datetime) -> di
 def compensation_sums(start: datetime, end: datetime, as_of: datetime) -> dict[tuple[int, str], int]:
     """(coach id, kind) -> sum of amount * rate over the profit records dated in M before T, as an
     exact integer in units of 1/10,000 (money scale) x 1/10,000 (rate scale)."""
-    day_starts = counted_days(start, end, as_of)
-    if not day_starts:
-        return {}
     days = days_table(start, end, as_of)
     a = aliased(Assignment)
     client = aliased(User)
@@ -146,7 +143,7 @@ def compensation_sums(start: datetime, end: datetime, as_of: datetime) -> dict[t
         .join(days, p.date == days.c.d)
         .join(a, assignment_covers_sql(days.c.d_start, a, p.client_id))
         .join(client, client.id == p.client_id)
-        .where(p.date >= day_starts[0].date(), p.date <= day_starts[-1].date())
+        .where(p.date >= start.date(), p.date <= (end - timedelta(microseconds=1)).date())  # by date: the index
         .group_by(a.coach_id, p.kind)
     ).subquery("per_coach")
     return {(row.coach_id, row.kind): int(row.total or 0) for row in db.session.execute(_coaches_only(per_coach))}
