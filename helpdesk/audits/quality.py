@@ -3,20 +3,20 @@ figures of the current month the Audits page shows. It lives with the audits it 
 
 from datetime import datetime
 
-from sqlalchemy import and_, case, exists, func, or_, select
+from sqlalchemy import and_, distinct, exists, func, or_, select
+from sqlalchemy.orm import aliased
 
 from helpdesk.audits.models import Audit
 from helpdesk.auth.models import User
 from helpdesk.extensions import db
-from helpdesk.inbox.models import Message, Thread
+from helpdesk.inbox.models import Message
 from helpdesk.periods import as_utc, current_month, parse_month
 from helpdesk.types import utcnow
 
 
-def standing_yellow(message_id_col, as_of: datetime):
-    """SQL: the message carries a Yellow made before T and not overturned on dispute before T."""
-    return exists().where(
-        Audit.message_id == message_id_col,
+def standing_audit(as_of: datetime):
+    """SQL, on an Audit row: a Yellow made before T and not overturned on dispute before T."""
+    return and_(
         Audit.color == "yellow",
         Audit.at < as_of,
         or_(Audit.resolution.is_(None), Audit.resolution != "overturned",
@@ -24,23 +24,35 @@ def standing_yellow(message_id_col, as_of: datetime):
     )
 
 
+def standing_yellow(message_id_col, as_of: datetime):
+    """SQL: the message carries a Yellow made before T and not overturned on dispute before T."""
+    return exists().where(Audit.message_id == message_id_col, standing_audit(as_of))
+
+
 def communication_quality_query(month: str, as_of: datetime, coach_ids=None):
-    """Select (coach_id, answered, needs_improvement) for coaches who answered in M before T."""
+    """Select (coach_id, answered, needs_improvement) for coaches who answered in M before T.
+
+    `answered` is counted coach by coach from the (author_id, sent_at) index, and `needs_improvement` from
+    the side of the standing Yellows (a few per thousand replies), so neither reads the month's messages
+    of every author, nor the messages of other months."""
     start, end = parse_month(month)
     as_of = as_utc(as_of)
     upper = min(end, as_of)
-    ni = case((standing_yellow(Message.id, as_of), 1), else_=0)
-    query = (
-        select(Message.author_id.label("coach_id"), func.count().label("answered"),
-               func.coalesce(func.sum(ni), 0).label("needs_improvement"))
-        .join(Thread, Thread.id == Message.thread_id)
-        .join(User, and_(User.id == Message.author_id, User.role == "coach"))
-        .where(Message.sent_at >= start, Message.sent_at < upper)
-        .group_by(Message.author_id)
-    )
+    in_month = and_(Message.sent_at >= start, Message.sent_at < upper)
+    coach = aliased(User)
+    coaches = (select(coach.id.label("coach_id"), func.count().label("answered"))
+               .join(Message, and_(Message.author_id == coach.id, in_month))
+               .where(coach.role == "coach").group_by(coach.id))
+    flagged = (select(Message.author_id.label("coach_id"), func.count(distinct(Message.id)).label("ni"))
+               .join(Audit, Audit.message_id == Message.id)
+               .where(in_month, standing_audit(as_of)).group_by(Message.author_id))
     if coach_ids is not None:
-        query = query.where(Message.author_id.in_(list(coach_ids)))
-    return query
+        coaches = coaches.where(coach.id.in_(list(coach_ids)))
+        flagged = flagged.where(Message.author_id.in_(list(coach_ids)))
+    coaches, flagged = coaches.subquery("coaches"), flagged.subquery("flagged")
+    return (select(coaches.c.coach_id, coaches.c.answered,
+                   func.coalesce(flagged.c.ni, 0).label("needs_improvement"))
+            .outerjoin(flagged, flagged.c.coach_id == coaches.c.coach_id))
 
 
 def communication_quality_counts(month: str, as_of: datetime, coach_ids=None) -> dict[int, tuple[int, int]]:

@@ -29,7 +29,11 @@ class Assignment(db.Model):
 
 class DailyGoal(db.Model):
     __tablename__ = "daily_goals"
-    __table_args__ = (UniqueConstraint("client_id", "date", name="uq_daily_goals_client_date"),)
+    __table_args__ = (
+        UniqueConstraint("client_id", "date", name="uq_daily_goals_client_date"),
+        # The monthly ranking reads one month's goals of every client: by date, from the index alone.
+        Index("ix_daily_goals_date_client_hit", "date", "client_id", "hit"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     client_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
