@@ -5,6 +5,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from flask import abort, current_app
 from sqlalchemy import and_, exists, func, or_, select, tuple_, update
+from sqlalchemy.orm import joinedload
 
 from helpdesk.audits.models import Audit, AuditSample
 from helpdesk.audits.services import AuditError
@@ -96,7 +97,9 @@ def open_items(auditor: User, coach_id: int | None = None, day: date | None = No
                limit: int = 200) -> list[AuditSample]:
     """Sample items not yet audited that are free or claimed by `auditor`, mine first, oldest day first;
     optionally only one coach's or one day's."""
-    query = select(AuditSample).where(_open_to(auditor))
+    # The page shows each item's reply and its author: loaded with the items, not one lookup per row.
+    query = (select(AuditSample).where(_open_to(auditor))
+             .options(joinedload(AuditSample.message).joinedload(Message.author)))
     if coach_id is not None:
         query = query.where(AuditSample.coach_id == coach_id)
     if day is not None:
