@@ -28,6 +28,7 @@ from helpdesk.types import utcnow
 
 TARGET_MS = 50
 TICKETS_PER_COACH = 4
+UNTARGETED_REQUESTS = 50
 
 
 def _first(role: str, *where) -> int:
@@ -68,6 +69,8 @@ def seed(sample_days: int, rng: random.Random) -> None:
     if reported:
         db.session.execute(insert(ListingReport), reported)
     db.session.commit()
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.exec_driver_sql("ANALYZE audit_samples, tickets, listing_reports")  # as autovacuum would soon
 
 
 def unseed(before: dict) -> None:
@@ -118,7 +121,10 @@ def run(requests: int, sample_days: int) -> dict:
         for user_id, name, path, target in plan:
             if user_id not in clients:
                 clients[user_id] = signed_in(app, user_id)
-            rows.append({"name": name, "target_ms": target, **time_page(app, clients[user_id], path, requests)})
+            # Pages without a target of their own get fewer requests: the support queue lists the whole pool.
+            n = requests if target is not None else min(requests, UNTARGETED_REQUESTS)
+            rows.append({"name": name, "target_ms": target, "requests": n,
+                         **time_page(app, clients[user_id], path, n)})
     finally:
         with app.app_context():
             unseed(before)
@@ -129,7 +135,8 @@ def report(result: dict) -> str:
     head = (f"{result['coaches']:,} coaches; {result['open_samples']:,} open audit samples ({result['sample_days']} "
             f"days of the daily sample); {result['listings']:,} listings ({result['pending']:,} pending, "
             f"{result['open_reports']:,} with an open report); {result['tickets']:,} tickets. Flask test client, "
-            f"{result['requests']} requests per page after 10 warm-up requests. Target: p95 <= {TARGET_MS} ms "
+            f"{result['requests']} requests per page (at most {UNTARGETED_REQUESTS} for those without a target) after 10 "
+            f"warm-up requests. Target: p95 <= {TARGET_MS} ms "
             "(auditors' and moderation queues).")
     return head + "\n\n" + table(result["rows"], TARGET_MS)
 
