@@ -1,6 +1,6 @@
 """Auditors' feedback on coach replies, the coach communication area and the sample queue."""
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from helpdesk.extensions import db
@@ -70,6 +70,10 @@ class CommunicationNote(db.Model):
     author = relationship("User")
 
 
+FREE = "audit_id IS NULL AND claimed_by_id IS NULL"
+CLAIMED = "audit_id IS NULL AND claimed_by_id IS NOT NULL"
+
+
 class AuditSample(db.Model):
     """A coach reply drawn into the auditors' daily queue."""
 
@@ -77,6 +81,13 @@ class AuditSample(db.Model):
     __table_args__ = (
         UniqueConstraint("message_id", name="uq_audit_samples_message"),
         Index("ix_audit_samples_day_claimed", "sample_day", "claimed_by_id"),
+        # The queue reads the open items (not yet audited) only, which are few beside all of history: free ones
+        # in order of day and by coach, and each auditor's claims (helpdesk/audits/queue.py).
+        Index("ix_audit_samples_free_day", "sample_day", "id", postgresql_where=text(FREE), sqlite_where=text(FREE)),
+        Index("ix_audit_samples_free_coach", "coach_id", "sample_day", "id", postgresql_where=text(FREE),
+              sqlite_where=text(FREE)),
+        Index("ix_audit_samples_claimed_open", "claimed_by_id", "sample_day", "id", postgresql_where=text(CLAIMED),
+              sqlite_where=text(CLAIMED)),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -4,7 +4,8 @@ import random
 from datetime import UTC, date, datetime, time, timedelta
 
 from flask import abort, current_app
-from sqlalchemy import and_, exists, func, or_, select, tuple_, update
+from sqlalchemy import and_, exists, func, select, tuple_, union_all, update
+from sqlalchemy.orm import selectinload
 
 from helpdesk.audits.models import Audit, AuditSample
 from helpdesk.audits.services import AuditError
@@ -86,39 +87,59 @@ def build_sample(day: date) -> dict:
     return {"day": day.isoformat(), "added": sum(added.values()), "coaches": len(added)}
 
 
-def _open_to(auditor: User):
-    """SQL: sample items not yet audited that are free or claimed by `auditor`."""
-    return and_(AuditSample.audit_id.is_(None),
-                or_(AuditSample.claimed_by_id.is_(None), AuditSample.claimed_by_id == auditor.id))
+def _free():
+    """SQL: items not yet audited and claimed by nobody (the partial indexes `ix_audit_samples_free*`)."""
+    return and_(AuditSample.audit_id.is_(None), AuditSample.claimed_by_id.is_(None))
+
+
+def _claimed_by(auditor: User):
+    """SQL: items not yet audited that `auditor` holds (the partial index `ix_audit_samples_claimed_open`)."""
+    return and_(AuditSample.audit_id.is_(None), AuditSample.claimed_by_id == auditor.id)
 
 
 def open_items(auditor: User, coach_id: int | None = None, day: date | None = None,
                limit: int = 200) -> list[AuditSample]:
     """Sample items not yet audited that are free or claimed by `auditor`, mine first, oldest day first;
-    optionally only one coach's or one day's."""
-    query = select(AuditSample).where(_open_to(auditor))
-    if coach_id is not None:
-        query = query.where(AuditSample.coach_id == coach_id)
-    if day is not None:
-        query = query.where(AuditSample.sample_day == day)
-    return db.session.scalars(
-        query.order_by(AuditSample.claimed_by_id.is_(None), AuditSample.sample_day, AuditSample.id).limit(limit)
-    ).all()
+    optionally only one coach's or one day's.
+
+    Read as two index scans that stop at `limit` (mine, then free ones), not a sort of the whole open queue,
+    with each item's reply and its author loaded alongside (one query each for the page, not one per row)."""
+    def first(condition, n):
+        query = select(AuditSample).where(condition)
+        if coach_id is not None:
+            query = query.where(AuditSample.coach_id == coach_id)
+        if day is not None:
+            query = query.where(AuditSample.sample_day == day)
+        return list(db.session.scalars(
+            query.options(selectinload(AuditSample.message).selectinload(Message.author))
+            .order_by(AuditSample.sample_day, AuditSample.id).limit(n)))
+
+    mine = first(_claimed_by(auditor), limit)
+    return mine + (first(_free(), limit - len(mine)) if len(mine) < limit else [])
 
 
 def queue_counts(auditor: User) -> dict:
-    """How many items are open to `auditor`: in all, claimed by them, per coach (id, name, n) and per day."""
-    open_to = _open_to(auditor)
-    total, mine = db.session.execute(
-        select(func.count(), func.count(AuditSample.claimed_by_id)).select_from(AuditSample).where(open_to)).one()
+    """How many items are open to `auditor`: in all, claimed by them, per coach (id, name, n) and per day.
+
+    Free items and the auditor's own are counted apart, each from a partial index of its own (index-only),
+    and added up; the whole open queue is never read row by row."""
+    free, mine = _free(), _claimed_by(auditor)
+    total_free = select(func.count()).select_from(AuditSample).where(free).scalar_subquery()
+    total_mine = select(func.count()).select_from(AuditSample).where(mine).scalar_subquery()
+    free_n, mine_n = db.session.execute(select(total_free, total_mine)).one()
+
+    def per(column):
+        both = union_all(select(column.label("key")).where(free), select(column.label("key")).where(mine)).subquery()
+        return select(both.c.key, func.count().label("n")).group_by(both.c.key).subquery()
+
+    by_coach = per(AuditSample.coach_id)
     coaches = db.session.execute(
-        select(User.id, User.name, func.count()).select_from(AuditSample)
-        .join(User, User.id == AuditSample.coach_id).where(open_to)
-        .group_by(User.id, User.name).order_by(User.name, User.id)).all()
-    days = db.session.execute(
-        select(AuditSample.sample_day, func.count()).where(open_to).group_by(AuditSample.sample_day)
-        .order_by(AuditSample.sample_day)).all()
-    return {"total": total, "mine": mine, "coaches": [tuple(r) for r in coaches], "days": [tuple(r) for r in days]}
+        select(User.id, User.name, by_coach.c.n).join(by_coach, by_coach.c.key == User.id)
+        .order_by(User.name, User.id)).all()
+    by_day = per(AuditSample.sample_day)
+    days = db.session.execute(select(by_day.c.key, by_day.c.n).order_by(by_day.c.key)).all()
+    return {"total": free_n + mine_n, "mine": mine_n, "coaches": [tuple(r) for r in coaches],
+            "days": [tuple(r) for r in days]}
 
 
 def thread_context(message: Message, before: int = 3, after: int = 2) -> list[Message]:

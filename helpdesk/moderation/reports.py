@@ -15,6 +15,7 @@ from datetime import datetime
 
 from flask import current_app
 from sqlalchemy import Float, case, cast, func, select, update
+from sqlalchemy.orm import selectinload
 
 from helpdesk.auth.models import Role, User
 from helpdesk.extensions import db
@@ -116,7 +117,7 @@ def review_queue(user: User, limit: int = 100) -> list[dict]:
                 .correlate(Listing).scalar_subquery())
     rows = db.session.execute(
         select(Listing, s.c.reports, s.c.score, approver.label("approver_id")).join(s, s.c.listing_id == Listing.id)
-        .where(Listing.status.in_(REVIEWABLE))
+        .where(Listing.status.in_(REVIEWABLE)).options(selectinload(Listing.images))  # the page shows a photo
         .order_by(s.c.score.desc(), s.c.first, Listing.id).limit(limit)).all()
     rows = [r for r in rows if r.approver_id != user.id]
     reasons = {}

@@ -36,13 +36,18 @@ def queue_page():
     if view not in queue.VIEWS:
         abort(404)
     category, age = _choice("category", CATEGORIES), _choice("age", queue.AGES)
-    page = db.paginate(queue.queue_select(view, category, age), per_page=50)
+    counts = queue.queue_counts(category)
+    # A view's tab count is its size (same filters), so the pager takes it instead of counting the view again;
+    # only an age filter, which the tabs do not apply, needs a count of its own.
+    page = db.paginate(queue.queue_select(view, category, age), per_page=50, count=age is not None)
+    if age is None:
+        page.total = counts[view]
     items = list(page.items)
     me = signed_in_user()
     mine = [x for x in items if x.claimed_by_id == me.id and services.active_claimant(x) is not None]
     return render_template("moderation/queue.html", view=view, page=page, listings=items,
                            category=category, age=age, categories=CATEGORIES, ages=queue.AGES,
-                           counts=queue.queue_counts(category), reports=queue.open_report_counts([x.id for x in items]),
+                           counts=counts, reports=queue.open_report_counts([x.id for x in items]),
                            claimant=services.active_claimant, expires=services.claim_expires_at,
                            due_at=queue.due_at, is_overdue=queue.is_overdue, age_badge=queue.age_badge,
                            held=services.claims_held(me), max_claims=current_app.config["MODERATION_MAX_CLAIMS"],

@@ -1,6 +1,7 @@
 """Per-coach response-time statistics for any period, from the waits table (metrics.md section 3).
 
-The samples are `helpdesk.sla.samples.samples_query`, the very query the ranking aggregates. Everything
+The samples are `helpdesk.sla.samples.samples_query`, the very query the ranking aggregates, asked for the
+coaches shown only (so a team's page reads its team's waits, not the whole desk's). Everything
 is integer microseconds in SQL; median and p90 come from window functions, so no rows are loaded.
 """
 
@@ -73,12 +74,12 @@ def coach_statistics(coaches: list[User], period: Period, as_of: datetime | None
     rows = {c.id: CoachSla(coach=c) for c in coaches}
     if not rows:
         return []
-    s = samples_query(period.start, period.end, as_of)
+    s = samples_query(period.start, period.end, as_of, coach_ids=rows)
     ranked = select(
         s.c.coach_id, s.c.duration_us,
         func.row_number().over(partition_by=s.c.coach_id, order_by=s.c.duration_us).label("rn"),
         func.count().over(partition_by=s.c.coach_id).label("n"),
-    ).where(s.c.coach_id.in_(list(rows))).subquery("ranked")
+    ).subquery("ranked")
     sla_us, target_us = limits_us()
     r = ranked.c
 
@@ -105,9 +106,8 @@ def daily_counts(coaches: list[User], period: Period, as_of: datetime | None = N
     as_of = as_of or utcnow()
     by_day = {}
     if coaches:
-        s = samples_query(period.start, period.end, as_of)
+        s = samples_query(period.start, period.end, as_of, coach_ids=[c.id for c in coaches])
         sla_us, _ = limits_us()
-        query = (select(s.c.day, func.count(), func.sum(case((s.c.duration_us > sla_us, 1), else_=0)))
-                 .where(s.c.coach_id.in_([c.id for c in coaches])).group_by(s.c.day))
+        query = select(s.c.day, func.count(), func.sum(case((s.c.duration_us > sla_us, 1), else_=0))).group_by(s.c.day)
         by_day = {EPOCH_DAY + timedelta(days=int(day)): (int(n), int(b)) for day, n, b in db.session.execute(query)}
     return [(d, *by_day.get(d, (0, 0))) for d in period.days()]

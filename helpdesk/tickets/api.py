@@ -96,7 +96,7 @@ class Tickets(MethodView):
         now = utcnow()
         stmt = services.ticket_list(signed_in_user(), args["status"], args["priority"], args["mine"],
                                     args["category"], args["assignee"], args["overdue"], now)
-        return paginate_body(stmt, args["page"], PER_PAGE, lambda t: views.summary(t, now))
+        return paginate_body(views.with_people(stmt), args["page"], PER_PAGE, lambda t: views.summary(t, now))
 
     @roles_required(*FILER_ROLES)
     @idempotent

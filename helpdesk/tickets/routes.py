@@ -38,8 +38,8 @@ def index():
     category = args.get("category") if args.get("category") in CATEGORIES else None
     mine, overdue = args.get("mine") == "1", args.get("overdue") == "1"
     now = utcnow()
-    page = db.paginate(services.ticket_list(signed_in_user(), status, priority, mine, category, overdue=overdue,
-                                            now=now), per_page=50)
+    page = db.paginate(views.with_people(services.ticket_list(signed_in_user(), status, priority, mine, category,
+                                                              overdue=overdue, now=now)), per_page=50)
     return render_template("tickets/index.html", page=page, tickets=list(page.items), status=status,
                            priority=priority, category=category, mine=mine, overdue=overdue, statuses=STATUSES,
                            priorities=PRIORITIES, categories=CATEGORIES, now=now, is_overdue=is_overdue,

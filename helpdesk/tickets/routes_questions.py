@@ -1,6 +1,7 @@
 """'Ask my team leader first' pages: ask, the question page, answer in place, escalate in one click."""
 
 from flask import flash, redirect, render_template, url_for
+from sqlalchemy.orm import selectinload
 
 from helpdesk.auth.models import Role
 from helpdesk.auth.permissions import roles_required, signed_in_user, visible_or_404
@@ -21,7 +22,8 @@ def _question_or_404(question_id: int) -> Question:
 @bp.route("/questions")
 @roles_required(*ASKING_ROLES)
 def question_list():
-    rows = db.session.scalars(questions.questions_for(signed_in_user()).limit(200)).all()
+    rows = db.session.scalars(questions.questions_for(signed_in_user()).options(selectinload(Question.asker))
+                              .limit(200)).all()
     return render_template("tickets/questions.html", questions=rows, label=label)
 
 

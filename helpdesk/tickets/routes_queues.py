@@ -3,6 +3,7 @@
 
 from flask import flash, redirect, render_template, request, url_for
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from helpdesk.auth.models import Role
 from helpdesk.auth.permissions import roles_required, signed_in_user
@@ -11,6 +12,7 @@ from helpdesk.tickets import bp, clocks, merging, questions, services
 from helpdesk.tickets.access import label, row_or_none
 from helpdesk.tickets.models import Ticket
 from helpdesk.tickets.routes import ticket_or_404
+from helpdesk.tickets.views import with_people
 from helpdesk.types import utcnow
 
 
@@ -19,10 +21,10 @@ from helpdesk.types import utcnow
 def triage():
     """New tickets of the leader's team and the questions waiting for them; overdue ones stand out."""
     me, now = signed_in_user(), utcnow()
-    team = services.visible_tickets(me)
+    team = with_people(services.visible_tickets(me))
     new = db.session.scalars(team.where(Ticket.status == "new").order_by(Ticket.created_at, Ticket.id)).all()
     waiting = db.session.scalars(questions.questions_for(me, "open").where(
-        questions.Question.leader_id == me.id)).all()
+        questions.Question.leader_id == me.id).options(selectinload(questions.Question.asker))).all()
     overdue = db.session.scalars(team.where(clocks.overdue_condition(now), Ticket.status != "new")
                                  .order_by(Ticket.created_at)).all()
     return render_template("tickets/triage.html", new=new, questions=waiting, overdue=overdue, now=now,
@@ -36,7 +38,7 @@ def queue():
     """Support's queue: tickets assigned to me that are not closed, and the unassigned pool (triaged on)."""
     me, now = signed_in_user(), utcnow()
     open_work = Ticket.status.notin_(("closed",))
-    mine = db.session.scalars(select(Ticket).where(Ticket.assignee_id == me.id, open_work)
+    mine = db.session.scalars(with_people(select(Ticket)).where(Ticket.assignee_id == me.id, open_work)
                               .order_by(Ticket.created_at, Ticket.id)).all()
     pool = db.session.scalars(select(Ticket).where(Ticket.assignee_id.is_(None), Ticket.status != "new", open_work)
                               .order_by(Ticket.created_at, Ticket.id)).all()

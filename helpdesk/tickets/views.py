@@ -3,6 +3,8 @@ timeline and clocks. Pages and the API both read it from here, so the internal-n
 
 from datetime import datetime
 
+from sqlalchemy.orm import selectinload
+
 from helpdesk.auth.models import User
 from helpdesk.inbox.models import Thread
 from helpdesk.inbox.services import thread_visible_to
@@ -12,6 +14,12 @@ from helpdesk.tickets.filing import desk_link_target
 from helpdesk.tickets.merging import merged_into_this
 from helpdesk.tickets.models import Ticket
 from helpdesk.types import utcnow
+
+
+def with_people(stmt):
+    """`stmt` (a select of Ticket) loading each ticket's reporter and assignee for a list: one query each for
+    the whole page, not one per row."""
+    return stmt.options(selectinload(Ticket.reporter), selectinload(Ticket.assignee))
 
 
 def visible_notes(user: User, ticket: Ticket) -> list:
