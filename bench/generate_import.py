@@ -42,8 +42,11 @@ def _ts(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def generate(lines: int, seed: int = 1):
-    """Yield about `lines` JSON lines (never more), references always after what they point to."""
+def generate(lines: int, seed: int = 1, first_client: int = 1):
+    """Yield about `lines` JSON lines (never more), references always after what they point to.
+
+    Clients are numbered from `first_client`: a second file with a higher first client brings new clients
+    (and the same staff lines, which an import into the first file's database skips)."""
     rng = random.Random(seed)
     count = 0
 
@@ -70,7 +73,7 @@ def generate(lines: int, seed: int = 1):
         yield emit({"type": "vacation", "coach": ext, "from": first.isoformat(),
                     "to": (first + timedelta(days=4)).isoformat()})
 
-    n = 0
+    n = first_client - 1
     while count < lines - 120:
         n += 1
         client = f"cl-{n}"
@@ -130,17 +133,18 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--lines", type=int, default=1_000_000)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--first-client", type=int, default=1, help="number of the first client (cl-N)")
     parser.add_argument("--out", required=True, help="output path; .gz is compressed")
     args = parser.parse_args()
-    write(args.out, args.lines, args.seed)
+    write(args.out, args.lines, args.seed, args.first_client)
 
 
-def write(path: str, lines: int, seed: int = 1) -> int:
+def write(path: str, lines: int, seed: int = 1, first_client: int = 1) -> int:
     """Write the file; return how many lines it has."""
     opener = gzip.open if path.endswith(".gz") else open
     written = 0
     with opener(path, "wt", encoding="utf-8") as out:
-        for line in generate(lines, seed):
+        for line in generate(lines, seed, first_client):
             out.write(line + "\n")
             written += 1
     return written

@@ -49,6 +49,7 @@ SCHEDULE: tuple[Periodic, ...] = (
     Periodic("mail-daily-digest", "0 7 * * *", "workers.mail.send_daily_digest", timeout=900,
              grace=timedelta(hours=6)),
     Periodic("tickets-auto-close", "23 * * * *", "workers.tickets.close_stale_resolved", timeout=300),
+    Periodic("housekeeping", "41 * * * *", "workers.housekeeping.purge_expired", timeout=300),
 )
 
 # A claim older than this can never be claimed again (every grace is shorter), so it may go.

@@ -123,8 +123,9 @@ def check_request() -> None:
         if isinstance(value, str) and "\x00" in value:
             abort(404)
     for location, values in (("query", request.args), ("form", _parsed_form())):
-        for name in values:
-            for value in values.getlist(name):
+        for key in values:
+            name = key if key is not None else ""  # a multipart part sent without a name: Werkzeug keys it None
+            for value in values.getlist(key):
                 _check_text(location, name, name)
                 _check_text(location, name, value)
                 _check_number(location, name, value)

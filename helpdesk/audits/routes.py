@@ -9,7 +9,7 @@ from helpdesk.audits import bp, disputes, feedback, listing, queue
 from helpdesk.audits.area import add_note
 from helpdesk.audits.feedback import yellow_clock
 from helpdesk.audits.forms import ActForm, AuditForm, DisputeForm, NoteForm, ResolveForm
-from helpdesk.audits.models import AuditSample
+from helpdesk.audits.models import COLORS, AuditSample
 from helpdesk.audits.quality import live_quality
 from helpdesk.audits.services import AuditError, get_audit, get_message, get_thread, thread_link
 from helpdesk.auth.permissions import roles_required
@@ -129,6 +129,12 @@ def audit_message(message_id):
             # From the audit item page: shown again with the colour and comment as chosen.
             flash(f"{error.field.replace('_', ' ').capitalize()}: {error}", "error")
             return render_queue_item(item, message, form, 422)
+        # From the thread page: back to it with the form open on the colour chosen (a Yellow refused for
+        # want of a comment stays Yellow).
+        if error.status == 422 and form.color.data in COLORS:
+            flash(f"{error.field.replace('_', ' ').capitalize()}: {error}", "error")
+            path, _, anchor = thread_link(message.thread_id, message.id).partition("#")
+            return redirect(f"{path}?audit_message={message.id}&audit_color={form.color.data}#{anchor}")
         return refused(error, thread_link(message.thread_id, message.id))
     db.session.commit()
     flash("Audit saved; the coach and their team leader have been told.", "info")

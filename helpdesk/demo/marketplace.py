@@ -48,7 +48,7 @@ def add_marketplace(now: datetime) -> int:
     seller, support = by_id.get("demo-client"), by_id.get("demo-support")
     if seller is None or support is None or not coaches or len(clients) < 8:
         return 0
-    coach, other = coaches[0], (coaches[1] if len(coaches) > 1 else by_id.get("demo-team-leader"))
+    coach, other = coaches[0], (coaches[1] if len(coaches) > 1 else by_id.get("demo-admin"))
     sellers = [seller] + clients[1:3]
     made = []
     for n, (title, text, price, category, hours) in enumerate(ITEMS):

@@ -275,8 +275,9 @@ TICKET_NOTES = (
 
 SAVED_REPLIES = (
     ("Ad platform fee: the three options", "reply",
-     "There are three ways to pay the ad platform fee: 1) automatic card payment on the due date, 2) deduction "
-     "from your next payout, 3) manual bank transfer from the Billing page."),
+     "Hi {{client.first_name}}, there are three ways to pay the ad platform fee: 1) automatic card payment on "
+     "the due date, 2) deduction from your next payout, 3) manual bank transfer from the Billing page. "
+     "{{coach.first_name}}"),
     ("Learning Center: ad platform fee", "link", LEARNING_CENTER["fees"]),
     ("Learning Center: listing guidelines", "link", LEARNING_CENTER["listings"]),
     ("Learning Center: daily goal", "link", LEARNING_CENTER["goals"]),
@@ -287,7 +288,7 @@ SAVED_REPLIES = (
 )
 TEAM_SAVED_REPLIES = (
     ("Team: welcome message", "reply",
-     "Welcome aboard! I'm your Success Coach. First steps: verify your identity, add a payout account and post "
+     "Welcome aboard, {{client.first_name}}! I'm {{coach.name}}, your Success Coach. First steps: verify your identity, add a payout account and post "
      "three listings with your own photos."),
     ("Team: account setup guide", "link", LEARNING_CENTER["setup"]),
     ("Team: ad credit explained", "link", LEARNING_CENTER["ads"]),

@@ -19,9 +19,12 @@ from helpdesk.imports.records import (
     UNKNOWN,
     Record,
     fingerprint,
+    goal_key,
     parse_line,
+    spill_key,
     unknown_reference,
 )
+from helpdesk.imports.spill import Spill
 
 COMPARED_FIELDS = {
     "user": ("role", "name", "email", "reports_to", "joined_on", "moderation_trained"),
@@ -34,16 +37,20 @@ COMPARED_FIELDS = {
 class Checker(IdlessChecks):
     """Checks an import a chunk at a time; holds what later lines may refer to, the counts and the errors."""
 
-    def __init__(self, session, spool=None):
+    def __init__(self, session, spill: Spill, spool=None):
         self.stored = Stored(session)
+        self.spill = spill
         self.spool = spool  # called with each chunk's list of records to store, while there is no error
-        # Per id type: ext -> (hash of the fields, new?, what later lines need to know, line number)
-        self.defined = {kind: {} for kind in ID_TYPES}
-        self.seen = {kind: set() for kind in ("survey", "profit", "moderation", "vacation")}
-        self.goals = {}  # (client ext, date) -> (hit, line)
+        # What later lines may refer to grows with the file, so it spills to the database (spill.py).
+        # Per id type: ext -> [hash of the fields, new?, what later lines need to know, line number,
+        # primary key given by the writer, author's primary key (messages)]
+        self.defined = {kind: spill.map() for kind in ID_TYPES}
+        # spill_key(fingerprint) of the id-less records seen so far
+        self.seen = {kind: spill.map() for kind in ("survey", "profit", "moderation", "vacation")}
+        self.goals = spill.map()  # goal_key(client ext, date) -> (hit, line)
         self.intervals = {}  # client ext -> [(from, to, coach ext or stored coach pk, line or None)]
         self.emails = {}  # email -> user ext, for the file's users
-        self.audit_pairs = {}  # (message ext, auditor ext) -> (audit ext, line), for the file's audits
+        self.audit_pairs = spill.map()  # repr((message ext, auditor ext)) -> (audit ext, line)
         self.to_store: list[tuple[str, tuple]] = []
         self.stored_counts = Counter()
         self.skipped_counts = Counter()
@@ -61,6 +68,7 @@ class Checker(IdlessChecks):
                 self.errors.extend((lineno, p) for p in problems)
             if record is not None:
                 records.append((lineno, record, not problems))
+        self._prefetch(records)
         self._fetch(records)
         for lineno, record, valid in records:
             self._check(lineno, record, valid)
@@ -69,9 +77,34 @@ class Checker(IdlessChecks):
         elif self.to_store and self.spool is not None:
             self.spool(self.to_store)
             self.to_store = []
+        self.spill.end_chunk()
+
+    def _prefetch(self, records) -> None:
+        """Bring back what this chunk's lines look up among the spilled ids, days and fingerprints."""
+        wanted = {spilled: set() for spilled in (*self.defined.values(), *self.seen.values(), self.goals,
+                                                 self.audit_pairs)}
+        self.seen_keys = {}
+        for lineno, record, valid in records:
+            kind, v = record.kind, record.values
+            if kind in ID_TYPES and v["id"] is not None:
+                wanted[self.defined[kind]].add(v["id"])
+            for field, target in REFERENCES[kind]:
+                if v[field] is not None:
+                    wanted[self.defined[target]].add(v[field])
+            if not valid:
+                continue
+            if kind == "daily_goal":
+                wanted[self.goals].add(goal_key(v["client"], v["date"]))
+            elif kind in self.seen:
+                self.seen_keys[lineno] = key = spill_key(fingerprint(record))
+                wanted[self.seen[kind]].add(key)
+            elif kind == "audit":
+                wanted[self.audit_pairs].add(repr((v["message"], v["auditor"])))
+        self.spill.prefetch(wanted)
 
     def _fetch(self, records) -> None:
         """Look up, in bulk, the stored rows this chunk defines or refers to."""
+        self.stored.trim()
         refs = {kind: set() for kind in ID_TYPES}
         defs = {kind: set() for kind in ID_TYPES}
         emails = set()
@@ -159,7 +192,7 @@ class Checker(IdlessChecks):
                 self.skipped_counts[kind] += 1
             return
         stored = self.found[kind].get(ext)
-        self.defined[kind][ext] = (key, stored is None, info, lineno)
+        self.defined[kind][ext] = [key, stored is None, info, lineno, None, None]
         if not valid:
             return
         if stored is not None:
@@ -215,13 +248,13 @@ class Checker(IdlessChecks):
         self._need_role(problems, record, "auditor", STAFF_ROLES, "a staff member")
         # One audit per message and auditor, in the file and with what is stored.
         pair, again = (ext, v["auditor"]), f'{record.label}: auditor "{v["auditor"]}" already audited message "{ext}"'
-        earlier = self.audit_pairs.get(pair)
+        earlier = self.audit_pairs.get(repr(pair))
         if earlier is not None and earlier[0] != v["id"]:
             problems.append(f'{again} (audit "{earlier[0]}", line {earlier[1]}); an auditor audits a message once')
         elif self.found_audits.get(pair, v["id"]) != v["id"]:
             problems.append(f'{again} (audit "{self.found_audits[pair]}", stored); an auditor audits a message once')
-        else:
-            self.audit_pairs.setdefault(pair, (v["id"], lineno))
+        elif earlier is None:
+            self.audit_pairs[repr(pair)] = (v["id"], lineno)
 
 
 def _differences(names, stored, given) -> str:

@@ -7,7 +7,7 @@ vacation): a line equal in all fields to a stored row or an earlier line is skip
 from datetime import UTC, datetime
 
 from helpdesk.auth.models import STAFF_ROLES
-from helpdesk.imports.records import ID_TYPES, UNKNOWN, fingerprint, unknown_reference
+from helpdesk.imports.records import ID_TYPES, UNKNOWN, goal_key, unknown_reference
 
 _FOREVER = datetime.max.replace(tzinfo=UTC)
 
@@ -64,7 +64,7 @@ class IdlessChecks:
             return
         if kind == "daily_goal":
             return self._check_goal(lineno, record, problems)
-        fields = fingerprint(record)
+        fields = self.seen_keys[lineno]  # spill_key(fingerprint(record)), computed by the prefetch
         if fields in self.seen[kind] or self._stored_idless(kind, v):
             self.seen[kind].add(fields)
             self.skipped_counts[kind] += 1
@@ -86,7 +86,7 @@ class IdlessChecks:
 
     def _check_goal(self, lineno, record, problems) -> None:
         v = record.values
-        key = (v["client"], v["date"])
+        key = goal_key(v["client"], v["date"])
         earlier = self.goals.get(key)
         if earlier is None:
             client = self.stored.cache["user"].get(v["client"])

@@ -1,7 +1,8 @@
 """What the database already holds that an import file defines or refers to, read in bulk.
 
 Every query takes a batch of keys (one `IN` per batch), never one row per line. Referenced rows are
-cached for the rest of the import; a table that was empty when the import began is never queried.
+cached, up to CACHE_LIMIT of them (then the cache starts again); a table that was empty when the import
+began is never queried.
 """
 
 from contextlib import nullcontext
@@ -14,6 +15,8 @@ from helpdesk.auth.models import User
 from helpdesk.clients.models import Assignment, DailyGoal, ProfitRecord, SurveyResponse, Vacation
 from helpdesk.inbox.models import Message, Thread
 from helpdesk.moderation.models import Listing, ModerationDecision
+
+CACHE_LIMIT = 200_000
 
 MODELS = {
     "user": User, "thread": Thread, "message": Message, "audit": Audit, "listing": Listing,
@@ -36,6 +39,13 @@ class Stored:
         self.guard = nullcontext()
         self.cache = {"user": {}, "thread": {}, "message": {}, "listing": {}, "audit": {}}
         self.missing = {kind: set() for kind in self.cache}
+
+    def trim(self) -> None:
+        """Forget the cached rows once there are many (a chunk's lookups bring back what it needs)."""
+        if sum(len(cache) for cache in self.cache.values()) + sum(len(m) for m in self.missing.values()) > CACHE_LIMIT:
+            for kind in self.cache:
+                self.cache[kind].clear()
+                self.missing[kind].clear()
 
     def _rows(self, statement) -> list:
         with self.guard:

@@ -6,6 +6,7 @@ database lives in checker.py.
 
 import json
 import json.scanner
+from decimal import Decimal
 
 from helpdesk.audits.services import AUDIT_COMMENT_MAX
 from helpdesk.auth.models import ROLES
@@ -181,6 +182,19 @@ def fingerprint(record: Record) -> tuple:
     if kind == "moderation":
         return (v["listing"], v["moderator"], v["decision"], v["at"], v["reason"])
     return (v["coach"], v["from"], v["to"])  # vacation
+
+
+_FOUR_PLACES = Decimal("0.0001")
+
+
+def spill_key(fields: tuple) -> str:
+    """A fingerprint as a string, equal for equal fingerprints (money to four places, as it is stored)."""
+    return repr(tuple(value.quantize(_FOUR_PLACES) if isinstance(value, Decimal) else value for value in fields))
+
+
+def goal_key(client: str, day) -> str:
+    """The key of one client's daily goal on one day (the date, of fixed width, comes last)."""
+    return f"{client}|{day.isoformat()}"
 
 
 # Which fields of each type are references, and to which type.

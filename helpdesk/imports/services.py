@@ -3,7 +3,12 @@
 `import_lines` checks the input a chunk at a time (checker.py) and writes each clean chunk in bulk
 (writer.py) inside a savepoint, so PostgreSQL stores one chunk while Python checks the next. Any error
 rolls the savepoint back: nothing is stored. It flushes and leaves the commit to the caller. Memory
-stays bounded: only what later lines may refer to (external ids and a few facts about them) is kept.
+stays bounded: what later lines may refer to (external ids, days, fingerprints) spills to a temporary
+table (spill.py), and the threads written are found in SQL from the spans of message keys used.
+
+After writing, the touched threads' state and SLA waits are computed set-based in the same transaction,
+and the message ids written are recorded so the waits job does not replay them (sla.services
+`store_imported_waits`): after an import the waits are current.
 
 Two imports at once: on PostgreSQL each import first takes one transaction-level advisory lock, so a
 second import waits until the first commits or rolls back, then checks against what it stored (READ
@@ -17,14 +22,18 @@ from collections.abc import Callable, Iterable
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 
-from sqlalchemy import case, func, select, text, update
+from sqlalchemy import Select, case, column, func, or_, select, table, text, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from helpdesk.extensions import db
 from helpdesk.imports.checker import Checker
 from helpdesk.imports.records import TYPES
+from helpdesk.imports.spill import Spill
 from helpdesk.imports.writer import BulkWriter, RowBuilder
+from helpdesk.inbox.models import Message
 from helpdesk.inbox.thread_state import refresh_thread_state
 from helpdesk.moderation.models import Listing, ModerationDecision
+from helpdesk.sla.services import store_imported_waits
 
 CHUNK_LINES = 4000
 IMPORT_LOCK = 0x1D5C_0001  # the advisory lock key every import takes (any constant both sides agree on)
@@ -80,9 +89,10 @@ def _import(source: str, open_lines: Callable) -> ImportResult:
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": IMPORT_LOCK})
     result = ImportResult(source=source)
     savepoint = session.begin_nested()
-    checker = Checker(session)
+    spill = Spill(session)
+    checker = Checker(session, spill)
     writer = BulkWriter(session.connection())
-    builder = RowBuilder(writer, checker.stored.cache, checker.role)
+    builder = RowBuilder(writer, checker.defined, checker.stored.cache)
     checker.stored.guard = writer.lock
     checker.spool = builder.add_all
     lineno = 0
@@ -103,8 +113,11 @@ def _import(source: str, open_lines: Callable) -> ImportResult:
             writer.abort()
         else:
             writer.close()
+            spill.close()
             update_listing_state(builder.listings_touched)
-            refresh_thread_state(sorted(builder.threads_touched))
+            threads = _threads_of(builder.message_spans)
+            refresh_thread_state(threads)
+            store_imported_waits(threads, [tuple(span) for span in builder.message_spans])
     except BaseException as exc:
         failure = writer.abort()
         savepoint.rollback()
@@ -112,6 +125,8 @@ def _import(source: str, open_lines: Callable) -> ImportResult:
             # The COPY failed first; what the importing thread hit next (an aborted transaction) is its echo.
             raise failure from exc
         raise
+    finally:
+        spill.close()
     result.lines = lineno
     if checker.errors:
         savepoint.rollback()
@@ -122,6 +137,32 @@ def _import(source: str, open_lines: Callable) -> ImportResult:
     result.stored = {kind: checker.stored_counts[kind] for kind in TYPES if checker.stored_counts[kind]}
     result.skipped = {kind: checker.skipped_counts[kind] for kind in TYPES if checker.skipped_counts[kind]}
     return result
+
+
+def _threads_of(message_spans: list[list[int]]) -> Select | list[int]:
+    """The threads the import wrote messages in: on PostgreSQL a SELECT over a temporary table of their ids
+    (read in SQL, however many), elsewhere the list of ids."""
+    session = db.session
+    postgres = session.get_bind().dialect.name == "postgresql"
+    if postgres:
+        session.execute(text("DROP TABLE IF EXISTS import_threads"))
+        session.execute(text("CREATE TEMPORARY TABLE import_threads (thread_id BIGINT PRIMARY KEY) ON COMMIT DROP"))
+    found: set[int] = set()
+    for start in range(0, len(message_spans), 200):
+        spans = message_spans[start:start + 200]
+        touched = select(Message.thread_id).where(or_(*(Message.id.between(a, b) for a, b in spans))).distinct()
+        if postgres:
+            # A thread met in two groups of spans is kept once.
+            session.execute(pg_insert(_IMPORT_THREADS).from_select(["thread_id"], touched).on_conflict_do_nothing())
+        else:
+            found.update(session.scalars(touched))
+    if not postgres:
+        return sorted(found)
+    session.execute(text("ANALYZE import_threads"))
+    return select(_IMPORT_THREADS.c.thread_id)
+
+
+_IMPORT_THREADS = table("import_threads", column("thread_id"))
 
 
 def update_listing_state(listing_ids: Iterable[int]) -> None:

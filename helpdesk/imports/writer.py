@@ -196,26 +196,26 @@ def _copy_converters(model, columns):
 class RowBuilder:
     """Turns checked records, (type, field values in records.FIELDS order), into rows with primary keys.
 
-    `stored_cache` is the checker's cache of stored rows (lookups.Stored.cache); `role(ext)` gives a
-    user's role."""
+    `defined` is the checker's map of the file's ids (checker.Checker.defined): the builder writes each new
+    record's primary key into its entry (and a message's author's), so later rows find them there, spilled
+    or not. `stored_cache` is the checker's cache of stored rows (lookups.Stored.cache)."""
 
-    def __init__(self, writer: BulkWriter, stored_cache: dict, role):
+    def __init__(self, writer: BulkWriter, defined: dict, stored_cache: dict):
         self.writer = writer
+        self.defined = defined
         self.stored = stored_cache
-        self.role = role
-        self.new_keys = {"user": {}, "thread": {}, "listing": {}}
-        # New coaches' messages, which a later audit line may refer to: ext -> (pk, author pk).
-        self.coach_messages = {}
-        self.threads_touched = set()
+        # The keys of the messages written, as inclusive (first, last) spans: the threads they touch and
+        # the ids the SLA waits job need not replay (sla.services.store_imported_waits).
+        self.message_spans: list[list[int]] = []
         self.listings_touched = set()
         self.now = utcnow()
 
     def key(self, kind: str, ext: str | None) -> int | None:
         if ext is None:
             return None
-        pk = self.new_keys[kind].get(ext)
-        if pk is not None:
-            return pk
+        entry = self.defined[kind].get(ext)
+        if entry is not None and entry[1]:
+            return entry[4]
         cached = self.stored[kind][ext]
         return cached if kind == "listing" else cached[0]
 
@@ -226,31 +226,39 @@ class RowBuilder:
 
     def _user(self, ext, role, name, email, reports_to, joined_on, moderation_trained):
         pk = self.writer.next_key("user")
-        self.new_keys["user"][ext] = pk
+        self.defined["user"][ext][4] = pk
         self.writer.add("user", (pk, ext, role, name, email, None, True, self.now, self.key("user", reports_to),
                                  bool(moderation_trained), joined_on, None, False))
 
     def _listing(self, ext, seller, title, submitted_at, description):
         pk = self.writer.next_key("listing")
-        self.new_keys["listing"][ext] = pk
+        self.defined["listing"][ext][4] = pk
         self.writer.add("listing", (pk, ext, self.key("user", seller), title, description, submitted_at, "pending"))
 
     def _thread(self, ext, client, subject):
         pk = self.writer.next_key("thread")
-        self.new_keys["thread"][ext] = pk
+        self.defined["thread"][ext][4] = pk
         self.writer.add("thread", (pk, ext, self.key("user", client), subject or "", self.now))
 
     def _message(self, ext, thread, author, sent_at, body):
         pk = self.writer.next_key("message")
         thread_pk = self.key("thread", thread)
         author_pk = self.key("user", author)
-        if self.role(author) == "coach":
-            self.coach_messages[ext] = (pk, author_pk)
-        self.threads_touched.add(thread_pk)
+        entry = self.defined["message"][ext]
+        entry[4], entry[5] = pk, author_pk
+        spans = self.message_spans
+        if spans and spans[-1][1] + 1 == pk:
+            spans[-1][1] = pk
+        else:
+            spans.append([pk, pk])
         self.writer.add("message", (pk, ext, thread_pk, author_pk, sent_at, body))
 
     def _audit(self, ext, message, auditor, color, at, comment):
-        message_pk, coach_pk = self.coach_messages.get(message) or self.stored["message"][message][:2]
+        entry = self.defined["message"].get(message)
+        if entry is not None and entry[1]:
+            message_pk, coach_pk = entry[4], entry[5]
+        else:
+            message_pk, coach_pk = self.stored["message"][message][:2]
         self.writer.add("audit", (ext, message_pk, coach_pk, self.key("user", auditor), color, comment, at))
 
     def _assignment(self, client, coach, starts_at, ends_at):

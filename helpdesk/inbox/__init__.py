@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("inbox", __name__)
 
-from helpdesk.inbox import client_routes, routes, settings_routes, unassigned_routes  # noqa: E402,F401
+from helpdesk.inbox import client_routes, desk_routes, routes, settings_routes, unassigned_routes  # noqa: E402,F401

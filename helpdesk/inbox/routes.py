@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from helpdesk.auth.models import ROLES, Role, User
 from helpdesk.auth.permissions import login_required, roles_required, visible_or_404
+from helpdesk.clients.assignments import assignable_coaches
 from helpdesk.extensions import db
 from helpdesk.idempotency import form_token_field, once_per_form
 from helpdesk.inbox import bp
@@ -13,7 +14,7 @@ from helpdesk.inbox.collision import lock_thread, newer_messages
 from helpdesk.inbox.coverage import away_coach_ids, coverage_select, team_overview
 from helpdesk.inbox.models import Thread
 from helpdesk.inbox.queries import VIEWS, inbox_select, inbox_summary, paginate_rows, wait_state
-from helpdesk.inbox.saved_replies import visible_saved_replies
+from helpdesk.inbox.saved_replies import filled, visible_saved_replies
 from helpdesk.inbox.schemas import MAX_ID
 from helpdesk.inbox.services import InboxRefusal, mark_read, post_message, thread_visible_to, visibility
 from helpdesk.inbox.thread_page import other_threads, read_receipt, thread_messages
@@ -72,18 +73,25 @@ def index():
         view = "all" if q else landing_view(counts, session.get(LAST_VIEW))
     page, rows = paginate_rows(inbox_select(current_user, view, client_id, q, now, visible), _page_arg(),
                                current_user, total=counts[view], now=now)
+    leader = current_user.role == Role.TEAM_LEADER.value
     return render_template("inbox/index.html", page=page, rows=rows, view=view, view_chosen=chosen,
-                           views=VIEWS, counts=counts, q=q, client_id=client_id, clients=clients)
+                           views=VIEWS, counts=counts, q=q, client_id=client_id, clients=clients,
+                           bulk_coaches=db.session.scalars(assignable_coaches(current_user)).all() if leader else None)
 
 
-def _thread_page(thread: Thread, status: int = 200, draft: str | None = None, newer=()):
+def _thread_page(thread: Thread, status: int = 200, draft: str | None = None, newer=(), insert: int | None = None):
+    """The thread page; `insert` (a saved reply's id, the no-JavaScript way to insert one) starts the draft
+    with that reply, its variables filled in."""
     staff = current_user.role != Role.CLIENT.value
     saved = db.session.scalars(visible_saved_replies(current_user)).all() if staff else []
+    saved_text = {r.id: filled(r, thread, current_user) for r in saved}
+    if draft is None and insert in saved_text:
+        draft = saved_text[insert]
     messages = thread_messages(thread)
     return render_template(
         "inbox/thread.html", thread=thread, messages=messages, client=thread.client,
         viewer_is_staff=staff, wait=wait_state(thread.waiting_since) if staff else None,
-        other_threads=other_threads(thread) if staff else [], saved_replies=saved,
+        other_threads=other_threads(thread) if staff else [], saved_replies=saved, saved_text=saved_text,
         read_receipt=read_receipt(thread), draft=draft, newer_ids={m.id for m in newer},
         last_seen_message_id=messages[-1].id if messages else ""), status
 
@@ -91,7 +99,8 @@ def _thread_page(thread: Thread, status: int = 200, draft: str | None = None, ne
 @bp.route("/threads/<int:thread_id>")
 @login_required
 def thread(thread_id):
-    return _thread_page(visible_thread_or_404(thread_id))
+    insert = request.args.get("insert", "")
+    return _thread_page(visible_thread_or_404(thread_id), insert=int(insert) if insert.isdigit() else None)
 
 
 def _last_seen_arg() -> int | None:

@@ -1,4 +1,7 @@
-"""Saved replies: a coach's or team leader's library of answers and Learning Center links."""
+"""Saved replies: a coach's or team leader's library of answers and Learning Center links, with variables
+filled in for the thread they are inserted into."""
+
+import re
 
 from sqlalchemy import and_, or_, select
 
@@ -8,6 +11,35 @@ from helpdesk.inbox.models import SavedReply
 from helpdesk.limits import check_length
 
 KINDS = ("reply", "link")
+
+# The variables a saved reply may hold, each filled in from the thread it is inserted into. `coach` is
+# whoever is writing (a covering teammate signs with their own name); `client` is the thread's member.
+VARIABLES = {
+    "client.first_name": lambda thread, writer: _first_name(thread.client.name),
+    "client.name": lambda thread, writer: thread.client.name,
+    "coach.first_name": lambda thread, writer: _first_name(writer.name),
+    "coach.name": lambda thread, writer: writer.name,
+    "thread.subject": lambda thread, writer: thread.subject or "",
+}
+VARIABLE = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_.]*)\s*\}\}")
+
+
+def _first_name(name: str | None) -> str:
+    return (name or "").split(" ", 1)[0]
+
+
+def unknown_variables(body: str) -> list[str]:
+    """The {{ variables }} in `body` that VARIABLES does not know, in order of appearance."""
+    return list(dict.fromkeys(v for v in VARIABLE.findall(body) if v not in VARIABLES))
+
+
+def filled(reply: SavedReply, thread, writer: User) -> str:
+    """The reply's text with its variables filled in for `thread`, written by `writer`; a link reply is its
+    title and address. An unknown variable (stored before variables were checked) stays as written."""
+    if reply.kind == "link":
+        return f"{reply.title}: {reply.body}"
+    return VARIABLE.sub(lambda m: VARIABLES[m.group(1)](thread, writer) if m.group(1) in VARIABLES
+                        else m.group(0), reply.body)
 
 
 class SavedReplyError(ValueError):
@@ -43,6 +75,10 @@ def _clean(title: str | None, body: str | None, kind: str | None) -> tuple[str, 
     check_length("body", body, "saved_reply_body")
     if kind not in KINDS:
         raise SavedReplyError("kind: must be reply or link.")
+    unknown = unknown_variables(body)
+    if unknown:
+        raise SavedReplyError(f"body: {{{{{unknown[0]}}}}} is not a variable; use "
+                              + ", ".join(f"{{{{{v}}}}}" for v in VARIABLES) + ".")
     return title, body, kind
 
 

@@ -12,6 +12,7 @@ from helpdesk.inbox import bp
 from helpdesk.inbox.coverage import VacationError, add_vacation, delete_vacation, vacations_of
 from helpdesk.inbox.saved_replies import (
     KINDS,
+    VARIABLES,
     SavedReplyError,
     create_saved_reply,
     own_saved_reply,
@@ -36,11 +37,13 @@ def saved_replies():
             create_saved_reply(current_user, *_form_reply())
         except SavedReplyError as exc:
             flash(str(exc), "error")
-            return render_template("inbox/saved_replies.html", replies=_replies(), kinds=KINDS, form=request.form), 400
+            return render_template("inbox/saved_replies.html", replies=_replies(), kinds=KINDS, variables=VARIABLES,
+                                   form=request.form), 400
         db.session.commit()
         flash("Saved.", "info")
         return redirect(url_for("inbox.saved_replies"))
-    return render_template("inbox/saved_replies.html", replies=_replies(), kinds=KINDS, form={})
+    return render_template("inbox/saved_replies.html", replies=_replies(), kinds=KINDS, variables=VARIABLES,
+                           form={})
 
 
 def _replies():

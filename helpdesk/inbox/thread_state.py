@@ -7,7 +7,7 @@ from `helpdesk.inbox.waits.waits_sql`, the rule's one SQL form.
 
 from collections.abc import Iterable
 
-from sqlalchemy import exists, func, select, update
+from sqlalchemy import Select, exists, func, select, update
 
 from helpdesk.auth.models import User
 from helpdesk.extensions import db
@@ -17,16 +17,17 @@ from helpdesk.inbox.waits import open_wait_start, waits_of, waits_sql
 BATCH = 2000
 
 
-def refresh_thread_state(thread_ids: Iterable[int] | None = None) -> None:
-    """Recompute `last_message_at` and `waiting_since` of the given threads (all threads if None). Flushes."""
+def refresh_thread_state(thread_ids: Iterable[int] | Select | None = None) -> None:
+    """Recompute `last_message_at` and `waiting_since` of the given threads (all threads if None; ids, or a
+    SELECT of thread ids, which is done in one statement however many threads it gives). Flushes."""
     db.session.flush()
-    if thread_ids is None:
-        _refresh(None)
-        ids = None
-    else:
-        ids = sorted(set(thread_ids))
-        for start in range(0, len(ids), BATCH):
-            _refresh(ids[start:start + BATCH])
+    if thread_ids is None or isinstance(thread_ids, Select):
+        _refresh(thread_ids)
+        _expire_loaded(None)
+        return
+    ids = sorted(set(thread_ids))
+    for start in range(0, len(ids), BATCH):
+        _refresh(ids[start:start + BATCH])
     _expire_loaded(ids)
 
 
@@ -41,7 +42,7 @@ def refresh_one_thread(thread: Thread) -> None:
     db.session.flush()
 
 
-def _refresh(ids: list[int] | None) -> None:
+def _refresh(ids: list[int] | Select | None) -> None:
     last = select(Message.thread_id, func.max(Message.sent_at).label("last_at")).group_by(Message.thread_id)
     if ids is not None:
         last = last.where(Message.thread_id.in_(ids))

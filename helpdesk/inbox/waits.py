@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import Select, and_, case, func, select
 
 from helpdesk.auth.models import Role, User
 from helpdesk.inbox.models import Message, Thread
@@ -52,9 +52,10 @@ def open_wait_start(waits: list[ThreadWait]) -> datetime | None:
     return waits[-1].wait_start if waits and waits[-1].reply_message_id is None else None
 
 
-def waits_sql(thread_ids: Iterable[int] | None = None):
-    """Subquery of the waits of these threads (all if None), columns thread_id, client_id, opened_by_message_id,
-    wait_start, reply_message_id, replied_at, replied_by_id (the last three NULL while open).
+def waits_sql(thread_ids: Iterable[int] | Select | None = None):
+    """Subquery of the waits of these threads (all if None; ids, or a SELECT of thread ids), columns thread_id,
+    client_id, opened_by_message_id, wait_start, reply_message_id, replied_at, replied_by_id (the last three NULL
+    while open).
 
     Set-based: number each message by the staff messages strictly before it (g). The client's messages with the
     same g are one run with no staff message between them; the run's first opens a wait, and the staff message
@@ -67,7 +68,8 @@ def waits_sql(thread_ids: Iterable[int] | None = None):
                        Message.author_id, opens.label("opens"), staff.label("staff"), staff_before.label("g"))
                 .join(Thread, Thread.id == Message.thread_id).join(User, User.id == Message.author_id))
     if thread_ids is not None:
-        numbered = numbered.where(Message.thread_id.in_(list(thread_ids)))
+        numbered = numbered.where(Message.thread_id.in_(
+            thread_ids if isinstance(thread_ids, Select) else list(thread_ids)))
     m = numbered.subquery("numbered")
     first_of_run = func.row_number().over(partition_by=(m.c.thread_id, m.c.g), order_by=(m.c.sent_at, m.c.message_id))
     runs = (select(m.c.thread_id, m.c.client_id, m.c.message_id, m.c.sent_at, m.c.g, first_of_run.label("nth"))

@@ -22,8 +22,29 @@ from helpdesk.periods import current_month, parse_month
 from helpdesk.types import utcnow
 
 COLUMNS = ("moderator_id", "moderator", "moderated", "approved_later_rejected", "accuracy",
-           "median_seconds_to_decide", "overdue")
+           "median_seconds_to_decide", "overdue", "tier_outlook")
 SORTS = COLUMNS[1:]
+TIER_ORDER = {"top": 0, "middle": 1, "bottom": 2}
+
+# month, {moderator id -> (moderated, accuracy)} -> the tiers those figures would reach in the month's stored
+# ranking (helpdesk.rankings.moderation_outlook registers it: the rankings depend on this package, not back).
+_tier_outlook = None
+
+
+def register_tier_outlook(outlook) -> None:
+    global _tier_outlook
+    _tier_outlook = outlook
+
+
+def with_tier_outlook(month: str, rows: list[dict]) -> dict | None:
+    """Add `tier_outlook` (top/middle/bottom or None) and `tier_note` to each row: the Moderation bonus tier
+    the row's figures would reach in the month's stored ranking. Returns what the outlook was read against
+    ({"as_of", "provisional", "pool"}), or None when the month has no stored ranking yet."""
+    found = _tier_outlook(month, {r["moderator_id"]: (r["moderated"], r["accuracy"]) for r in rows}) \
+        if _tier_outlook and rows else None
+    for r in rows:
+        r["tier_outlook"], r["tier_note"] = found["outlooks"][r["moderator_id"]] if found else (None, None)
+    return found and {k: found[k] for k in ("as_of", "provisional", "pool")}
 
 
 def section9_counts(start: datetime, end: datetime, as_of: datetime) -> dict[int, tuple[int, int]]:
@@ -84,8 +105,9 @@ def sorted_rows(rows: list[dict], sort: str, descending: bool) -> list[dict]:
     """Rows sorted by one column; empty values last."""
     if sort not in SORTS:
         sort = "moderator"
-    present = [r for r in rows if r[sort] is not None]
-    return sorted(present, key=lambda r: r[sort], reverse=descending) + [r for r in rows if r[sort] is None]
+    present = [r for r in rows if r.get(sort) is not None]
+    key = (lambda r: TIER_ORDER[r[sort]]) if sort == "tier_outlook" else (lambda r: r[sort])  # best tier first
+    return sorted(present, key=key, reverse=descending) + [r for r in rows if r.get(sort) is None]
 
 
 def to_csv(rows: list[dict]) -> str:

@@ -10,7 +10,7 @@ from helpdesk.auth.models import Role
 from helpdesk.auth.permissions import roles_required, signed_in_user, visible_or_404
 from helpdesk.extensions import db
 from helpdesk.moderation import queue, reports, services
-from helpdesk.moderation.access import moderators_only
+from helpdesk.moderation.access import moderators_only, moderators_or_overseers
 from helpdesk.moderation.models import Listing
 from helpdesk.moderation.schemas import (
     BulkInSchema,
@@ -20,9 +20,9 @@ from helpdesk.moderation.schemas import (
     ListingArgs,
     ListingSchema,
     ListingsPageSchema,
+    MemberListingSchema,
     QueueArgs,
     ReportSchema,
-    SellerListingSchema,
 )
 from helpdesk.moderation.services import QUEUE_ROLES
 
@@ -44,7 +44,7 @@ def staff_listing(listing: Listing, with_history: bool = False, report_counts: d
             "submitted_at": listing.submitted_at, "due_at": queue.due_at(listing),
             "overdue": queue.is_overdue(listing), "first_decision_at": listing.first_decision_at,
             "claimed_by": holder, "claim_expires_at": services.claim_expires_at(listing) if holder else None,
-            "open_reports": counts.get(listing.id, 0)}
+            "open_reports": counts.get(listing.id, 0), "price": listing.price, "images": listing.images}
     if with_history:
         data["decisions"] = listing.decisions
     return data
@@ -52,25 +52,27 @@ def staff_listing(listing: Listing, with_history: bool = False, report_counts: d
 
 def _dump(listing: Listing, with_history: bool = False, report_counts: dict | None = None) -> dict:
     if signed_in_user().role == Role.CLIENT.value:
-        return SellerListingSchema().dump(queue.seller_view(listing))
+        return MemberListingSchema().dump(queue.member_view(listing))
     return ListingSchema().dump(staff_listing(listing, with_history, report_counts))
 
 
-def _members_or_moderators(view):
-    """Members, and the staff who moderate (an untrained coach gets 404)."""
-    for_staff = moderators_only(view)
+def _members_or(staff_guard):
+    """Members, and the staff `staff_guard` lets in (an untrained coach gets 404)."""
+    def decorate(view):
+        for_staff = staff_guard(view)
 
-    @wraps(view)
-    def wrapper(*args, **kwargs):
-        if signed_in_user().role == Role.CLIENT.value:
-            return view(*args, **kwargs)
-        return for_staff(*args, **kwargs)
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            if signed_in_user().role == Role.CLIENT.value:
+                return view(*args, **kwargs)
+            return for_staff(*args, **kwargs)
 
-    return roles_required(*QUEUE_ROLES, Role.CLIENT.value)(wrapper)
+        return roles_required(*QUEUE_ROLES, Role.TEAM_LEADER.value, Role.CLIENT.value)(wrapper)
+    return decorate
 
 
 @blp.route("/listings")
-@_members_or_moderators
+@_members_or(moderators_only)
 @blp.arguments(ListingArgs, location="query")
 @blp.response(200, ListingsPageSchema)
 def list_listings(args):
@@ -110,14 +112,15 @@ def moderation_queue(args):
 
 
 @blp.route("/listings/<int:listing_id>")
-@_members_or_moderators
-@blp.response(200, ListingSchema, description="Moderators get every field but `reason`; a member only `id`, "
-                                              "`title`, `description`, `status`, `submitted_at` and `reason`")
+@_members_or(moderators_or_overseers)
+@blp.response(200, ListingSchema, description="Staff get every field but `reason` and `own`; a member `id`, "
+                                              "`title`, `description`, `status`, `submitted_at`, `reason`, "
+                                              "`price`, `category`, `images` and `own`")
 def get_listing(listing_id):
-    """One listing; moderators also get its decision history."""
+    """One listing; staff (moderators, team leaders) also get its decision history."""
     listing = _listing_or_404(listing_id)
     if signed_in_user().role == Role.CLIENT.value:
-        return queue.seller_view(listing)
+        return {**queue.member_view(listing), "own": listing.seller_id == signed_in_user().id}
     return staff_listing(listing, with_history=True)
 
 

@@ -1,20 +1,25 @@
 """Members list things: create a listing, edit it while pending, withdraw it; its photos."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import undefer
 
 from helpdesk.auth.models import Role, User
 from helpdesk.extensions import db
 from helpdesk.moderation import history
 from helpdesk.moderation.images import MAX_IMAGES, clean_image
-from helpdesk.moderation.models import CATEGORIES, Listing, ListingImage
+from helpdesk.moderation.models import CATEGORIES, Listing, ListingImage, ListingUpload
 from helpdesk.moderation.services import ModerationError, flush_or_409, listing_visible_to
 from helpdesk.types import utcnow
 
 MAX_PRICE = Decimal("1000000")
 WITHDRAWABLE = ("pending", "approved")
+# Photos uploaded on their own wait this long to be attached, and a member keeps at most this many waiting.
+UPLOAD_KEPT = timedelta(hours=24)
+MAX_WAITING_UPLOADS = 20
+_IMAGE_COLUMNS = ("content_type", "data", "thumbnail", "width", "height", "size")
 
 
 def _require_client(user: User) -> None:
@@ -51,11 +56,58 @@ def _checked_fields(title, description, price, category) -> dict:
     return {"title": title, "description": description, "price": checked_price(price), "category": category}
 
 
-def _cleaned(uploads: list[bytes], already: int = 0) -> list[dict]:
-    """Every photo checked and cleaned before anything is stored."""
-    if already + len(uploads) > MAX_IMAGES:
-        raise ModerationError(422, f"A listing has at most {MAX_IMAGES} photos.", field="images")
-    return [clean_image(data) for data in uploads]
+def _cleaned(user: User, uploads: list[bytes], upload_ids: list[int] = (), already: int = 0) -> list[dict]:
+    """Every photo checked and cleaned before anything is stored: the files sent with the request, then the
+    member's own earlier uploads named by id (taken: their rows go, inside this transaction)."""
+    upload_ids = list(dict.fromkeys(upload_ids))
+    if already + len(uploads) + len(upload_ids) > MAX_IMAGES:
+        raise ModerationError(422, f"A listing has at most {MAX_IMAGES} photos.",
+                              field="image_ids" if upload_ids else "images")
+    return [clean_image(data) for data in uploads] + _take_uploads(user, upload_ids)
+
+
+def _take_uploads(user: User, upload_ids: list[int]) -> list[dict]:
+    """The member's waiting uploads by id, removed from the waiting list. Locked (FOR UPDATE on PostgreSQL),
+    so two listings sent at once cannot both take the same photo: the second finds it gone."""
+    if not upload_ids:
+        return []
+    rows = {row.id: row for row in db.session.scalars(
+        select(ListingUpload).where(ListingUpload.id.in_(upload_ids), ListingUpload.uploader_id == user.id)
+        .options(undefer(ListingUpload.data), undefer(ListingUpload.thumbnail)).with_for_update())}
+    missing = [i for i in upload_ids if i not in rows]
+    if missing:
+        raise ModerationError(422, f"No uploaded photo {missing[0]} of yours is waiting (uploads are kept "
+                                   f"{int(UPLOAD_KEPT.total_seconds() // 3600)} hours).", field="image_ids")
+    taken = [{c: getattr(rows[i], c) for c in _IMAGE_COLUMNS} for i in upload_ids]
+    db.session.execute(delete(ListingUpload).where(ListingUpload.id.in_(upload_ids))
+                       .execution_options(synchronize_session=False))
+    return taken
+
+
+def upload_photo(user: User, data: bytes, now: datetime | None = None) -> ListingUpload:
+    """A member's photo on its own, checked and cleaned now, to attach by id to a listing within UPLOAD_KEPT."""
+    _require_client(user)
+    now = now or utcnow()
+    waiting = db.session.scalar(select(func.count()).select_from(ListingUpload).where(
+        ListingUpload.uploader_id == user.id, ListingUpload.created_at >= now - UPLOAD_KEPT))
+    if waiting >= MAX_WAITING_UPLOADS:
+        raise ModerationError(409, f"You have {waiting} photos waiting to be attached; attach them to a listing "
+                                   "or wait a day for them to expire.", field="image")
+    upload = ListingUpload(uploader_id=user.id, created_at=now, **clean_image(data))
+    db.session.add(upload)
+    db.session.flush()
+    return upload
+
+
+def upload_expires_at(upload: ListingUpload) -> datetime:
+    return upload.created_at + UPLOAD_KEPT
+
+
+def purge_uploads(now: datetime | None = None) -> int:
+    """Delete the uploads never attached within UPLOAD_KEPT; how many went."""
+    cutoff = (now or utcnow()) - UPLOAD_KEPT
+    return db.session.execute(delete(ListingUpload).where(ListingUpload.created_at < cutoff)
+                              .execution_options(synchronize_session=False)).rowcount
 
 
 def _add_images(listing: Listing, cleaned: list[dict]) -> None:
@@ -72,11 +124,12 @@ def _add_images(listing: Listing, cleaned: list[dict]) -> None:
 
 
 def create_listing(user: User, title: str, description: str | None, price, category: str,
-                   uploads: list[bytes] = (), now: datetime | None = None) -> Listing:
-    """A member's new listing, pending moderation (metrics.md section 3: it waits from now)."""
+                   uploads: list[bytes] = (), now: datetime | None = None, upload_ids: list[int] = ()) -> Listing:
+    """A member's new listing, pending moderation (metrics.md section 3: it waits from now), with the photos
+    sent (`uploads`) and earlier uploads of theirs (`upload_ids`)."""
     _require_client(user)
     fields = _checked_fields(title, description, price, category)
-    cleaned = _cleaned(list(uploads))
+    cleaned = _cleaned(user, list(uploads), list(upload_ids))
     listing = Listing(seller_id=user.id, submitted_at=now or utcnow(), status="pending", **fields)
     db.session.add(listing)
     db.session.flush()
@@ -86,7 +139,8 @@ def create_listing(user: User, title: str, description: str | None, price, categ
 
 
 def edit_listing(user: User, listing: Listing, title: str, description: str | None, price, category: str,
-                 uploads: list[bytes] = (), remove_image_ids: list[int] = (), now: datetime | None = None) -> Listing:
+                 uploads: list[bytes] = (), remove_image_ids: list[int] = (), now: datetime | None = None,
+                 upload_ids: list[int] = ()) -> Listing:
     """The seller edits a listing while it is pending. One conditional UPDATE (WHERE status = 'pending'), so an
     edit racing a moderator's decision either lands before it or is refused: a decided listing never changes
     under the decision."""
@@ -96,7 +150,7 @@ def edit_listing(user: User, listing: Listing, title: str, description: str | No
     fields = _checked_fields(title, description, price, category)
     remove = set(remove_image_ids)
     kept = sum(1 for image in listing.images if image.id not in remove)
-    cleaned = _cleaned(list(uploads), kept)
+    cleaned = _cleaned(user, list(uploads), list(upload_ids), kept)
     taken = db.session.execute(
         update(Listing).where(Listing.id == listing.id, Listing.status == "pending")
         .values(edited_at=now or utcnow(), **fields).returning(Listing.id).execution_options(synchronize_session=False)

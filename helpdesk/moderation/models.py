@@ -166,3 +166,25 @@ class ListingEvent(db.Model):
     detail: Mapped[str | None] = mapped_column(db.Text)
 
     actor = relationship("User")
+
+
+class ListingUpload(db.Model):
+    """A photo a member uploaded on its own (`POST /api/v1/listing-uploads`), cleaned like any listing photo,
+    waiting to be attached by id to a listing they create or edit (JSON with `image_ids`). Attaching moves it
+    into listing_images; one never attached is deleted after UPLOAD_KEPT_HOURS by the housekeeping job."""
+
+    __tablename__ = "listing_uploads"
+    __table_args__ = (
+        CheckConstraint("content_type IN ('image/png','image/jpeg','image/webp')", name="content_type"),
+        Index("ix_listing_uploads_uploader_created", "uploader_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uploader_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    content_type: Mapped[str] = mapped_column(String(20))
+    width: Mapped[int] = mapped_column()
+    height: Mapped[int] = mapped_column()
+    size: Mapped[int] = mapped_column()
+    data = deferred(mapped_column(LargeBinary, nullable=False))
+    thumbnail = deferred(mapped_column(LargeBinary, nullable=False))
+    created_at = mapped_column(UTCDateTime, nullable=False, default=utcnow)

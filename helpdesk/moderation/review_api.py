@@ -1,10 +1,9 @@
 """The review queue in the API (reported listings by weighted score; keep or remove) and accuracy stats."""
 
-from helpdesk.auth.models import Role
 from helpdesk.auth.permissions import signed_in_user
 from helpdesk.extensions import db
 from helpdesk.moderation import accuracy, reports
-from helpdesk.moderation.access import moderators_only
+from helpdesk.moderation.access import may_oversee, moderators_only, moderators_or_overseers
 from helpdesk.moderation.api import _listing_or_404, blp, staff_listing
 from helpdesk.moderation.review_routes import review_listing
 from helpdesk.moderation.schemas import (
@@ -40,7 +39,7 @@ def review(data, listing_id):
 
 
 @blp.route("/moderation/stats")
-@moderators_only
+@moderators_or_overseers
 @blp.arguments(StatsArgs, location="query")
 @blp.response(200, StatsRowSchema(many=True))
 def stats(args):
@@ -48,6 +47,8 @@ def stats(args):
     approved_later_rejected, accuracy, median_seconds_to_decide, overdue. Team leaders and admins get every
     moderator; others their own row."""
     me = signed_in_user()
-    _, start, end = accuracy.month_bounds(args.get("month"))
-    everyone = me.role in (Role.TEAM_LEADER.value, Role.ADMIN.value)
-    return accuracy.month_stats(start, end, moderator_ids=None if everyone else [me.id])
+    everyone = may_oversee(me)
+    month, start, end = accuracy.month_bounds(args.get("month"))
+    rows = accuracy.month_stats(start, end, moderator_ids=None if everyone else [me.id])
+    accuracy.with_tier_outlook(month, rows)
+    return rows

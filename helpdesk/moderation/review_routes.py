@@ -4,11 +4,10 @@ from datetime import timedelta
 
 from flask import Response, flash, redirect, render_template, request, url_for
 
-from helpdesk.auth.models import Role
 from helpdesk.auth.permissions import signed_in_user, visible_or_404
 from helpdesk.extensions import db
 from helpdesk.moderation import accuracy, bp, reports, services
-from helpdesk.moderation.access import moderators_only
+from helpdesk.moderation.access import may_oversee, moderators_only, moderators_or_overseers
 from helpdesk.moderation.forms import ReviewForm
 from helpdesk.moderation.models import REPORT_REASONS, Listing
 from helpdesk.periods import month_of
@@ -60,14 +59,15 @@ def resolve_reports(listing_id):
 
 
 @bp.route("/moderation/accuracy")
-@moderators_only
+@moderators_or_overseers
 def accuracy_page():
     """Moderation accuracy for a month (metrics.md section 9): one's own; team leaders and admins see everyone's,
     sortable, and as CSV."""
     me = signed_in_user()
     month, start, end = accuracy.month_bounds(request.args.get("month"))
-    everyone = me.role in (Role.TEAM_LEADER.value, Role.ADMIN.value)
+    everyone = may_oversee(me)
     rows = accuracy.month_stats(start, end, moderator_ids=None if everyone else [me.id])
+    outlook = accuracy.with_tier_outlook(month, rows)
     sort, descending = request.args.get("sort", "moderator"), request.args.get("desc") == "1"
     rows = accuracy.sorted_rows(rows, sort, descending)
     if request.args.get("format") == "csv":
@@ -75,4 +75,5 @@ def accuracy_page():
             "Content-Disposition": f"attachment; filename=moderation-accuracy-{month}.csv"})
     months = [month_of(start - timedelta(days=28 * k)) for k in range(1, 7)]
     return render_template("moderation/accuracy.html", rows=rows, month=month, everyone=everyone, sort=sort,
-                           descending=descending, columns=accuracy.SORTS, past=months)
+                           descending=descending, columns=accuracy.SORTS, past=months,
+                           outlook=outlook)

@@ -11,7 +11,7 @@ from helpdesk.moderation.forms import DecisionForm, ReportForm, ReviewForm
 from helpdesk.moderation.models import CATEGORIES, REJECT_REASONS, REPORT_REASONS, Listing
 from helpdesk.moderation.services import QUEUE_ROLES, ModerationError
 
-ALL_LISTING_ROLES = (*QUEUE_ROLES, Role.CLIENT.value)
+ALL_LISTING_ROLES = (*QUEUE_ROLES, Role.TEAM_LEADER.value, Role.CLIENT.value)
 
 
 def _listing_or_404(listing_id: int) -> Listing:

@@ -5,6 +5,7 @@ from decimal import Decimal
 from marshmallow import Schema, fields, validate
 
 from helpdesk.api_pages import PageArgs
+from helpdesk.limits import MAX_ID
 from helpdesk.moderation.models import CATEGORIES, REJECT_REASONS, REPORT_REASONS
 from helpdesk.moderation.queue import AGES, VIEWS
 from helpdesk.moderation.services import BULK_MAX, DECISIONS
@@ -85,6 +86,20 @@ class ReportSchema(Schema):
     resolved_at = fields.AwareDateTime(dump_only=True, allow_none=True)
 
 
+class ImageRefSchema(Schema):
+    id = fields.Int(required=True)
+    content_type = fields.Str(required=True)
+    url = fields.Function(lambda img: f"/listing-images/{img.id}")
+    thumbnail_url = fields.Function(lambda img: f"/listing-images/{img.id}/thumbnail")
+
+
+class MoneyString(fields.String):
+    """Money sent as a decimal string with two places ("12.50"), declared as a string in OpenAPI."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return None if value is None else f"{Decimal(value).quantize(Decimal('0.01'))}"
+
+
 class ListingSchema(Schema):
     """A listing as moderators see it: who holds it and until when, due time, reports, and (single listing) the
     decision history."""
@@ -102,9 +117,12 @@ class ListingSchema(Schema):
     claimed_by = fields.Nested(ModeratorRef, allow_none=True)
     claim_expires_at = fields.AwareDateTime(allow_none=True)
     open_reports = fields.Int()
+    price = MoneyString(allow_none=True, metadata={"description": "money, two decimals, e.g. \"12.50\""})
+    images = fields.List(fields.Nested(ImageRefSchema))
     decisions = fields.List(fields.Nested(DecisionSchema))
     reason = fields.Str(allow_none=True, metadata={"description": "members only: why it was not approved or "
                                                                   "was removed"})
+    own = fields.Bool(metadata={"description": "members only: whether the caller is the seller"})
 
 
 class SellerListingSchema(Schema):
@@ -135,20 +153,21 @@ class ListingInSchema(Schema):
     price = fields.Raw(required=True, metadata={"description": "money as a decimal string, e.g. \"12.50\""})
     category = fields.Str(required=True, validate=validate.OneOf(CATEGORIES))
     remove_images = fields.List(fields.Int(), load_default=list)
+    image_ids = fields.List(fields.Int(validate=validate.Range(1, MAX_ID)), load_default=list,
+                            validate=validate.Length(max=4),
+                            metadata={"description": "ids of photos uploaded first (POST /listing-uploads), "
+                                                     "attached to this listing"})
 
 
-class ImageRefSchema(Schema):
+class UploadSchema(Schema):
+    """A photo uploaded on its own, waiting to be attached to a listing by its id."""
+
     id = fields.Int(required=True)
     content_type = fields.Str(required=True)
-    url = fields.Function(lambda img: f"/listing-images/{img.id}")
-    thumbnail_url = fields.Function(lambda img: f"/listing-images/{img.id}/thumbnail")
-
-
-class MoneyString(fields.String):
-    """Money sent as a decimal string with two places ("12.50"), declared as a string in OpenAPI."""
-
-    def _serialize(self, value, attr, obj, **kwargs):
-        return None if value is None else f"{Decimal(value).quantize(Decimal('0.01'))}"
+    width = fields.Int(required=True)
+    height = fields.Int(required=True)
+    size = fields.Int(required=True, metadata={"description": "bytes, after re-encoding"})
+    expires_at = fields.AwareDateTime(required=True, metadata={"description": "deleted then if not attached"})
 
 
 class MemberListingSchema(SellerListingSchema):
@@ -197,3 +216,6 @@ class StatsRowSchema(Schema):
     accuracy = fields.Float(allow_none=True, required=True)
     median_seconds_to_decide = fields.Float(allow_none=True, required=True)
     overdue = fields.Int(required=True)
+    tier_outlook = fields.Str(allow_none=True, required=True, metadata={
+        "description": "the Moderation bonus tier (top, middle, bottom) these figures would reach in the month's "
+                       "stored ranking; null outside the pool or before the month has a stored ranking"})

@@ -14,7 +14,10 @@ from helpdesk.moderation.models import REJECT_REASONS, Listing, ListingReport, M
 from helpdesk.notifications.services import notify
 from helpdesk.types import utcnow
 
-QUEUE_ROLES = (Role.COACH.value, Role.TEAM_LEADER.value, Role.ADMIN.value, Role.SUPPORT.value)
+# Who works the queue (issue #12): coaches trained for moderation, support and admins. Team leaders oversee:
+# they read any listing with its history and everyone's accuracy, but neither claim nor decide.
+QUEUE_ROLES = (Role.COACH.value, Role.ADMIN.value, Role.SUPPORT.value)
+OVERSIGHT_ROLES = (Role.TEAM_LEADER.value, Role.ADMIN.value)
 DECISIONS = ("approve", "reject")
 STATUS_OF = {"approve": "approved", "reject": "rejected"}
 BULK_MAX = 50
@@ -25,28 +28,28 @@ class ModerationError(Refusal):
 
 
 def can_moderate(user: User) -> bool:
-    """Coaches trained for moderation, support, team leaders and admins moderate (issue #12)."""
-    if user.role in (Role.TEAM_LEADER.value, Role.ADMIN.value, Role.SUPPORT.value):
+    """Coaches trained for moderation, support and admins moderate (issue #12)."""
+    if user.role in (Role.ADMIN.value, Role.SUPPORT.value):
         return True
     return user.role == Role.COACH.value and bool(user.moderation_trained)
 
 
 def listing_visible_to(user: User, listing: Listing | None) -> bool:
-    """Moderators see every listing; a client sees their own and those live on the marketplace; nobody else
-    (an untrained coach included) sees any."""
+    """Moderators and team leaders see every listing; a client sees their own and those live on the
+    marketplace; nobody else (an untrained coach included) sees any."""
     if listing is None or not user.is_authenticated:
         return False
     if user.role == Role.CLIENT.value:
         return listing.seller_id == user.id or listing.status == "approved"
-    return can_moderate(user)
+    return can_moderate(user) or user.role == Role.TEAM_LEADER.value
 
 
 def _require_moderator(user: User) -> None:
     if not can_moderate(user):
         # 404 for an untrained coach: the queue does not exist for them (issue #12).
         status = 404 if user.role == Role.COACH.value else 403
-        raise ModerationError(status, "Only coaches trained for moderation, support, team leaders and admins "
-                                      "moderate listings.")
+        raise ModerationError(status, "Only coaches trained for moderation, support and admins moderate "
+                                      "listings.")
 
 
 def claim_minutes() -> int:

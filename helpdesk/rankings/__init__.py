@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("rankings", __name__)
 
-from helpdesk.rankings import routes  # noqa: E402,F401  (registers the pages on bp)
+from helpdesk.rankings import moderation_outlook, routes  # noqa: E402,F401  (pages on bp; the tier outlook)

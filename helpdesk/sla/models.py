@@ -48,3 +48,17 @@ class SlaCursor(db.Model):
     last_message_id: Mapped[int] = mapped_column(BigInteger, default=0)
     previous_message_id: Mapped[int] = mapped_column(BigInteger, default=0)
     updated_at = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class SlaStoredRange(db.Model):
+    """Message ids `first_message_id..last_message_id` (inclusive) whose waits are already stored: an import
+    wrote those messages and stored their threads' waits in its own transaction (sla.services
+    `store_imported_waits`). The incremental job does not replay them; ids outside every range, such as a
+    message posted in the app while the import ran, are replayed as before. A range is deleted once the
+    job's rereading window has passed it."""
+
+    __tablename__ = "sla_stored_ranges"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    first_message_id: Mapped[int] = mapped_column(BigInteger)
+    last_message_id: Mapped[int] = mapped_column(BigInteger, index=True)

@@ -74,3 +74,15 @@ def test_the_queue_filters_by_coach_and_day_and_counts(client, auth, api_headers
     r = client.get(f"/api/v1/audits/queue?coach_id={desk.other_coach.id}", headers=h)
     assert [i["id"] for i in r.get_json()] == [other.id]
     assert client.get("/api/v1/audits/queue?coach_id=99999999999", headers=h).status_code == 422
+
+
+def test_a_refused_yellow_on_the_thread_page_keeps_the_colour_chosen(client, auth, desk):
+    auth.login(desk.auditor)
+    r = client.post(f"/audits/messages/{desk.reply.id}", data={
+        "color": "yellow", "comment": "", "next": f"/threads/{desk.thread.id}#m{desk.reply.id}"})
+    assert r.status_code == 302 and f"audit_message={desk.reply.id}&audit_color=yellow" in r.headers["Location"]
+    html = client.get(r.headers["Location"]).get_data(as_text=True)
+    form = html[html.index(f'id="audit-color-{desk.reply.id}"'):]
+    assert re.match(r'[^>]*>(<option value="\w+">[^<]*</option>)*<option value="yellow" selected>', form), form[:400]
+    assert '<details class="audit-form" open>' in html and "Comment: A comment is required" in html
+    assert db.session.query(Audit).count() == 0

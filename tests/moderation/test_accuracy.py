@@ -66,3 +66,59 @@ def test_page_own_figures_everyone_for_leaders_sortable_and_csv(client, auth, ap
     assert [(x["moderator"], x["moderated"], x["accuracy"]) for x in body] == [("Tia", 1, 1.0)]
     assert client.get("/api/v1/moderation/stats?month=2026-13", headers=api_headers(mod.lea)).status_code == 422
     assert len(client.get("/api/v1/moderation/stats", headers=api_headers(mod.lea)).get_json()) == 2
+
+
+def _decide(moderator, seller, n, overturn_by=None, overturned=0, day=3):
+    """`n` approvals by `moderator` in November, the first `overturned` of them rejected later by
+    `overturn_by`."""
+    t = NOV + timedelta(days=day)
+    for i in range(n):
+        listing = _listing(seller, t)
+        services.decide(moderator, listing, "approve", now=t + timedelta(hours=1))
+        if i < overturned:
+            reports.remove_listing(overturn_by, listing, "Misleading", now=t + timedelta(days=1))
+
+
+def test_the_bonus_tier_outlook_is_the_stored_rankings_tier_and_follows_live_figures(
+        app, client, auth, api_headers, mod, create_coach, monkeypatch):
+    from helpdesk.rankings.snapshot import compute_snapshot
+
+    monkeypatch.setitem(app.config, "MODERATION_MIN_DECISIONS", 4)
+    ann = create_coach(name="Ann", moderation_trained=True)
+    _decide(mod.tia, mod.sam, 4)                                          # accuracy 1.00
+    _decide(mod.tod, mod.sam, 4, overturn_by=ann, overturned=1)           # 0.75
+    _decide(ann, mod.sam, 4, overturn_by=mod.tia, overturned=2, day=5)    # 0.50
+    _decide(mod.support, mod.sam, 5)                                      # staff: no bonus
+    snapshot = compute_snapshot("2026-11", as_of=DEC + timedelta(days=1))
+    stored = {r.coach_id: r.moderation_tier for r in snapshot.rows}
+    assert (stored[mod.tia.id], stored[mod.tod.id], stored[ann.id]) == ("top", "middle", "bottom")
+
+    rows = accuracy.month_stats(NOV, DEC, DEC + timedelta(days=1))
+    basis = accuracy.with_tier_outlook("2026-11", rows)
+    outlook = {r["moderator_id"]: (r["tier_outlook"], r["tier_note"]) for r in rows}
+    assert basis["pool"] == 3 and not basis["provisional"]
+    for coach in (mod.tia, mod.tod, ann):  # nothing changed since the snapshot: the export's own tiers
+        assert outlook[coach.id] == (stored[coach.id], f"{stored[coach.id]} of 3 in the pool")
+    assert outlook[mod.support.id] == (None, "no moderation bonus: only coaches trained for moderation have one")
+
+    # Una starts moderating late in the month: 3 decisions are one short of the pool, 4 perfect ones lead it
+    una = mod.una
+    una.moderation_trained = True
+    _decide(una, mod.sam, 3, day=20)
+    rows = accuracy.month_stats(NOV, DEC, DEC + timedelta(days=1))
+    accuracy.with_tier_outlook("2026-11", rows)
+    assert {r["moderator_id"]: r["tier_note"] for r in rows}[una.id] == "1 more decision to join the pool"
+    _decide(una, mod.sam, 1, day=21)
+    rows = accuracy.month_stats(NOV, DEC, DEC + timedelta(days=1))
+    accuracy.with_tier_outlook("2026-11", rows)
+    assert {r["moderator_id"]: r["tier_outlook"] for r in rows}[una.id] == "top"  # 1.00 among 4: top ceil(4/3)=2
+
+    auth.login(mod.lea)
+    html = client.get("/moderation/accuracy?month=2026-11&sort=tier_outlook").get_data(as_text=True)
+    assert "stored ranking" in html and 'class="badge tier-bottom"' in html
+    assert html.index(f"moderator-{mod.tia.id}") < html.index(f"moderator-{ann.id}")  # best tier first
+    csv = client.get("/moderation/accuracy?month=2026-11&format=csv").get_data(as_text=True).splitlines()
+    assert csv[0].endswith(",tier_outlook") and any(line.endswith(",bottom") for line in csv)
+    body = client.get("/api/v1/moderation/stats?month=2026-11", headers=api_headers(mod.tod)).get_json()
+    assert [(x["moderator"], x["tier_outlook"]) for x in body] == [("Tod", "middle")]
+    assert client.get("/api/v1/moderation/stats?month=2026-10", headers=api_headers(mod.tod)).get_json() == []

@@ -69,7 +69,7 @@ def test_weights_follow_the_reporters_track_record_with_a_neutral_prior(mod, liv
     reports.report_listing(good, by_good, "misleading")
     reports.report_listing(bad, by_bad, "misleading")
     reports.report_listing(new, by_new, "misleading")
-    queue = reports.review_queue(mod.lea)
+    queue = reports.review_queue(mod.support)
     assert [(r["listing"].title, r["score"]) for r in queue] == [("g", 0.75), ("n", 0.5), ("b", 0.25)]
     assert reports.review_queue(mod.tia) == []  # Tia approved them all: someone else reviews
 
@@ -121,7 +121,7 @@ def test_review_pages_and_api(client, auth, api_headers, mod, live):
                     headers=api_headers(mod.tod))
     assert r.status_code == 200 and r.get_json()["listing"]["status"] == "removed"
     again = client.post(f"/api/v1/listings/{listing.id}/review", json={"decision": "keep"},
-                        headers=api_headers(mod.lea))
+                        headers=api_headers(mod.support))
     assert again.status_code == 409
     seller = client.get(f"/api/v1/listings/{listing.id}", headers=api_headers(mod.sam)).get_json()
     assert (seller["status"], seller["reason"]) == ("removed", "Misleading title, price or photos")
@@ -131,5 +131,5 @@ def test_a_report_stored_already_resolved_is_not_open(mod, live):
     listing = live()
     db.session.add(ListingReport(listing_id=listing.id, reporter_id=mod.rita.id, reason="old", resolved_at=utcnow()))
     db.session.flush()
-    assert reports.open_reports(listing) == [] and reports.review_queue(mod.lea) == []
+    assert reports.open_reports(listing) == [] and reports.review_queue(mod.support) == []
     reports.report_listing(mod.rita, listing, "misleading")  # the closed one does not block a new one

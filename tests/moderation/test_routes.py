@@ -76,7 +76,8 @@ def test_seller_sees_status_and_reason_but_never_the_moderator(client, api_heade
     services.decide(mod.tia, listing, "reject", reason="Blurry photo", note="Tia-internal: seller warned before")
     body = client.get(f"/api/v1/listings/{listing.id}", headers=api_headers(mod.sam)).get_json()
     assert body == {"id": listing.id, "title": "Lamp", "description": "Good bike", "status": "rejected",
-                    "submitted_at": body["submitted_at"], "reason": "Blurry photo"}
+                    "submitted_at": body["submitted_at"], "reason": "Blurry photo", "price": None,
+                    "category": "other", "images": [], "own": True}
     mine = client.get("/api/v1/listings", headers=api_headers(mod.sam)).get_json()
     assert [x["status"] for x in mine["items"]] == ["rejected"] and "decisions" not in mine["items"][0]
     # staff see the whole history

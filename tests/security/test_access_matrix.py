@@ -41,6 +41,8 @@ admin.users                         GET     ad
 admin.set_user_password             POST    ad                  user_id=user
 me.me                               GET     any
 inbox.index                         GET     co,tl
+inbox.next_waiting_thread           GET     co,tl
+inbox.bulk                          POST    tl
 inbox.coverage                      GET     co,tl
 inbox.team                          GET     tl
 inbox.thread                        GET     any                 thread_id=thread
@@ -109,22 +111,22 @@ calibration_api.list_calibration_items   GET     tl,au,ad
 calibration_api.mark_for_calibration   POST    tl,ad
 calibration_api.get_calibration_item   GET     tl,au,ad            item_id=calibration
 calibration_api.review_calibration_item  POST    au                  item_id=calibration
-moderation.queue                    GET     co,tl,su,ad
+moderation.queue                    GET     co,su,ad
 moderation.marketplace              GET     cl
 moderation.my_listings              GET     cl
 moderation.listing                  GET     cl,co,tl,su,ad      listing_id=listing
-moderation.claim                    POST    co,tl,su,ad         listing_id=listing
-moderation.decide                   POST    co,tl,su,ad         listing_id=listing
-moderation.release                  POST    co,tl,su,ad         listing_id=listing
+moderation.claim                    POST    co,su,ad            listing_id=listing
+moderation.decide                   POST    co,su,ad            listing_id=listing
+moderation.release                  POST    co,su,ad            listing_id=listing
 moderation.report                   POST    cl                  listing_id=listing
-moderation.resolve_reports          POST    co,tl,su,ad         listing_id=listing
-moderation_api.list_listings        GET     cl,co,tl,su,ad
+moderation.resolve_reports          POST    co,su,ad            listing_id=listing
+moderation_api.list_listings        GET     cl,co,su,ad
 moderation_api.get_listing          GET     cl,co,tl,su,ad      listing_id=listing
-moderation_api.claim                POST    co,tl,su,ad         listing_id=listing
-moderation_api.release              DELETE  co,tl,su,ad         listing_id=listing
-moderation_api.add_decision         POST    co,tl,su,ad         listing_id=listing
+moderation_api.claim                POST    co,su,ad            listing_id=listing
+moderation_api.release              DELETE  co,su,ad            listing_id=listing
+moderation_api.add_decision         POST    co,su,ad            listing_id=listing
 moderation_api.report               POST    cl                  listing_id=listing
-moderation_api.resolve              POST    co,tl,su,ad         listing_id=listing
+moderation_api.resolve              POST    co,su,ad            listing_id=listing
 tickets.index                       GET     co,tl,su,ad
 tickets.new                         GET     co,tl
 tickets.new                         POST    co,tl
@@ -150,23 +152,24 @@ sla.index                           GET     tl,ad
 sla_api.sla_report                  GET     tl,ad
 ingest_api.ingest_batch             POST    ad
 moderation.accuracy_page            GET     co,tl,su,ad
-moderation.bulk                     POST    co,tl,su,ad
+moderation.bulk                     POST    co,su,ad
 moderation.edit_listing             GET     cl                  listing_id=listing
 moderation.edit_listing             POST    cl                  listing_id=listing
 moderation.listing_image            GET     public              image_id=image
 moderation.listing_thumbnail        GET     public              image_id=image
 moderation.new_listing              GET     cl
 moderation.new_listing              POST    cl
-moderation.review                   POST    co,tl,su,ad         listing_id=listing
-moderation.review_queue             GET     co,tl,su,ad
+moderation.review                   POST    co,su,ad            listing_id=listing
+moderation.review_queue             GET     co,su,ad
 moderation.withdraw_listing         POST    cl                  listing_id=listing
-moderation_api.bulk                 POST    co,tl,su,ad
+moderation_api.bulk                 POST    co,su,ad
 moderation_api.create_listing       POST    cl
-moderation_api.decide               POST    co,tl,su,ad         listing_id=listing
+moderation_api.upload_photo         POST    cl
+moderation_api.decide               POST    co,su,ad            listing_id=listing
 moderation_api.edit_listing         PATCH   cl                  listing_id=listing
-moderation_api.moderation_queue     GET     co,tl,su,ad
-moderation_api.review               POST    co,tl,su,ad         listing_id=listing
-moderation_api.review_queue         GET     co,tl,su,ad
+moderation_api.moderation_queue     GET     co,su,ad
+moderation_api.review               POST    co,su,ad            listing_id=listing
+moderation_api.review_queue         GET     co,su,ad
 moderation_api.stats                GET     co,tl,su,ad
 tickets.triage                      GET     tl,ad
 tickets.queue                       GET     su,ad
