@@ -1,4 +1,4 @@
-from flask import current_app, redirect, render_template, url_for
+from flask import current_app, redirect, render_template, send_from_directory, url_for
 from flask_login import current_user
 
 from helpdesk.extensions import api
@@ -27,3 +27,9 @@ def api_docs():
 @bp.route("/healthz")
 def healthz():
     return {"status": "ok"}
+
+
+@bp.route("/favicon.ico")
+def favicon():
+    """The icon browsers ask for at the root, whatever page they are on (pages link favicon.svg)."""
+    return send_from_directory(current_app.static_folder, "favicon.ico", mimetype="image/vnd.microsoft.icon")

@@ -71,7 +71,7 @@ def test_sort_by_any_column(client, auth, program, snapshot):
 def test_charts_are_inline_svg(client, auth, program, snapshot):
     auth.login(program.leader)
     html = client.get("/rankings?month=2026-10").get_data(as_text=True)
-    main = html.split('<main class="page">', 1)[1]  # the layout's own icons are not charts
+    main = html.split('<main class="page"', 1)[1]  # the layout's own icons are not charts
     assert main.count("<svg") == 5  # the histogram and four tier strips
     assert "9 h target" in html and "24 h SLA" in html
 

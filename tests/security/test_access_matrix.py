@@ -31,6 +31,7 @@ MISSING_ID = 2_147_483_000
 TABLE = """
 home.index                          GET     any
 home.healthz                        GET     public
+home.favicon                        GET     public
 home.api_docs                       GET     public
 api-docs.openapi_json               GET     public
 auth.login                          GET     public
