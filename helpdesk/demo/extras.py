@@ -110,17 +110,18 @@ def _notifications(users, now) -> int:
     count = 0
     # Threads of demo-coach's clients waiting now (the import kept `waiting_since` true to the wait rule).
     waiting = db.session.execute(
-        select(Thread.id, Thread.subject, User.name).join(User, User.id == Thread.client_id)
+        select(Thread.id, Thread.subject, User.name, Thread.waiting_since).join(User, User.id == Thread.client_id)
         .join(Assignment, Assignment.client_id == Thread.client_id)
         .where(Assignment.coach_id == coach.id, assignment_covers_sql(now), Thread.waiting_since.is_not(None))
         .order_by(Thread.last_message_at.desc()).limit(3)
     ).all()
-    for thread_id, subject, name in waiting:
+    for thread_id, subject, name, _ in waiting:
         count += notify(coach.id, "client_message", f"{name} wrote: {subject}"[:500], f"/threads/{thread_id}",
                         dedupe_key=f"demo:{thread_id}")
-    if waiting:
-        thread_id, subject, name = waiting[0]
-        count += notify(leader.id, "sla_warning", f"{name} has waited a long time in \u201c{subject}\u201d",
+    if waiting:  # how long it has really waited, as the warnings job would say it
+        thread_id, subject, name, since = waiting[0]
+        hours = int((now - since).total_seconds() // 3600)
+        count += notify(leader.id, "sla_warning", f"{name} has waited {hours} h for a reply in \u201c{subject}\u201d",
                         f"/threads/{thread_id}", dedupe_key=f"demo:{thread_id}")
     last_reply = db.session.execute(
         select(Thread.id, Thread.subject).join(Message, Message.thread_id == Thread.id)

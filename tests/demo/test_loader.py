@@ -117,3 +117,15 @@ def test_the_command_loads_once_and_prints_the_logins(runner):
     second = runner.invoke(args=["demo", "--no-serve", "--skip-migrations", "--scale", str(SCALE)])
     assert second.exit_code == 0, second.output
     assert "already loaded" in second.output and count(User) == users
+
+
+def test_the_demo_seeds_only_true_notifications(demo):
+    """Issue #14: a seeded warning says how long the thread has really waited."""
+    notes = db.session.scalars(select(Notification).where(Notification.kind == "sla_warning",
+                                                          Notification.dedupe_key.like("demo:%"))).all()
+    assert notes
+    for note in notes:
+        thread = db.session.get(Thread, int(note.link.rsplit("/", 1)[1]))
+        claimed = int(re.match(r".* has waited (\d+) h for a reply in", note.text).group(1))
+        real = (note.created_at - thread.waiting_since).total_seconds() / 3600
+        assert claimed <= real < claimed + 1, (note.text, real)
