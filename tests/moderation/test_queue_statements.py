@@ -36,8 +36,8 @@ def _counts(client, headers):
 
 def test_moderation_pages_send_no_statement_per_listing(client, auth, api_headers, mod, create_listing,
                                                         create_user):
-    headers = {"headers": api_headers(mod.lea)}
-    auth.login(mod.lea)
+    headers = {"headers": api_headers(mod.support)}
+    auth.login(mod.support)
     _listings(2, mod, create_listing, create_user)
     few = _counts(client, headers)
     _listings(20, mod, create_listing, create_user)
