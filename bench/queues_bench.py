@@ -101,7 +101,7 @@ def run(requests: int, sample_days: int) -> dict:
             unseed(before)
             raise
         size = sizes()
-        auditor, support = _first("auditor"), _first("support")
+        auditor, support, admin = _first("auditor"), _first("support"), _first("admin")
         leader = db.session.scalar(select(User.reports_to_id).where(User.role == "coach")
                                    .order_by(User.reports_to_id).limit(1))
         yesterday = (utcnow() - timedelta(days=1)).date().isoformat()
@@ -109,10 +109,10 @@ def run(requests: int, sample_days: int) -> dict:
         rows = []
         plan = [(auditor, "auditors' queue", "/audits/queue", TARGET_MS),
                 (auditor, "auditors' queue, one day", f"/audits/queue?day={yesterday}", TARGET_MS),
-                (leader, "moderation queue (pending)", "/moderation", TARGET_MS),
-                (leader, "moderation queue, approved", "/moderation?view=approved", TARGET_MS),
-                (leader, "moderation queue, reported", "/moderation?view=reported", TARGET_MS),
-                (leader, "review queue", "/moderation/review", None),
+                (admin, "moderation queue (pending)", "/moderation", TARGET_MS),
+                (admin, "moderation queue, approved", "/moderation?view=approved", TARGET_MS),
+                (admin, "moderation queue, reported", "/moderation?view=reported", TARGET_MS),
+                (admin, "review queue", "/moderation/review", None),
                 (support, "tickets, support", "/tickets", None),
                 (support, "support queue", "/tickets/queue", None),
                 (leader, "tickets, team leader", "/tickets", None),
