@@ -1,7 +1,7 @@
 """Marketplace listings, moderators' decisions and citizen reports."""
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, LargeBinary, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from helpdesk.extensions import db
 from helpdesk.types import Money, UTCDateTime, utcnow
@@ -57,7 +57,20 @@ class Listing(db.Model):
                           cascade="all, delete-orphan")
 
 
-class ListingImage(db.Model):
+class CleanedPhoto:
+    """The columns of a photo as `images.clean_image` leaves it: re-encoded bytes, thumbnail, type and size."""
+
+    content_type: Mapped[str] = mapped_column(String(20))
+    width: Mapped[int] = mapped_column()
+    height: Mapped[int] = mapped_column()
+    size: Mapped[int] = mapped_column()
+    # Deferred: lists load which photos exist, never their bytes.
+    data: Mapped[bytes] = mapped_column(LargeBinary, nullable=False, deferred=True)
+    thumbnail: Mapped[bytes] = mapped_column(LargeBinary, nullable=False, deferred=True)
+    created_at = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+
+
+class ListingImage(CleanedPhoto, db.Model):
     """A listing's photo, re-encoded (no metadata) with its thumbnail; at most 4 per listing (positions 0-3,
     unique, so two uploads at once cannot make a fifth).
 
@@ -75,14 +88,6 @@ class ListingImage(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     listing_id: Mapped[int] = mapped_column(ForeignKey("listings.id"))
     position: Mapped[int] = mapped_column()
-    content_type: Mapped[str] = mapped_column(String(20))
-    width: Mapped[int] = mapped_column()
-    height: Mapped[int] = mapped_column()
-    size: Mapped[int] = mapped_column()
-    # Deferred: lists of listings load which images exist, never their bytes.
-    data = deferred(mapped_column(LargeBinary, nullable=False))
-    thumbnail = deferred(mapped_column(LargeBinary, nullable=False))
-    created_at = mapped_column(UTCDateTime, nullable=False, default=utcnow)
 
     listing = relationship("Listing", back_populates="images")
 
@@ -168,7 +173,7 @@ class ListingEvent(db.Model):
     actor = relationship("User")
 
 
-class ListingUpload(db.Model):
+class ListingUpload(CleanedPhoto, db.Model):
     """A photo a member uploaded on its own (`POST /api/v1/listing-uploads`), cleaned like any listing photo,
     waiting to be attached by id to a listing they create or edit (JSON with `image_ids`). Attaching moves it
     into listing_images; one never attached is deleted after UPLOAD_KEPT_HOURS by the housekeeping job."""
@@ -181,10 +186,3 @@ class ListingUpload(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     uploader_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
-    content_type: Mapped[str] = mapped_column(String(20))
-    width: Mapped[int] = mapped_column()
-    height: Mapped[int] = mapped_column()
-    size: Mapped[int] = mapped_column()
-    data = deferred(mapped_column(LargeBinary, nullable=False))
-    thumbnail = deferred(mapped_column(LargeBinary, nullable=False))
-    created_at = mapped_column(UTCDateTime, nullable=False, default=utcnow)
