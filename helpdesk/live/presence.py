@@ -10,11 +10,15 @@ clients never subscribe to that topic, and /live/state answers presence only to 
 """
 
 import json
+import logging
 import threading
 import time
 from dataclasses import dataclass
 
 from flask import current_app
+from redis.exceptions import RedisError
+
+log = logging.getLogger(__name__)
 
 STATES = ("viewing", "typing", "left")
 TTL = 45
@@ -72,7 +76,11 @@ class RedisPresence:
         else:
             pipe.hset(key, user_id, json.dumps([mark.name, mark.state, mark.until]))
             pipe.expire(key, TTL)
-        before = pipe.execute()[0]
+        try:
+            before = pipe.execute()[0]
+        except (RedisError, OSError) as exc:  # presence is a hint: Redis away means nobody is shown, not an error
+            log.warning("presence not stored, Redis unavailable: %s", exc)
+            return None
         return _load(user_id, before)
 
     def marks(self, thread_ids) -> dict[int, list[Mark]]:
@@ -80,9 +88,14 @@ class RedisPresence:
         pipe = self._redis.pipeline()
         for tid in thread_ids:
             pipe.hgetall(self._key(tid))
+        try:
+            found = pipe.execute()
+        except (RedisError, OSError) as exc:
+            log.warning("presence not read, Redis unavailable: %s", exc)
+            return {tid: [] for tid in thread_ids}
         now = time.time()
         out = {}
-        for tid, raw in zip(thread_ids, pipe.execute(), strict=True):
+        for tid, raw in zip(thread_ids, found, strict=True):
             marks = [_load(int(uid), value) for uid, value in raw.items()]
             out[tid] = [m for m in marks if m is not None and m.until > now]
         return out

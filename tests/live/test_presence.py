@@ -59,3 +59,22 @@ def test_a_mark_ends_on_leaving_and_by_itself_after_its_time(app, client, auth, 
     client.post(f"/live/threads/{thread.id}/presence", data={"state": "left"})
     with app.test_request_context():
         assert presence.others_in([thread.id], team["bob"].id)[thread.id] == []
+
+
+def test_with_redis_gone_presence_shows_nobody_and_the_pages_still_answer(app, client, auth, team, waiting_thread,
+                                                                         monkeypatch):
+    """Presence is a hint: while Redis is unreachable nobody is shown and nothing is an error page."""
+    import redis
+
+    from tests.servers import spare_port
+
+    gone = presence.RedisPresence(redis.Redis(host="127.0.0.1", port=spare_port(), socket_connect_timeout=0.2))
+    assert gone.marks([1, 2]) == {1: [], 2: []}
+    assert gone.set(1, presence.Mark(7, "Ann", "typing", time.time() + 8), 7) is None
+    monkeypatch.setattr(presence, "store", lambda: gone)
+    thread = waiting_thread(team["ann_client"])
+    auth.login(team["ann"])
+    answer = client.post(f"/live/threads/{thread.id}/presence", data={"state": "typing"})
+    assert answer.status_code == 200 and answer.get_json() == {"presence": []}
+    state = client.get(f"/live/state?thread={thread.id}")
+    assert state.status_code == 200 and state.get_json()["presence"] == {str(thread.id): []}
