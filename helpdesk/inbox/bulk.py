@@ -10,6 +10,7 @@ from helpdesk.clients.feedback import Refused
 from helpdesk.errors import Refusal
 from helpdesk.extensions import db
 from helpdesk.inbox.models import Thread
+from helpdesk.inbox.queries import inbox_select
 from helpdesk.inbox.services import mark_read, visible_threads
 
 BULK_MAX = 100
@@ -67,7 +68,7 @@ def bulk_reassign(viewer: User, thread_ids: list[int], coach_id: int | None) -> 
 
 def next_waiting(viewer: User, after: int | None = None) -> Thread | None:
     """The viewer's thread that has waited longest (the Waiting view's first row), other than `after`."""
-    stmt = visible_threads(viewer).where(Thread.waiting_since.is_not(None))
+    stmt = inbox_select(viewer, "waiting")
     if after:
         stmt = stmt.where(Thread.id != after)
-    return db.session.scalars(stmt.order_by(Thread.waiting_since, Thread.id).limit(1)).first()
+    return db.session.scalars(stmt.limit(1)).first()
