@@ -88,6 +88,8 @@ def upload_photo(user: User, data: bytes, now: datetime | None = None) -> Listin
     """A member's photo on its own, checked and cleaned now, to attach by id to a listing within UPLOAD_KEPT."""
     _require_client(user)
     now = now or utcnow()
+    # Counted under a lock on the member's row (PostgreSQL), so uploads sent at once cannot pass the bound.
+    db.session.execute(select(User.id).where(User.id == user.id).with_for_update())
     waiting = db.session.scalar(select(func.count()).select_from(ListingUpload).where(
         ListingUpload.uploader_id == user.id, ListingUpload.created_at >= now - UPLOAD_KEPT))
     if waiting >= MAX_WAITING_UPLOADS:

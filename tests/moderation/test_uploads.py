@@ -132,3 +132,33 @@ def test_two_listings_sent_at_once_cannot_both_take_one_upload(app, committed_db
     assert all(o == [201, 422] for o in outcomes), outcomes
     attached = db.session.scalar(select(func.count()).select_from(Listing).where(Listing.seller_id == seller_id))
     assert attached == len(rounds)
+
+
+def test_uploads_sent_at_once_stay_within_the_waiting_bound(app, committed_db, create_user, monkeypatch):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("a race between two real sessions needs PostgreSQL")
+    monkeypatch.setattr(listings, "MAX_WAITING_UPLOADS", 2)
+    seller = create_user("client", name="Sam")
+    tokens, seller_id = [create_token(seller) for _ in range(6)], seller.id
+    db.session.commit()
+    db.session.remove()
+    data = photo()
+    for _ in range(3):
+        barrier, got = threading.Barrier(len(tokens)), []
+
+        def send(token, barrier=barrier, got=got):
+            c = app.test_client()
+            barrier.wait(5)
+            got.append(c.post("/api/v1/listing-uploads", data={"image": (io.BytesIO(data), "a.png")},
+                              headers={"Authorization": f"Bearer {token}"},
+                              content_type="multipart/form-data").status_code)
+        threads = [threading.Thread(target=send, args=(t,)) for t in tokens]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(15)
+        waiting = db.session.scalar(select(func.count()).select_from(ListingUpload)
+                                    .where(ListingUpload.uploader_id == seller_id))
+        assert waiting == 2, (waiting, sorted(got))
+        db.session.execute(ListingUpload.__table__.delete())
+        db.session.commit()
