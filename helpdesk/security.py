@@ -30,7 +30,8 @@ from helpdesk.limits import MAX_ID, MAX_JSON_DEPTH, MAX_PAGE
 
 # Query and form names that carry an id without the `_id` suffix (e.g. /inbox?client=12, /sla?coach=3).
 SHORT_ID_NAMES = frozenset({"id", "client", "coach", "job", "team", "assignee", "user", "auditor", "thread",
-                            "message", "ticket", "listing", "item"})
+                            "message", "ticket", "listing", "item",
+                            "after", "insert"})  # /inbox/next?after=<thread>, /threads/N?insert=<saved reply>
 PAGE_NAMES = frozenset({"page"})
 
 log = logging.getLogger(__name__)
@@ -62,9 +63,10 @@ def _check_number(location: str, name: str, value) -> None:
         return
     if isinstance(value, str):
         text = value.strip()
-        if not text.lstrip("-").isdigit() or len(text) > 40:
+        if not text.lstrip("-").isdigit():
             return
-        value = int(text)
+        # Python refuses to convert over 4,300 digits; anything past 40 is out of every range anyway.
+        value = int(text) if len(text) <= 40 else (-1 if text.startswith("-") else 1) * 10**40
     if not isinstance(value, int):
         return
     if name in PAGE_NAMES and value > MAX_PAGE:  # below 1 each list already answers as it always has

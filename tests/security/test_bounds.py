@@ -117,3 +117,14 @@ def test_id_fields_of_forms_out_of_range_are_refused(admin_client, create_client
         assert response.status_code < 500, (path, response.status_code)
         assert response.status_code in (302, 400, 404, 422)
         db.session.rollback()
+
+
+def test_an_id_of_thousands_of_digits_is_named_not_a_500(client, auth, create_coach, create_client, create_thread):
+    """Python will not turn more than 4,300 digits into an int; such an id is refused like any out of range
+    (a page answers 400, as for a huge page number; the API 422 naming the field)."""
+    coach = create_coach()
+    thread = create_thread(create_client(coach=coach))
+    auth.login(coach)
+    big = "9" * 5000
+    for url in (f"/inbox/next?after={big}", f"/threads/{thread.id}?insert={big}", f"/inbox?client={big}"):
+        assert client.get(url).status_code == 400, url
