@@ -34,6 +34,9 @@ class User(UserMixin, db.Model):
     __table_args__ = (
         CheckConstraint("role IN ('client','coach','team_leader','auditor','support','admin')", name="role"),
         Index("ix_users_role_reports_to", "role", "reports_to_id"),
+        # A team leader's team whatever its members' roles (the rankings' team filter, `rows_visible_to`):
+        # the index above leads with the role, so it cannot serve `reports_to_id = ?` alone.
+        Index("ix_users_reports_to", "reports_to_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -98,6 +98,8 @@ class ModerationDecision(db.Model):
         CheckConstraint("decision IN ('approve','reject')", name="decision"),
         Index("ix_moderation_decisions_moderator_at", "moderator_id", "at"),
         Index("ix_moderation_decisions_listing_at", "listing_id", "at"),
+        # The month's decisions of every moderator (section9_counts, the ranking): a range on `at` alone.
+        Index("ix_moderation_decisions_at", "at"),
         CheckConstraint("stage IN ('queue','review')", name="stage"),
         CheckConstraint(_one_of("reason_code", REJECT_REASONS), name="reason_code"),
         # The last line of defence behind the conditional updates in services.decide and reports.remove:
