@@ -99,13 +99,13 @@ def _claimed_by(auditor: User):
 
 
 def open_items(auditor: User, coach_id: int | None = None, day: date | None = None,
-               limit: int = 200) -> list[AuditSample]:
+               limit: int = 200, offset: int = 0) -> list[AuditSample]:
     """Sample items not yet audited that are free or claimed by `auditor`, mine first, oldest day first;
-    optionally only one coach's or one day's.
+    optionally only one coach's or one day's; `limit` of them after the first `offset`.
 
-    Read as two index scans that stop at `limit` (mine, then free ones), not a sort of the whole open queue,
+    Read as two index scans that stop at the page (mine, then free ones), not a sort of the whole open queue,
     with each item's reply and its author loaded alongside (one query each for the page, not one per row)."""
-    def first(condition, n):
+    def first(condition, n, skip=0):
         query = select(AuditSample).where(condition)
         if coach_id is not None:
             query = query.where(AuditSample.coach_id == coach_id)
@@ -113,10 +113,13 @@ def open_items(auditor: User, coach_id: int | None = None, day: date | None = No
             query = query.where(AuditSample.sample_day == day)
         return list(db.session.scalars(
             query.options(selectinload(AuditSample.message).selectinload(Message.author))
-            .order_by(AuditSample.sample_day, AuditSample.id).limit(n)))
+            .order_by(AuditSample.sample_day, AuditSample.id).offset(skip).limit(n)))
 
-    mine = first(_claimed_by(auditor), limit)
-    return mine + (first(_free(), limit - len(mine)) if len(mine) < limit else [])
+    mine = first(_claimed_by(auditor), offset + limit)
+    if len(mine) == offset + limit:
+        return mine[offset:]
+    # All of mine are read (an auditor holds few): the free ones follow them.
+    return mine[offset:] + first(_free(), offset + limit - max(offset, len(mine)), max(0, offset - len(mine)))
 
 
 def queue_counts(auditor: User) -> dict:

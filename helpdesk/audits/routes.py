@@ -51,6 +51,9 @@ def inbox():
     )
 
 
+PAGE_ITEMS, MAX_PAGE = 50, 10_000
+
+
 @bp.route("/queue", endpoint="queue")
 @roles_required("auditor", "admin")
 def queue_page():
@@ -69,8 +72,11 @@ def queue_page():
     except ValueError:
         flash("Day: use the form YYYY-MM-DD.", "error")
         day = None
+    page = request.args.get("page") or ""
+    page = int(page) if page.isdigit() and 0 < int(page) <= MAX_PAGE else 1
     coach = db.session.get(User, coach_id) if coach_id is not None else None
-    return render_template("audits/queue.html", items=queue.open_items(current_user, coach_id, day),
+    items = queue.open_items(current_user, coach_id, day, limit=PAGE_ITEMS, offset=(page - 1) * PAGE_ITEMS)
+    return render_template("audits/queue.html", items=items, page=page, per_page=PAGE_ITEMS,
                            counts=queue.queue_counts(current_user), filters={"coach_id": coach_id, "day": day},
                            coach=coach, coach_open=queue.coach_count(current_user, coach_id) if coach else None,
                            term=term, matches=matches if len(matches) > 1 else [], thread_link=thread_link)

@@ -119,3 +119,24 @@ def test_the_coach_picker_suggests_coaches_with_open_items(client, auth, desk, c
     auth.logout()
     auth.login(desk.coach)
     assert client.get("/audits/queue/coaches?q=cora").status_code == 403
+
+
+def test_the_queue_comes_in_pages_mine_first(client, auth, desk, create_message, create_thread, create_client,
+                                             monkeypatch):
+    from helpdesk.audits import routes
+
+    mine, later, other = _sample(desk, create_message, create_thread, create_client)
+    queue.claim(desk.auditor, later.id)  # mine first whatever its day: later, then mine, other by day
+    assert [i.id for i in queue.open_items(desk.auditor)] == [later.id, mine.id, other.id]
+    assert [i.id for i in queue.open_items(desk.auditor, limit=1)] == [later.id]
+    assert [i.id for i in queue.open_items(desk.auditor, limit=2, offset=1)] == [mine.id, other.id]
+    assert [i.id for i in queue.open_items(desk.auditor, limit=5, offset=2)] == [other.id]
+    assert queue.open_items(desk.auditor, limit=5, offset=3) == []
+    monkeypatch.setattr(routes, "PAGE_ITEMS", 2)
+    auth.login(desk.auditor)
+    first = client.get("/audits/queue").get_data(as_text=True)
+    assert re.findall(r'<tr data-item="(\d+)"', first) == [str(later.id), str(mine.id)]
+    assert 'href="/audits/queue?page=2" rel="next"' in first
+    second = client.get("/audits/queue?page=2").get_data(as_text=True)
+    assert re.findall(r'<tr data-item="(\d+)"', second) == [str(other.id)] and 'rel="next"' not in second
+    assert client.get("/audits/queue?page=abc").status_code == 200
