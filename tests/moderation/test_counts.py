@@ -84,6 +84,15 @@ def test_recount_finds_and_repairs_wrong_counts(mod, create_listing):
     assert counts.recount() == {}
 
 
+def test_the_recount_command_says_what_it_repaired(runner, mod, create_listing):
+    create_listing(mod.sam, title="Bike")
+    assert runner.invoke(args=["moderation", "recount"]).output == "The counts are right.\n"
+    db.session.execute(update(ListingCount).values(n=0))
+    result = runner.invoke(args=["moderation", "recount"])
+    assert result.exit_code == 0 and result.output == "pending / other: 0 kept, 1 listed: repaired\n1 count(s) repaired\n"
+    assert _kept() == {"pending": 1}
+
+
 THREADS = 8
 
 
