@@ -150,3 +150,49 @@ def test_moderators_and_sellers_at_once_leave_the_counts_exact(app, committed_db
                                                          "withdrawn": 2 * rounds, "removed": rounds,
                                                          "pending": rounds}
         assert _kept() == _true_counts() and counts.recount() == {}
+
+
+def test_two_bulk_decisions_across_categories_at_once_do_not_deadlock(app, committed_db, mod, create_listing):
+    """Each moderator decides their claims of two categories, named in opposite orders: the counts' rows are
+    taken in one order (bulk_decide works through the listings by category), so neither waits on the other."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("two writers at once need PostgreSQL")
+    rounds, plan = 5, []
+    for _ in range(rounds):
+        a = [create_listing(mod.sam, category=c) for c in ("home", "electronics")]
+        b = [create_listing(mod.sam, category=c) for c in ("electronics", "home")]
+        for listing in a:
+            services.claim_listing(mod.tia, listing)
+        for listing in b:
+            services.claim_listing(mod.tod, listing)
+        plan.append(([x.id for x in a], [x.id for x in b]))
+    tia, tod = mod.tia.id, mod.tod.id
+    db.session.commit()
+    db.session.remove()
+    errors = []
+
+    def work(user_id, ids, decision, barrier):
+        with app.app_context():
+            try:
+                barrier.wait(10)
+                ok, results = services.bulk_decide(db.session.get(type(mod.tia), user_id), ids, decision, "other",
+                                                   "Blurry")
+                assert ok, results
+                db.session.commit()
+            except Exception as exc:  # noqa: BLE001 - the test reports what escaped
+                errors.append(repr(exc)[:200])
+                db.session.rollback()
+            finally:
+                db.session.remove()
+
+    for a, b in plan:
+        barrier = threading.Barrier(2)
+        threads = [threading.Thread(target=work, args=(tia, a, "approve", barrier)),
+                   threading.Thread(target=work, args=(tod, b, "approve", barrier))]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(30)
+    assert errors == []
+    with app.app_context():
+        assert _kept() == _true_counts() == {"approved": 4 * rounds} and counts.recount() == {}
