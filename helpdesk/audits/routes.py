@@ -79,7 +79,8 @@ def queue_page():
     return render_template("audits/queue.html", items=items, page=page, per_page=PAGE_ITEMS,
                            counts=queue.queue_counts(current_user), filters={"coach_id": coach_id, "day": day},
                            coach=coach, coach_open=queue.coach_count(current_user, coach_id) if coach else None,
-                           term=term, matches=matches if len(matches) > 1 else [], thread_link=thread_link)
+                           term=term, matches=matches if len(matches) > 1 else [], match_limit=queue.COACH_MATCHES,
+                           thread_link=thread_link)
 
 
 @bp.route("/queue/coaches")
