@@ -162,8 +162,9 @@ def find_coaches(auditor: User, term: str, limit: int = COACH_MATCHES) -> list[t
     coaches = select(User.id, User.name, User.email).where(User.role == Role.COACH.value, has_open)
     exact = db.session.execute(coaches.where((func.lower(User.email) == term.lower())
                                              | (func.lower(User.name) == term.lower()))).all()
-    rows = exact if len(exact) == 1 else db.session.execute(coaches.where(contains(User.name, term) | contains(User.email, term))
-                                       .order_by(User.name, User.id).limit(limit)).all()
+    rows = exact if len(exact) == 1 else db.session.execute(
+        coaches.where(contains(User.name, term) | contains(User.email, term))
+        .order_by(User.name, User.id).limit(limit)).all()
     if not rows:
         return []
     n = dict(db.session.execute(select(AuditSample.coach_id, func.count())
