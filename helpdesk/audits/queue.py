@@ -4,7 +4,7 @@ import random
 from datetime import UTC, date, datetime, time, timedelta
 
 from flask import abort, current_app
-from sqlalchemy import and_, exists, func, select, tuple_, union_all, update
+from sqlalchemy import and_, exists, func, or_, select, tuple_, update
 from sqlalchemy.orm import selectinload
 
 from helpdesk.audits.models import Audit, AuditSample
@@ -12,6 +12,7 @@ from helpdesk.audits.services import AuditError
 from helpdesk.auth.models import Role, User
 from helpdesk.extensions import db
 from helpdesk.inbox.models import Message
+from helpdesk.text_match import contains
 from helpdesk.types import utcnow
 
 NEW_COACH_DAYS = 90
@@ -98,13 +99,13 @@ def _claimed_by(auditor: User):
 
 
 def open_items(auditor: User, coach_id: int | None = None, day: date | None = None,
-               limit: int = 200) -> list[AuditSample]:
+               limit: int = 200, offset: int = 0) -> list[AuditSample]:
     """Sample items not yet audited that are free or claimed by `auditor`, mine first, oldest day first;
-    optionally only one coach's or one day's.
+    optionally only one coach's or one day's; `limit` of them after the first `offset`.
 
-    Read as two index scans that stop at `limit` (mine, then free ones), not a sort of the whole open queue,
+    Read as two index scans that stop at the page (mine, then free ones), not a sort of the whole open queue,
     with each item's reply and its author loaded alongside (one query each for the page, not one per row)."""
-    def first(condition, n):
+    def first(condition, n, skip=0):
         query = select(AuditSample).where(condition)
         if coach_id is not None:
             query = query.where(AuditSample.coach_id == coach_id)
@@ -112,34 +113,64 @@ def open_items(auditor: User, coach_id: int | None = None, day: date | None = No
             query = query.where(AuditSample.sample_day == day)
         return list(db.session.scalars(
             query.options(selectinload(AuditSample.message).selectinload(Message.author))
-            .order_by(AuditSample.sample_day, AuditSample.id).limit(n)))
+            .order_by(AuditSample.sample_day, AuditSample.id).offset(skip).limit(n)))
 
-    mine = first(_claimed_by(auditor), limit)
-    return mine + (first(_free(), limit - len(mine)) if len(mine) < limit else [])
+    mine = first(_claimed_by(auditor), offset + limit)
+    if len(mine) == offset + limit:
+        return mine[offset:]
+    # All of mine are read (an auditor holds few): the free ones follow them.
+    return mine[offset:] + first(_free(), offset + limit - max(offset, len(mine)), max(0, offset - len(mine)))
 
 
 def queue_counts(auditor: User) -> dict:
-    """How many items are open to `auditor`: in all, claimed by them, per coach (id, name, n) and per day.
+    """How many items are open to `auditor`: in all, claimed by them, and per day (day, n).
 
     Free items and the auditor's own are counted apart, each from a partial index of its own (index-only),
-    and added up; the whole open queue is never read row by row."""
-    free, mine = _free(), _claimed_by(auditor)
-    total_free = select(func.count()).select_from(AuditSample).where(free).scalar_subquery()
-    total_mine = select(func.count()).select_from(AuditSample).where(mine).scalar_subquery()
-    free_n, mine_n = db.session.execute(select(total_free, total_mine)).one()
+    and added up; the whole open queue is never read row by row. Per coach there is no list to count: the
+    page finds a coach by name (`find_coaches`) and counts that one coach's items (`coach_count`)."""
+    def per_day(condition):
+        return dict(db.session.execute(select(AuditSample.sample_day, func.count()).where(condition)
+                                       .group_by(AuditSample.sample_day)).all())
 
-    def per(column):
-        both = union_all(select(column.label("key")).where(free), select(column.label("key")).where(mine)).subquery()
-        return select(both.c.key, func.count().label("n")).group_by(both.c.key).subquery()
+    free, mine = per_day(_free()), per_day(_claimed_by(auditor))
+    days = sorted((day, free.get(day, 0) + mine.get(day, 0)) for day in free.keys() | mine.keys())
+    return {"total": sum(free.values()) + sum(mine.values()), "mine": sum(mine.values()), "days": days}
 
-    by_coach = per(AuditSample.coach_id)
-    coaches = db.session.execute(
-        select(User.id, User.name, by_coach.c.n).join(by_coach, by_coach.c.key == User.id)
-        .order_by(User.name, User.id)).all()
-    by_day = per(AuditSample.sample_day)
-    days = db.session.execute(select(by_day.c.key, by_day.c.n).order_by(by_day.c.key)).all()
-    return {"total": free_n + mine_n, "mine": mine_n, "coaches": [tuple(r) for r in coaches],
-            "days": [tuple(r) for r in days]}
+
+def _open_to(auditor: User):
+    """SQL: items not yet audited that are free or claimed by `auditor`."""
+    return or_(_free(), _claimed_by(auditor))
+
+
+def coach_count(auditor: User, coach_id: int) -> int:
+    """How many items of one coach are open to `auditor` (the partial indexes by coach and by claimant)."""
+    return db.session.scalar(select(func.count()).select_from(AuditSample)
+                             .where(AuditSample.coach_id == coach_id, _open_to(auditor)))
+
+
+COACH_MATCHES = 20
+
+
+def find_coaches(auditor: User, term: str, limit: int = COACH_MATCHES) -> list[tuple[int, str, str, int]]:
+    """Coaches with items open to `auditor` whose name or email contains `term`: (id, name, email, open items),
+    by name, at most `limit`; the one coach whose email or name is `term` exactly (what the picker fills in)
+    comes alone."""
+    term = (term or "").strip()
+    if not term:
+        return []
+    has_open = exists().where(AuditSample.coach_id == User.id, _open_to(auditor))
+    coaches = select(User.id, User.name, User.email).where(User.role == Role.COACH.value, has_open)
+    exact = db.session.execute(coaches.where((func.lower(User.email) == term.lower())
+                                             | (func.lower(User.name) == term.lower()))).all()
+    rows = exact if len(exact) == 1 else db.session.execute(
+        coaches.where(contains(User.name, term) | contains(User.email, term))
+        .order_by(User.name, User.id).limit(limit)).all()
+    if not rows:
+        return []
+    n = dict(db.session.execute(select(AuditSample.coach_id, func.count())
+                                .where(AuditSample.coach_id.in_([r.id for r in rows]), _open_to(auditor))
+                                .group_by(AuditSample.coach_id)).all())
+    return [(r.id, r.name, r.email, n.get(r.id, 0)) for r in rows]
 
 
 def thread_context(message: Message, before: int = 3, after: int = 2) -> list[Message]:

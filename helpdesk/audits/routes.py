@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from helpdesk.audits import bp, disputes, feedback, listing, queue
@@ -12,6 +12,7 @@ from helpdesk.audits.forms import ActForm, AuditForm, DisputeForm, NoteForm, Res
 from helpdesk.audits.models import COLORS, AuditSample
 from helpdesk.audits.quality import live_quality
 from helpdesk.audits.services import AuditError, get_audit, get_message, get_thread, thread_link
+from helpdesk.auth.models import User
 from helpdesk.auth.permissions import roles_required
 from helpdesk.extensions import db
 from helpdesk.jobs import enqueue
@@ -50,20 +51,45 @@ def inbox():
     )
 
 
+PAGE_ITEMS, MAX_PAGE = 50, 10_000
+
+
 @bp.route("/queue", endpoint="queue")
 @roles_required("auditor", "admin")
 def queue_page():
-    """The sample items open to the auditor, filtered by coach and day, with their counts."""
+    """The sample items open to the auditor, filtered by coach (an id, or a name or email to find) and day,
+    with their counts."""
     coach_id, day = request.args.get("coach_id") or "", request.args.get("day") or ""
     coach_id = int(coach_id) if coach_id.isdigit() and int(coach_id) < 2**31 else None
+    term = (request.args.get("coach") or "").strip()[:200]
+    matches = queue.find_coaches(current_user, term) if term else []
+    if term:  # a name or email typed in the form (what the picker fills in too)
+        coach_id = matches[0][0] if len(matches) == 1 else None
+        if not matches:
+            flash(f"No coach with open items matches \u201c{term}\u201d.", "error")
     try:
         day = date.fromisoformat(day) if day else None
     except ValueError:
         flash("Day: use the form YYYY-MM-DD.", "error")
         day = None
-    return render_template("audits/queue.html", items=queue.open_items(current_user, coach_id, day),
+    page = request.args.get("page") or ""
+    page = int(page) if page.isdigit() and 0 < int(page) <= MAX_PAGE else 1
+    coach = db.session.get(User, coach_id) if coach_id is not None else None
+    items = queue.open_items(current_user, coach_id, day, limit=PAGE_ITEMS, offset=(page - 1) * PAGE_ITEMS)
+    return render_template("audits/queue.html", items=items, page=page, per_page=PAGE_ITEMS,
                            counts=queue.queue_counts(current_user), filters={"coach_id": coach_id, "day": day},
+                           coach=coach, coach_open=queue.coach_count(current_user, coach_id) if coach else None,
+                           term=term, matches=matches if len(matches) > 1 else [], match_limit=queue.COACH_MATCHES,
                            thread_link=thread_link)
+
+
+@bp.route("/queue/coaches")
+@roles_required("auditor", "admin")
+def queue_coaches():
+    """The coach picker's suggestions: coaches with open items whose name or email contains `q` (JSON)."""
+    term = (request.args.get("q") or "").strip()[:200]
+    return jsonify([{"id": i, "name": name, "email": email, "open": n}
+                    for i, name, email, n in queue.find_coaches(current_user, term)])
 
 
 def render_queue_item(item, message, form, status=200):

@@ -1,6 +1,16 @@
 """Marketplace listings, moderators' decisions and citizen reports."""
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, LargeBinary, String, UniqueConstraint
+from sqlalchemy import (
+    DDL,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    LargeBinary,
+    String,
+    UniqueConstraint,
+    event,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from helpdesk.extensions import db
@@ -17,6 +27,9 @@ REJECT_REASONS = {"prohibited_item": "Prohibited item", "misleading": "Misleadin
                   "duplicate": "Duplicate listing", "offensive": "Offensive content", "other": "Other"}
 
 
+PENDING = "status = 'pending'"
+
+
 def _one_of(column: str, values) -> str:
     return f"{column} IN ({','.join(repr(v) for v in values)})"
 
@@ -30,6 +43,9 @@ class Listing(db.Model):
         CheckConstraint(_one_of("category", CATEGORIES), name="category"),
         CheckConstraint("price >= 0", name="price"),
         Index("ix_listings_status_submitted", "status", "submitted_at"),
+        # A moderator's claims (services.claims_held, on every queue page) among the pending listings only.
+        Index("ix_listings_pending_claimed", "claimed_by_id", "claimed_at", postgresql_where=text(PENDING),
+              sqlite_where=text(PENDING)),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -188,3 +204,69 @@ class ListingUpload(CleanedPhoto, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     uploader_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+
+
+class ListingCount(db.Model):
+    """How many listings hold each (status, category): the queue's tabs read these few rows instead of counting
+    every listing ever submitted. Kept by the database itself (moderation/counts.py: a trigger on listings), so
+    every writer - services, imports, the generator's COPY, a test's factory - moves them in its own transaction;
+    `counts.recount` rebuilds them from scratch."""
+
+    __tablename__ = "listing_counts"
+
+    status: Mapped[str] = mapped_column(String(10), primary_key=True)
+    category: Mapped[str] = mapped_column(String(20), primary_key=True)
+    n: Mapped[int] = mapped_column(nullable=False, default=0)
+
+
+# Created before listings and emptied after them (tests' committed_db deletes every table in reverse order):
+# a listing deleted moves its count, so the counts must still be there to move.
+Listing.__table__.add_is_dependent_on(ListingCount.__table__)
+
+
+# The trigger that keeps listing_counts (moderation/counts.py says why). The migration a6e5d0c0de16 adds the
+# same to an existing database (a frozen copy: keep the two alike).
+_UPSERT = ("INSERT INTO listing_counts (status, category, n) {rows} "
+           "ON CONFLICT (status, category) DO UPDATE SET n = listing_counts.n + excluded.n;")
+POSTGRESQL_DDL = (
+    f"""CREATE OR REPLACE FUNCTION listing_counts_follow() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        {_UPSERT.format(rows="SELECT status, category, count(*) FROM moved_in GROUP BY 1, 2 ORDER BY 1, 2")}
+    ELSIF TG_OP = 'DELETE' THEN
+        {_UPSERT.format(rows="SELECT status, category, -count(*) FROM moved_out GROUP BY 1, 2 ORDER BY 1, 2")}
+    ELSE
+        {_UPSERT.format(rows="SELECT status, category, sum(delta) FROM (SELECT status, category, 1 AS delta "
+                             "FROM moved_in UNION ALL SELECT status, category, -1 FROM moved_out) AS moves "
+                             "GROUP BY 1, 2 HAVING sum(delta) <> 0 ORDER BY 1, 2")}
+    END IF;
+    RETURN NULL;
+END $$""",
+    "CREATE TRIGGER listing_counts_insert AFTER INSERT ON listings REFERENCING NEW TABLE AS moved_in "
+    "FOR EACH STATEMENT EXECUTE FUNCTION listing_counts_follow()",
+    "CREATE TRIGGER listing_counts_update AFTER UPDATE ON listings REFERENCING OLD TABLE AS moved_out "
+    "NEW TABLE AS moved_in FOR EACH STATEMENT EXECUTE FUNCTION listing_counts_follow()",
+    "CREATE TRIGGER listing_counts_delete AFTER DELETE ON listings REFERENCING OLD TABLE AS moved_out "
+    "FOR EACH STATEMENT EXECUTE FUNCTION listing_counts_follow()",
+)
+SQLITE_DDL = (
+    """CREATE TRIGGER listing_counts_insert AFTER INSERT ON listings BEGIN
+    INSERT INTO listing_counts (status, category, n) VALUES (NEW.status, NEW.category, 1)
+    ON CONFLICT (status, category) DO UPDATE SET n = n + 1;
+END""",
+    """CREATE TRIGGER listing_counts_delete AFTER DELETE ON listings BEGIN
+    INSERT INTO listing_counts (status, category, n) VALUES (OLD.status, OLD.category, -1)
+    ON CONFLICT (status, category) DO UPDATE SET n = n - 1;
+END""",
+    """CREATE TRIGGER listing_counts_update AFTER UPDATE OF status, category ON listings
+WHEN OLD.status IS NOT NEW.status OR OLD.category IS NOT NEW.category BEGIN
+    INSERT INTO listing_counts (status, category, n) VALUES (OLD.status, OLD.category, -1)
+    ON CONFLICT (status, category) DO UPDATE SET n = n - 1;
+    INSERT INTO listing_counts (status, category, n) VALUES (NEW.status, NEW.category, 1)
+    ON CONFLICT (status, category) DO UPDATE SET n = n + 1;
+END""",
+)
+for _statement in POSTGRESQL_DDL:
+    event.listen(Listing.__table__, "after_create", DDL(_statement).execute_if(dialect="postgresql"))
+for _statement in SQLITE_DDL:
+    event.listen(Listing.__table__, "after_create", DDL(_statement).execute_if(dialect="sqlite"))

@@ -4,11 +4,12 @@ and what members see: the marketplace and their own listings."""
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from helpdesk.auth.models import User
 from helpdesk.extensions import db
+from helpdesk.moderation.counts import status_counts
 from helpdesk.moderation.models import CATEGORIES, Listing, ListingReport
 from helpdesk.moderation.services import ModerationError, reason_for_seller
 from helpdesk.text_match import contains
@@ -57,31 +58,37 @@ def queue_select(view: str = "pending", category: str | None = None, age: str | 
             stmt = stmt.where(_age_clause(age, now or utcnow()))
         return stmt.where(Listing.status == "pending").order_by(Listing.submitted_at, Listing.id)
     if view == "reported":
-        first_open = (select(ListingReport.listing_id, func.min(ListingReport.created_at).label("first"))
-                      .where(ListingReport.is_open.is_(True)).group_by(ListingReport.listing_id).subquery())
-        return stmt.join(first_open, first_open.c.listing_id == Listing.id).order_by(first_open.c.first, Listing.id)
+        # Ordered inside as well as outside: the planner then walks the open reports' listings in page order and
+        # fetches a page's worth of listings by id, instead of joining every listing ever submitted and sorting.
+        first = func.min(ListingReport.created_at).label("first")
+        first_open = (select(ListingReport.listing_id, first).where(ListingReport.is_open.is_(True))
+                      .group_by(ListingReport.listing_id).order_by(first, ListingReport.listing_id).subquery())
+        return (stmt.join(first_open, first_open.c.listing_id == Listing.id)
+                .order_by(first_open.c.first, first_open.c.listing_id))
     return stmt.where(Listing.status == view).order_by(Listing.submitted_at.desc(), Listing.id.desc())
 
 
 def queue_counts(category: str | None = None, now: datetime | None = None) -> dict[str, int]:
     """How many listings each view holds (under the category filter), plus pending ones past the SLA.
 
-    Two aggregate queries: one over listings grouped by status, one over the open reports only (an index
-    scan of what is open, not an EXISTS per listing over all history)."""
+    The statuses come from the counts the database keeps (moderation/counts.py), never from a count of every
+    listing; the overdue ones, which depend on now, from the pending listings by submission time (an index
+    range), and the reported ones from the open reports only."""
     sla_start = (now or utcnow()) - timedelta(hours=current_app.config["SLA_HOURS"])
-    stmt = select(Listing.status, func.count(),
-                  func.count(case((Listing.submitted_at < sla_start, 1)))).group_by(Listing.status)
+    overdue = select(func.count()).select_from(Listing).where(Listing.status == "pending",
+                                                              Listing.submitted_at < sla_start)
     reported = select(func.count(func.distinct(ListingReport.listing_id))).where(ListingReport.is_open.is_(True))
     if category:
-        stmt = stmt.where(Listing.category == category)
-        reported = reported.join(Listing, Listing.id == ListingReport.listing_id).where(Listing.category == category)
+        overdue = overdue.where(Listing.category == category)
+        # Each reported listing's category looked up by id (a few probes of the primary key), not a join that
+        # the planner answers by reading every listing.
+        reported_ids = select(ListingReport.listing_id).where(ListingReport.is_open.is_(True)).distinct().subquery()
+        category_of = select(Listing.category).where(Listing.id == reported_ids.c.listing_id).scalar_subquery()
+        reported = select(func.count()).select_from(reported_ids).where(category_of == category)
     counts = dict.fromkeys((*VIEWS, "overdue"), 0)
-    for status, n, late in db.session.execute(stmt):
-        if status in counts:
-            counts[status] = n
-        if status == "pending":
-            counts["overdue"] = late
-    counts["reported"] = db.session.scalar(reported)
+    counts.update((status, n) for status, n in status_counts(category).items() if status in counts)
+    counts["overdue"], counts["reported"] = db.session.execute(
+        select(overdue.scalar_subquery(), reported.scalar_subquery())).one()
     return counts
 
 

@@ -241,7 +241,10 @@ def bulk_decide(user: User, listing_ids: list[int], decision: str, reason_code: 
     now = now or utcnow()
     outer = db.session.begin_nested()
     results, ok = [], True
-    for listing_id in ids:
+    # Worked through by category: each decision moves the (status, category) counts (moderation/counts.py) and
+    # holds their rows until commit, so two bulk decisions at once must take them in one order (no deadlock).
+    category = dict(db.session.execute(select(Listing.id, Listing.category).where(Listing.id.in_(ids))).all())
+    for listing_id in sorted(ids, key=lambda i: (category.get(i, ""), i)):
         listing = db.session.get(Listing, listing_id)
         if listing is None or not listing_visible_to(user, listing):
             results.append({"listing_id": listing_id, "ok": False, "status": 404, "message": "No such listing."})
@@ -254,6 +257,7 @@ def bulk_decide(user: User, listing_ids: list[int], decision: str, reason_code: 
         except ModerationError as exc:
             results.append({"listing_id": listing_id, "ok": False, "status": exc.status, "message": str(exc)})
             ok = False
+    results.sort(key=lambda r: ids.index(r["listing_id"]))  # told in the order asked
     if ok:
         outer.commit()
     else:

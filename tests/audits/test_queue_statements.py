@@ -34,3 +34,17 @@ def test_the_queue_page_and_api_send_no_statement_per_item(client, auth, api_hea
     page = client.get("/audits/queue").get_data(as_text=True)
     assert page.count("<tr data-item=") == 30 and "Reply 27" in page and "Coach 27" in page
     assert many == few
+
+
+def test_the_coach_picker_sends_no_statement_per_coach(client, auth, desk, create_coach, create_client,
+                                                       create_thread, create_message):
+    auth.login(desk.auditor)
+    _sample(2, create_coach, create_client, create_thread, create_message)
+    few = (len(statements_for_page(client, "/audits/queue/coaches?q=coach")),
+           len(statements_for_page(client, "/audits/queue?coach=coach")))
+    _sample(18, create_coach, create_client, create_thread, create_message)
+    many = (len(statements_for_page(client, "/audits/queue/coaches?q=coach")),
+            len(statements_for_page(client, "/audits/queue?coach=coach")))
+    assert len(client.get("/audits/queue/coaches?q=coach").get_json()) == 20
+    assert "Coach 17" in client.get("/audits/queue?coach=coach").get_data(as_text=True)
+    assert many == few

@@ -92,6 +92,7 @@ calibration.review                  POST    au                  item_id=calibrat
 calibration.mark                    POST    tl,ad
 audits.audit_message                POST    au,ad               message_id=message
 audits.queue                        GET     au,ad
+audits.queue_coaches                GET     au,ad
 audits.queue_item                   GET     au,ad               item_id=queue_item
 audits.claim                        POST    au,ad               item_id=queue_item
 audits.release                      POST    au,ad               item_id=queue_item
