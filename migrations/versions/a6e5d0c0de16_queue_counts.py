@@ -6,7 +6,7 @@ same statement as each change (helpdesk/moderation/counts.py). A moderator's cla
 pending listings only (a partial index), not by visiting every pending listing's row.
 
 Revision ID: a6e5d0c0de16
-Revises: a3e5d0c0de13
+Revises: a7e5d0c0de17
 Create Date: 2026-12-02 04:50:00.000000
 
 """
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'a6e5d0c0de16'
-down_revision = "a3e5d0c0de13"
+down_revision = "a7e5d0c0de17"
 branch_labels = None
 depends_on = None
 
