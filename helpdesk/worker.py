@@ -166,13 +166,12 @@ def _import_job_module(job) -> None:
     inherit it instead of each importing it again (RQ imports it in the horse, which ends with the job:
     for a short job, the import was a large part of the horse's time). An import that fails is left to the
     horse, which fails the job with the real error."""
-    module = (job.func_name or "").rpartition(".")[0]
-    if not module or module in sys.modules:
-        return
-    try:
-        importlib.import_module(module)
+    try:  # func_name itself may fail (data RQ cannot read): that too is the horse's to report
+        module = (job.func_name or "").rpartition(".")[0]
+        if module and module not in sys.modules:
+            importlib.import_module(module)
     except Exception:  # noqa: BLE001 - the work horse imports it again and records the error on the job
-        log.debug("could not import %s in the worker process", module, exc_info=True)
+        log.debug("could not import the module of job %s in the worker process", job.id, exc_info=True)
 
 
 def _bookkeeping_connection():
