@@ -97,7 +97,12 @@ def write_results(text: str) -> None:
         current = current.rstrip("\n") + (
             "\n\n## Queue throughput\n\nA trivial job through a forking worker, by `bench/queue_bench.py`: plain RQ "
             "and `helpdesk worker` in the same run (target: helpdesk >= 80 % of plain RQ).\n")
-    path.write_text(current.rstrip("\n") + "\n\n" + text + "\n")
+    # At the end of that section (before the next "## " heading), not at the end of the file.
+    start = current.index("## Queue throughput")
+    end = current.find("\n## ", start + 1)
+    end = len(current) if end < 0 else end + 1
+    section = current[:end].rstrip("\n") + "\n\n" + text + "\n"
+    path.write_text(section + ("\n" + current[end:] if end < len(current) else ""))
 
 
 def main() -> None:

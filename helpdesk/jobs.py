@@ -253,7 +253,8 @@ def init_app(app) -> None:
 
     @app.teardown_appcontext
     def _dispatch_at_teardown(exc):
-        if exc is None and db.session.info.get(_READY):
+        # registry.has(): an app context that never used the database (a trivial job) makes no session here
+        if exc is None and db.session.registry.has() and db.session.info.get(_READY):
             try:
                 dispatch_ready()
             except Exception:

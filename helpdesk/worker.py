@@ -3,19 +3,24 @@
 The outbox row is written by the worker's own (long-lived) process, before and after each job, through
 RQ's public `execute_job`: a forked work horse opens a database connection only if its job uses the
 database, so a trivial job costs what it costs under plain RQ. Those writes are handed to one bookkeeping
-thread of the worker process (`Bookkeeper`), which makes them in the order they were asked for on one kept
-connection, so the worker's loop never waits for PostgreSQL or for RQ's record of the outcome: waiting for
-them was a third of a trivial job's time (py-spy, bench/queue_bench.py). The writes are conditional
-(helpdesk.job_states) and never raise into RQ's loop: with PostgreSQL away the thread logs, goes on, and
-picks up again when it is back; a write lost that way, or with the process, is settled later from RQ's own
-record (`job_states.reconcile`, run by the outbox sweep). The worker waits for the thread's pending writes
-when it stops. A job whose worker died is found by RQ's StartedJobRegistry cleanup and retried (at least
-once; jobs are idempotent) or failed.
+thread of the worker process (`Bookkeeper`), which makes them in the order they happened, a batch at a time,
+on one kept connection, so the worker's loop never waits for PostgreSQL or for RQ's record of the outcome
+(waiting for them was a third of a trivial job's time; making them one by one, two UPDATEs and two Redis
+reads per job, was still half the worker process's CPU: py-spy, bench/queue_bench.py, issue #15). The
+writes are conditional (helpdesk.job_states) and never raise into RQ's loop: with PostgreSQL away the
+thread logs, goes on, and picks up again when it is back; a write lost that way, or with the process, is
+settled later from RQ's own record (`job_states.reconcile`, run by the outbox sweep). The worker waits for
+the thread's pending writes when it stops. A job whose worker died is found by RQ's StartedJobRegistry
+cleanup and retried (at least once; jobs are idempotent) or failed. The worker process imports each job's
+module once (`_import_job_module`), so the work horses inherit it instead of importing it each.
 """
 
+import importlib
 import logging
 import queue
+import sys
 import threading
+import time
 
 from rq import SimpleWorker, Worker
 from sqlalchemy.exc import SQLAlchemyError
@@ -32,14 +37,15 @@ def app_worker_class(app, base=Worker):
         _books = None  # this worker process's Bookkeeper, made at the first job
 
         def execute_job(self, job, queue):
+            _import_job_module(job)
             outbox_id = job.meta.get("outbox_id")
             if outbox_id:
-                self._bookkeeper().submit(lambda conn: _started(outbox_id, conn))
+                self._bookkeeper().submit((outbox_id, None))
             try:
                 return super().execute_job(job, queue)
             finally:
                 if outbox_id:
-                    self._bookkeeper().submit(lambda conn: _outcome(job, outbox_id, conn))
+                    self._bookkeeper().submit((outbox_id, job))
 
         def _bookkeeper(self) -> "Bookkeeper":
             if self._books is None:
@@ -73,13 +79,20 @@ class Bookkeeper:
     """The worker process's outbox writes, made by one thread of their own, in the order submitted, on one
     kept autocommit connection (no pool checkout and no pre-ping per write).
 
-    `submit(write)` returns at once; `write(conn)` runs later inside an app context. A database or Redis
-    error is logged and the connection replaced; the row is settled by the outbox sweep. At most
-    `MAX_PENDING` writes wait (the rest are logged and left to the sweep, so a hung database cannot grow the
+    `submit(event)` returns at once: `(outbox_id, None)` when an attempt starts, `(outbox_id, job)` when it
+    has ended. The thread takes the events of up to BATCH_SECONDS at a time and writes them together
+    (`job_states.record_attempts`: a trivial job's "started" and outcome are one UPDATE, its outcome one
+    pipelined Redis read shared by the batch), so a row says "started" at most BATCH_SECONDS late. Waking
+    once per batch, not twice per job, matters as much as the round trips: every page the worker process
+    touches between two forks is copied (a page fault) while the work horse lives. A database or Redis
+    error is logged and the connection replaced; the rows are settled by the outbox sweep. At most
+    `MAX_PENDING` events wait (the rest are logged and left to the sweep, so a hung database cannot grow the
     worker's memory); `close()` waits up to `CLOSE_SECONDS` for those pending."""
 
     MAX_PENDING = 10_000
     CLOSE_SECONDS = 30
+    BATCH_SECONDS = 0.1
+    MAX_BATCH = 500
 
     def __init__(self, app):
         self.app = app
@@ -88,9 +101,9 @@ class Bookkeeper:
         self._thread = threading.Thread(target=self._run, name="outbox-bookkeeping", daemon=True)
         self._thread.start()
 
-    def submit(self, write) -> None:
+    def submit(self, event) -> None:
         try:
-            self._pending.put_nowait(write)
+            self._pending.put_nowait(event)
         except queue.Full:
             log.warning("%d job state writes pending; this one is left to the outbox sweep", self.MAX_PENDING)
 
@@ -104,26 +117,40 @@ class Bookkeeper:
         self._thread.join(self.CLOSE_SECONDS)
 
     def _run(self) -> None:
-        while True:
-            write = self._pending.get()
-            if write is None:
+        closing = False
+        while not closing:
+            event = self._pending.get()
+            if event is None:
                 break
-            self._write(write)
+            batch, deadline = [event], time.monotonic() + self.BATCH_SECONDS
+            while len(batch) < self.MAX_BATCH:
+                try:  # wait out the batch's time, then take what else is there without waiting
+                    event = self._pending.get(timeout=max(0.0, deadline - time.monotonic()))
+                except queue.Empty:
+                    break
+                if event is None:
+                    closing = True
+                    break
+                batch.append(event)
+            self._write(batch)
         self._drop_connection()
 
-    def _write(self, write) -> None:
+    def _write(self, batch: list) -> None:
         from redis.exceptions import RedisError
+
+        from helpdesk.job_states import record_attempts
 
         with self.app.app_context():
             try:
                 if self._connection is None:
                     self._connection = _bookkeeping_connection()
-                write(self._connection)
+                record_attempts(batch, self._connection)
             except (SQLAlchemyError, RedisError, OSError):
-                log.warning("could not record a job's state; the outbox sweep settles it later", exc_info=True)
+                log.warning("could not record %d job state(s); the outbox sweep settles them later", len(batch),
+                            exc_info=True)
                 self._drop_connection()
             except Exception:  # noqa: BLE001 - a bug here must not end the thread, or no state is written again
-                log.exception("could not record a job's state")
+                log.exception("could not record %d job state(s)", len(batch))
 
     def _drop_connection(self) -> None:
         connection, self._connection = self._connection, None
@@ -134,6 +161,19 @@ class Bookkeeper:
                 pass
 
 
+def _import_job_module(job) -> None:
+    """Import the module of `job`'s function in the worker process, once, so the work horses forked after
+    inherit it instead of each importing it again (RQ imports it in the horse, which ends with the job:
+    for a short job, the import was a large part of the horse's time). An import that fails is left to the
+    horse, which fails the job with the real error."""
+    try:  # func_name itself may fail (data RQ cannot read): that too is the horse's to report
+        module = (job.func_name or "").rpartition(".")[0]
+        if module and module not in sys.modules:
+            importlib.import_module(module)
+    except Exception:  # noqa: BLE001 - the work horse imports it again and records the error on the job
+        log.debug("could not import the module of job %s in the worker process", job.id, exc_info=True)
+
+
 def _bookkeeping_connection():
     """An autocommit connection for outbox rows. On PostgreSQL its commits do not wait for the WAL flush
     (synchronous_commit off): a status lost in a server crash is settled again from RQ by the outbox sweep,
@@ -142,18 +182,6 @@ def _bookkeeping_connection():
     if connection.dialect.name == "postgresql":
         connection.exec_driver_sql("SET synchronous_commit TO off")
     return connection
-
-
-def _started(outbox_id: int, conn) -> None:
-    from helpdesk.job_states import advance
-
-    advance(outbox_id, "started", conn)
-
-
-def _outcome(job, outbox_id: int, conn) -> None:
-    from helpdesk.job_states import record_outcome
-
-    record_outcome(job, outbox_id, after_attempt=True, conn=conn)
 
 
 def make_worker(app, queues=("default",), simple=False, **worker_options):

@@ -48,6 +48,8 @@ def add_vacation(user: User, starts_on: date | None, ends_on: date | None) -> Va
         raise VacationError("ends_on", "an end day is required.")
     if ends_on < starts_on:
         raise VacationError("ends_on", "the last day cannot be before the first day.")
+    # Checked under a lock on the coach's row (PostgreSQL), so two requests at once cannot both find no overlap.
+    db.session.execute(select(User.id).where(User.id == user.id).with_for_update())
     overlap = db.session.scalar(select(Vacation).where(
         Vacation.coach_id == user.id, Vacation.starts_on <= ends_on, Vacation.ends_on >= starts_on).limit(1))
     if overlap is not None:

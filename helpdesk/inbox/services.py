@@ -1,8 +1,9 @@
 """Who may see a thread, and posting a message: the rules every inbox page and API call goes through."""
 
+import logging
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from helpdesk.auth.models import Role, User
 from helpdesk.clients.coverage import client_id_visible_to, responders_for, visibility
@@ -12,7 +13,11 @@ from helpdesk.inbox.models import Message, Thread, ThreadRead
 from helpdesk.inbox.thread_state import refresh_one_thread
 from helpdesk.limits import TEXT_LIMITS, check_length
 from helpdesk.notifications.services import notify
+from helpdesk.oplog import actor
 from helpdesk.types import utcnow
+from helpdesk.upsert import dialect_insert
+
+oplog = logging.getLogger("helpdesk.oplog")
 
 # `visibility` (who may see which client's threads) is the clients package's rule; the inbox's pages and API
 # take it from here with the thread rules.
@@ -46,17 +51,21 @@ def thread_visible_to(user: User, thread: Thread | None) -> bool:
 
 
 def mark_read(thread: Thread, user: User, at: datetime | None = None) -> ThreadRead:
-    """Record that `user` has read `thread` up to now (one mark per user and thread)."""
+    """Record that `user` has read `thread` up to `at` (now): one mark per user and thread, which only moves
+    forward. One statement (INSERT ... ON CONFLICT DO UPDATE ... WHERE the stored instant is older), so two
+    marks at once (two tabs, a post and a read) neither fail on the unique key nor put a mark back."""
     at = at or utcnow()
-    mark = db.session.scalar(select(ThreadRead).where(ThreadRead.thread_id == thread.id,
-                                                      ThreadRead.user_id == user.id))
-    if mark is None:
-        mark = ThreadRead(thread_id=thread.id, user_id=user.id, read_at=at)
-        db.session.add(mark)
-    elif mark.read_at is None or mark.read_at < at:
-        mark.read_at = at
-    db.session.flush()
-    return mark
+    insert = dialect_insert(ThreadRead).values(thread_id=thread.id, user_id=user.id, read_at=at)
+    moved = db.session.scalar(insert.on_conflict_do_update(
+        index_elements=[ThreadRead.thread_id, ThreadRead.user_id], set_={"read_at": insert.excluded.read_at},
+        where=or_(ThreadRead.read_at.is_(None), ThreadRead.read_at < insert.excluded.read_at),
+    ).returning(ThreadRead.id))
+    if moved is not None:  # a statement, not an ORM flush: say it in the operations log here
+        who, via = actor()
+        oplog.info("oplog op=upsert table=thread_reads count=1 ids=%s user=%s via=%s fields=read_at", moved, who, via)
+    return db.session.scalars(select(ThreadRead).where(ThreadRead.thread_id == thread.id,
+                                                       ThreadRead.user_id == user.id)
+                              .execution_options(populate_existing=True)).one()
 
 
 def post_message(thread: Thread, author: User, body: str) -> Message:

@@ -137,7 +137,7 @@ def init_app(app) -> None:
 
     @app.teardown_appcontext
     def _publish_at_teardown(exc):
-        if exc is None and has_app_context() and db.session.info.get(_READY):
+        if exc is None and has_app_context() and db.session.registry.has() and db.session.info.get(_READY):
             try:
                 publish_ready()
             except Exception:

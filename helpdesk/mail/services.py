@@ -29,6 +29,7 @@ from helpdesk.mail.kinds import DIGEST, INSTANT, KINDS, MODES, OFF, default_mode
 from helpdesk.mail.models import MailCursor, MailDelivery, MailPreference
 from helpdesk.notifications.models import Notification
 from helpdesk.types import utcnow
+from helpdesk.upsert import locked_row
 
 log = logging.getLogger(__name__)
 
@@ -132,13 +133,7 @@ def _footer(user_id: int, kind: str) -> str:
 
 def _cursor(name: str) -> MailCursor:
     """The sweep's cursor row, locked until the transaction ends (created on first use)."""
-    if db.session.get(MailCursor, name) is None:
-        try:
-            with db.session.begin_nested():
-                db.session.add(MailCursor(name=name, last_id=0))
-        except IntegrityError:
-            pass
-    return db.session.scalars(select(MailCursor).where(MailCursor.name == name).with_for_update()).one()
+    return locked_row(MailCursor, name=name, last_id=0)
 
 
 def queue_instant(limit: int = SWEEP_BATCH) -> int:

@@ -20,7 +20,8 @@ from sqlalchemy import and_, func, select, text, union
 
 from helpdesk.extensions import db
 from helpdesk.notifications.models import WarningClaim, WarningScan
-from helpdesk.notifications.services import dialect_insert as _insert
+from helpdesk.upsert import dialect_insert as _insert
+from helpdesk.upsert import locked_row
 
 
 @dataclass(frozen=True)
@@ -56,9 +57,7 @@ def open_window(scan: str, now: datetime, lookback: timedelta, row_id) -> DueWin
     floor = now - lookback
     top = db.session.scalar(select(func.max(row_id))) or 0
     # A first run reads the whole lookback by due instant, which covers every row stored so far.
-    db.session.execute(_insert(WarningScan).values(name=scan, scanned_through=floor, last_id=top, previous_id=top)
-                       .on_conflict_do_nothing())
-    mark = db.session.scalars(select(WarningScan).where(WarningScan.name == scan).with_for_update()).one()
+    mark = locked_row(WarningScan, name=scan, scanned_through=floor, last_id=top, previous_id=top)
     since = mark.scanned_through if floor <= mark.scanned_through <= now else floor
     window = DueWindow(since=since, now=now, floor=floor, after_id=mark.previous_id)
     mark.scanned_through = max(mark.scanned_through, now)

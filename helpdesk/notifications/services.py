@@ -3,13 +3,13 @@
 import logging
 
 from sqlalchemy import bindparam, func, select, text, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from helpdesk.extensions import db
 from helpdesk.notifications.models import Notification
 from helpdesk.oplog import actor
 from helpdesk.types import UTCDateTime, utcnow
+from helpdesk.upsert import dialect_insert
 
 oplog = logging.getLogger("helpdesk.oplog")
 
@@ -60,12 +60,6 @@ def notify_many(rows: list[dict]) -> int:
         user, via = actor()
         oplog.info("oplog op=insert table=notifications count=%d bulk=1 user=%s via=%s", len(ids), user, via)
     return len(ids)
-
-
-def dialect_insert(model):
-    """INSERT for this database's dialect (PostgreSQL or SQLite), which has ON CONFLICT DO NOTHING."""
-    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
-    return dialect.insert(model)
 
 
 def unread_count_column(user_id_column):

@@ -13,6 +13,7 @@ from helpdesk.extensions import db
 from helpdesk.inbox.models import Message
 from helpdesk.inbox.waits import waits_sql
 from helpdesk.sla.models import ResponseWait, SlaCursor, SlaStoredRange
+from helpdesk.upsert import locked_row
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _BATCH = 1000
@@ -64,12 +65,9 @@ def _store_waits_in_batches(thread_ids: list[int]) -> int:
 
 
 def _cursor() -> SlaCursor:
-    cursor = db.session.scalars(select(SlaCursor).where(SlaCursor.id == 1).with_for_update()).first()
-    if cursor is None:
-        cursor = SlaCursor(id=1, last_message_id=0, previous_message_id=0)
-        db.session.add(cursor)
-        db.session.flush()
-    return cursor
+    """The job's watermark, locked until the transaction ends; created at the first run (two first runs at
+    once: the second waits for the first's commit and reads its row, `helpdesk.upsert.locked_row`)."""
+    return locked_row(SlaCursor, id=1, last_message_id=0, previous_message_id=0)
 
 
 def _unstored_spans(low: int, top: int) -> list[tuple[int, int]]:

@@ -230,9 +230,9 @@ def test_the_worker_runs_its_jobs_while_its_bookkeeping_writes_wait(app, committ
     jobs.dispatch_ready()
     rq_ids = [row.rq_job_id for row in rows]
     ran_while_held = []
-    real_advance = job_states.advance
+    real_record = job_states.record_attempts
 
-    def held_advance(*args, **kwargs):
+    def held_record(*args, **kwargs):
         if not ran_while_held:  # the first write waits (bounded) until RQ has run every job
             deadline = time.monotonic() + 20
             while time.monotonic() < deadline and not all(
@@ -240,11 +240,75 @@ def test_the_worker_runs_its_jobs_while_its_bookkeeping_writes_wait(app, committ
                 time.sleep(0.05)
             ran_while_held.append(all(queue.fetch_job(rq_id).get_status() == JobStatus.FINISHED
                                       for rq_id in rq_ids))
-        return real_advance(*args, **kwargs)
+        return real_record(*args, **kwargs)
 
-    monkeypatch.setattr(job_states, "advance", held_advance)
+    monkeypatch.setattr(job_states, "record_attempts", held_record)
     make_worker(app, simple=True).work(burst=True)
     assert ran_while_held == [True]
     db.session.expire_all()
     assert [(db.session.get(OutboxJob, row.id).status, db.session.get(OutboxJob, row.id).attempts)
             for row in rows] == [("finished", 1)] * 5
+
+
+def test_the_worker_writes_a_run_of_short_jobs_in_fewer_statements_than_jobs(app, committed_db, redis_url,
+                                                                            monkeypatch):
+    """Issue #15: every job cost two UPDATEs of its outbox row ("started", then the outcome) and two Redis
+    reads, made one by one: half the worker process's CPU for a trivial job. Now the bookkeeping thread
+    writes a batch at a time, a job that started and ended within it in one UPDATE, and like UPDATEs in one
+    executemany. Seen failing on the old code (20 statements for 10 jobs)."""
+    from sqlalchemy import event
+
+    from helpdesk.worker import Bookkeeper, make_worker
+
+    # One batch for the whole run, whatever the machine's speed: it ends when the burst worker stops.
+    monkeypatch.setattr(Bookkeeper, "BATCH_SECONDS", 60, raising=False)
+
+    queue = jobs.get_queue()
+    queue.empty()
+    rows = [jobs.enqueue("tests.core.sample_jobs.trivial", n) for n in range(10)]
+    db.session.commit()
+    jobs.dispatch_ready()
+    updates = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().upper().startswith("UPDATE OUTBOX_JOBS"):
+            updates.append(len(parameters) if executemany else 1)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        make_worker(app).work(burst=True)  # forking, as in production
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    db.session.expire_all()
+    assert [(db.session.get(OutboxJob, row.id).status, db.session.get(OutboxJob, row.id).attempts,
+             db.session.get(OutboxJob, row.id).result) for row in rows] == [
+        ("finished", 1, {"n": n}) for n in range(10)]
+    assert updates == [10]  # one row change per job ("started" went with the outcome), in one executemany
+
+
+def test_the_worker_process_imports_a_jobs_module_once_for_its_work_horses(app, committed_db, redis_url,
+                                                                          monkeypatch):
+    """Issue #15: every work horse imported its job's module again (RQ imports it in the horse, which ends
+    with the job), a large part of a short job's time. The worker process now imports it at the first job,
+    so later horses inherit it; a module that cannot be imported still fails its job with the real error,
+    and the worker goes on. Seen failing on the old code (the worker process never imported the module)."""
+    import sys
+
+    from helpdesk.worker import make_worker
+
+    sys.modules.pop("tests.core.preload_jobs", None)
+    monkeypatch.setitem(app.config, "JOB_RETRY_INTERVALS", ())  # the bad job fails at once
+    queue = jobs.get_queue()
+    queue.empty()
+    good = jobs.enqueue("tests.core.preload_jobs.trivial", 1)
+    bad = jobs.enqueue("tests.core.no_such_jobs.trivial", 2)
+    after = jobs.enqueue("tests.core.preload_jobs.trivial", 3)
+    db.session.commit()
+    jobs.dispatch_ready()
+    make_worker(app).work(burst=True)
+    assert "tests.core.preload_jobs" in sys.modules
+    db.session.expire_all()
+    rows = [db.session.get(OutboxJob, row.id) for row in (good, bad, after)]
+    assert [(row.status, row.result) for row in rows] == [("finished", {"n": 1}), ("failed", None),
+                                                          ("finished", {"n": 3})]
+    assert "Invalid attribute name: trivial" in rows[1].error  # RQ's own words for a job it cannot import

@@ -1,34 +1,22 @@
 """The migrations build exactly the schema the models declare, on SQLite and PostgreSQL."""
 
-import os
-
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
 from helpdesk import create_app
 from helpdesk.db_setup import include_in_migrations
 from helpdesk.extensions import db
-
-
-def _fresh_database_url(tmp_path):
-    url = os.environ.get("DATABASE_URL")
-    if not url or not url.startswith("postgres"):
-        return f"sqlite:///{tmp_path}/migrations.sqlite3", None
-    admin = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1), isolation_level="AUTOCOMMIT")
-    name = "helpdesk_migrations_check"
-    with admin.connect() as conn:
-        conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-        conn.execute(text(f"CREATE DATABASE {name}"))
-    return url.rsplit("/", 1)[0] + "/" + name, (admin, name)
+from tests.conftest import scratch_database
 
 
 def test_migrations_match_models(tmp_path, monkeypatch):
-    url, cleanup = _fresh_database_url(tmp_path)
-    monkeypatch.setenv("DATABASE_URL", url)
-    app = create_app()
-    try:
+    # A database of this suite's own (named after the suite's database, dropped at the end): a fixed name
+    # collided when two suites ran on one PostgreSQL server at once, each dropping the other's.
+    with scratch_database("migrations", tmp_path) as url:
+        monkeypatch.setenv("DATABASE_URL", url)
+        app = create_app()
         with app.app_context():
             upgrade()
             with db.engine.connect() as conn:
@@ -40,9 +28,3 @@ def test_migrations_match_models(tmp_path, monkeypatch):
                     assert conn.execute(text("SELECT body_tsv FROM messages LIMIT 0")).keys() == ["body_tsv"]
             db.engine.dispose()
         assert diff == [], f"models and migrations differ: {diff}"
-    finally:
-        if cleanup:
-            admin, name = cleanup
-            with admin.connect() as conn:
-                conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-            admin.dispose()
