@@ -34,8 +34,7 @@ def pg_app(tmp_path):
     from helpdesk.extensions import db
 
     with scratch_database("reads_outside", tmp_path) as url:
-        app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True, "WTF_CSRF_ENABLED": False,
-                          "RATELIMIT_ENABLED": False})
+        app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True, "WTF_CSRF_ENABLED": False})
         with app.app_context():
             db.create_all()
         try:
