@@ -5,7 +5,10 @@ about half of a request's time: threads let it take the next request while one w
 and more than one process lets both cores run Python at once (one process holds one core at most, the GIL).
 On 2 cores: 3 processes (cores + 1, so one can run Python while another waits for the database) of
 4 threads each (12 requests in flight; more only lengthen the queue inside a process while the GIL lets
-one thread run at a time). Under `bench/inbox_load.py` (100 signed-in coaches) see bench/RESULTS.md.
+one thread run at a time). Under `bench/inbox_load.py` (100 signed-in coaches, issue #15, 2026-12-02, on a
+shared machine, so +-15 %): 2 processes gave the app 179-212 req/s (34-35 % of the floor's), 3 gave 200-230
+(36-41 %), 4 gave 148-215 (37-43 %) but slowed the floor to 404-502 req/s (from 528-601) and doubled the
+app's p95; so 3 stays. See bench/RESULTS.md.
 Live pages (helpdesk/live) each hold a thread for their server-sent event stream, idle but taken, and never a
 database connection; a process takes at most LIVE_MAX_STREAMS of them. So a process has
 GUNICORN_THREADS (4) threads for requests plus LIVE_MAX_STREAMS (24) for streams: 28 in all by default.

@@ -1,7 +1,9 @@
 """Flask extensions: created here, bound to an app in create_app()."""
 
+import functools
 import logging
 import os
+import re
 import sqlite3
 import time
 
@@ -130,6 +132,8 @@ def init_pool(app) -> None:
         engines = list(db.engines.values())
     for engine in engines:
         _watch_pool(engine, idle_seconds)
+        if engine.dialect.driver == "psycopg":
+            _reads_outside_transactions(engine)
 
 
 def _watch_pool(engine: Engine, idle_seconds: float | None) -> None:
@@ -157,6 +161,56 @@ def _watch_pool(engine: Engine, idle_seconds: float | None) -> None:
             if dialect.is_disconnect(exc, dbapi_connection, None):
                 raise DisconnectionError("the server dropped an idle connection") from exc
             raise
+
+
+# What a statement must not contain to run outside a transaction: row locks and transaction-scoped side
+# effects (advisory xact locks, NOTIFY, settings) last until the transaction ends, and SELECT INTO makes a table.
+_NOT_A_PLAIN_READ = re.compile(
+    r"\bFOR\s+(UPDATE|SHARE|NO\s+KEY\s+UPDATE|KEY\s+SHARE)\b|\bINTO\b"
+    r"|\b(pg_advisory|pg_try_advisory|pg_notify|nextval|setval|set_config|txid_current|pg_current_xact_id|lo_)\w*\s*\(",
+    re.IGNORECASE)
+_OUTSIDE = "read_outside_transaction"  # set in a pooled connection's info while its driver is in autocommit for a read
+
+
+@functools.lru_cache(maxsize=2048)
+def plain_read(statement: str) -> bool:
+    """A SELECT that only reads: run on its own it behaves as inside a READ COMMITTED transaction."""
+    return statement.lstrip()[:6].upper() == "SELECT" and not _NOT_A_PLAIN_READ.search(statement)
+
+
+def _reads_outside_transactions(engine: Engine) -> None:
+    """A plain read sent while no transaction is open runs without one (the driver in autocommit for it), so a
+    request that only reads sends neither BEGIN nor, at its end, ROLLBACK: 3 round trips for an inbox page
+    instead of 5 (issue #15). Under READ COMMITTED, PostgreSQL's default, every statement of a transaction
+    takes its own snapshot anyway, so the reads see what they saw inside one. The first statement that is not
+    a plain read (a write, a SAVEPOINT, SELECT ... FOR UPDATE, an advisory lock) begins a real transaction as
+    before, and everything after it runs inside it until commit or rollback: a request that wrote and failed
+    still rolls back, and what it read after writing saw its own writes. Connections the code put in
+    AUTOCOMMIT itself, or in another isolation level, are left alone."""
+    from psycopg import IsolationLevel
+    from psycopg.pq import TransactionStatus
+
+    idle, read_committed = TransactionStatus.IDLE, IsolationLevel.READ_COMMITTED
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _choose(conn, cursor, statement, parameters, context, executemany):
+        record = conn.connection
+        raw = record.dbapi_connection
+        if raw.pgconn.transaction_status != idle or "isolation_level" in conn.get_execution_options():
+            return  # inside a transaction (the statement belongs to it), or an isolation level the code chose
+        outside = record.info.get(_OUTSIDE, False)
+        if not outside and (raw.autocommit or raw.isolation_level not in (None, read_committed)):
+            return  # the engine's own autocommit or isolation level: not ours to change
+        read = plain_read(statement)
+        if read != outside:
+            raw.autocommit = read
+            record.info[_OUTSIDE] = read
+
+    @event.listens_for(engine, "checkin")
+    def _back_in_transactions(dbapi_connection, record):
+        # Returned to the pool as it came: the driver out of autocommit, for whoever checks it out next.
+        if record.info.pop(_OUTSIDE, False) and dbapi_connection is not None and not dbapi_connection.closed:
+            dbapi_connection.autocommit = False
 
 
 @event.listens_for(Engine, "connect")

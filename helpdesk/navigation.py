@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from flask import current_app, url_for
+from flask import current_app, has_request_context, request, url_for
 
 ALL = ("client", "coach", "team_leader", "auditor", "support", "admin")
 LEADERS = ("team_leader", "admin")
@@ -45,9 +45,21 @@ NAV = [
 def nav_for(role: str, user=None) -> list[tuple[str, str, str]]:
     """(label, url, endpoint) for each entry `role` may use whose page exists (and, given `user`, that the
     page's view does not hide from them: a view may declare `nav_shown_to(user)`, as moderation does)."""
-    views = current_app.view_functions
-    return [(i.label, url_for(i.endpoint), i.endpoint) for i in NAV if role in i.roles and i.endpoint in views
-            and (user is None or getattr(views[i.endpoint], "nav_shown_to", lambda _: True)(user))]
+    return [(label, url, endpoint) for label, url, endpoint, shown_to in _role_entries(role)
+            if user is None or shown_to is None or shown_to(user)]
+
+
+def _role_entries(role: str) -> tuple:
+    """The role's entries with their URLs, built once per app, role and script root (the prefix the app is
+    served under): about ten url_for a page otherwise (issue #15). Only `nav_shown_to` is asked per user."""
+    cache = current_app.extensions.setdefault("navigation", {})
+    script_root = request.script_root if has_request_context() else None
+    key = (role, script_root)
+    if key not in cache:
+        views = current_app.view_functions
+        cache[key] = tuple((i.label, url_for(i.endpoint), i.endpoint, getattr(views[i.endpoint], "nav_shown_to", None))
+                           for i in NAV if role in i.roles and i.endpoint in views)
+    return cache[key]
 
 
 def landing_url(role: str) -> str | None:

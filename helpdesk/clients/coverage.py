@@ -6,14 +6,14 @@ and every other feature import them from here.
 
 from datetime import date, datetime
 
-from sqlalchemy import and_, exists, false, or_, select
+from sqlalchemy import Date, Integer, and_, bindparam, exists, false, or_, select
 
 from helpdesk.auth.models import Role, User
 from helpdesk.clients.coach_at import assignment_covers_sql, coach_id_at
 from helpdesk.clients.models import Assignment, Vacation
 from helpdesk.errors import Refusal
 from helpdesk.extensions import db
-from helpdesk.types import utcnow
+from helpdesk.types import UTCDateTime, utcnow
 
 # Roles that see every client (and so every thread).
 ALL_CLIENTS_ROLES = (Role.AUDITOR.value, Role.SUPPORT.value, Role.ADMIN.value)
@@ -124,36 +124,48 @@ def _client_ids_of_coaches(coach_ids, at: datetime):
     return select(Assignment.client_id).where(Assignment.coach_id.in_(coach_ids), assignment_covers_sql(at))
 
 
-def visibility(user: User):
+def visibility(user: User, now: datetime | None = None):
     """Work out once who `user` may see; return a function turning a client-id column into the SQL
     condition "user may see this client (and their threads)", so a page with several queries asks only once.
 
     Clients see themselves; coaches their clients and those of teammates away today; team leaders their team's
-    clients and unassigned ones; auditors, support and admins all."""
+    clients and unassigned ones; auditors, support and admins all. The condition's shape depends on the role
+    only: the user's ids and the time are the named parameters of `visibility_values`, so a statement built
+    once per role is run for any user of that role with that user's values (the inbox does, issue #15)."""
     if user.role in ALL_CLIENTS_ROLES:
         return lambda column: column.is_not(None)
+    values = visibility_values(user, now)
+    user_id = bindparam("visible_user_id", values["visible_user_id"], type_=Integer())
     if user.role == Role.CLIENT.value:
-        return lambda column: column == user.id
-    now = utcnow()
+        return lambda column: column == user_id
+    at = bindparam("visible_at", values["visible_at"], type_=UTCDateTime())
     if user.role == Role.COACH.value:
         # Themself and teammates away today, as one subquery (no extra round trip per page).
-        away = select(Vacation.coach_id).where(on_vacation(now.date()))
+        away = select(Vacation.coach_id).where(on_vacation(bindparam("visible_on", values["visible_on"], type_=Date())))
+        leader = bindparam("visible_leader_id", values["visible_leader_id"], type_=Integer())
         covered = select(User.id).where(or_(
-            User.id == user.id,
-            and_(User.role == Role.COACH.value, User.reports_to_id == user.reports_to_id,
+            User.id == user_id,
+            and_(User.role == Role.COACH.value, User.reports_to_id == leader,
                  User.reports_to_id.is_not(None), User.id.in_(away))))
-        clients = _client_ids_of_coaches(covered, now)
+        clients = _client_ids_of_coaches(covered, at)
         return lambda column: column.in_(clients)
     if user.role == Role.TEAM_LEADER.value:
-        team = select(User.id).where(User.reports_to_id == user.id, User.role == Role.COACH.value)
-        clients = _client_ids_of_coaches(team, now)
+        team = select(User.id).where(User.reports_to_id == user_id, User.role == Role.COACH.value)
+        clients = _client_ids_of_coaches(team, at)
 
         def condition(column):
-            assigned = exists(select(Assignment.id).where(assignment_covers_sql(now, client_id=column)))
+            assigned = exists(select(Assignment.id).where(assignment_covers_sql(at, client_id=column)))
             return or_(column.in_(clients), ~assigned)
 
         return condition
     return lambda column: false()
+
+
+def visibility_values(user: User, now: datetime | None = None) -> dict:
+    """The values of visibility(user)'s named parameters: who the user is and when."""
+    now = now or utcnow()
+    return {"visible_user_id": user.id, "visible_leader_id": user.reports_to_id, "visible_at": now,
+            "visible_on": now.date()}
 
 
 def client_id_visible_to(user: User, client_id: int) -> bool:

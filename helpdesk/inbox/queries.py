@@ -1,20 +1,23 @@
 """Inbox lists: the views (Waiting, Unread, Breached, All), their counts, rows with excerpts, and badges."""
 
+import functools
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import Integer, and_, bindparam, func, or_, select
 
 from helpdesk.api_pages import PageNumbers
 from helpdesk.auth.models import User
+from helpdesk.clients.coverage import visibility_values
 from helpdesk.extensions import db
 from helpdesk.inbox.models import Message, Thread, ThreadRead
 from helpdesk.inbox.search import search_condition
 from helpdesk.inbox.services import visibility
-from helpdesk.types import utcnow
+from helpdesk.types import UTCDateTime, utcnow
 
 VIEWS = ("all", "waiting", "unread", "breached")
+EXCERPT_LENGTH = 140  # characters of the last message a list row shows
 
 
 def _hours(name: str) -> int:
@@ -50,8 +53,13 @@ def wait_state(waiting_since: datetime | None, now: datetime | None = None) -> W
     return Wait(waiting_since, seconds, state)
 
 
+def _reader(user: User):
+    # Named, so a statement built once (see _built_once) is run with each reader's own id.
+    return bindparam("reader_id", user.id, type_=Integer())
+
+
 def _read_join(user: User):
-    return and_(ThreadRead.thread_id == Thread.id, ThreadRead.user_id == user.id)
+    return and_(ThreadRead.thread_id == Thread.id, ThreadRead.user_id == _reader(user))
 
 
 def unread_condition():
@@ -60,8 +68,12 @@ def unread_condition():
                 or_(ThreadRead.read_at.is_(None), ThreadRead.read_at < Thread.last_message_at))
 
 
+def _breached_before(now: datetime) -> datetime:
+    return now - timedelta(hours=_hours("SLA_HOURS"))
+
+
 def breached_condition(now: datetime):
-    return Thread.waiting_since < now - timedelta(hours=_hours("SLA_HOURS"))
+    return Thread.waiting_since < bindparam("breached_before", _breached_before(now), type_=UTCDateTime())
 
 
 def _filtered(user: User, client_id: int | None, q: str | None, visible=None):
@@ -69,7 +81,7 @@ def _filtered(user: User, client_id: int | None, q: str | None, visible=None):
     stmt = (select(Thread).where(visible(Thread.client_id))
             .outerjoin(ThreadRead, _read_join(user)))
     if client_id:
-        stmt = stmt.where(Thread.client_id == client_id)
+        stmt = stmt.where(Thread.client_id == bindparam("client_id", client_id, type_=Integer()))
     if q:
         stmt = stmt.where(search_condition(q))
     return stmt
@@ -122,10 +134,7 @@ def inbox_summary(user: User, client_id: int | None = None, q: str | None = None
     One aggregate query per client gives both: the counts are its sums (over the filtered client only,
     if there is one). A search needs its own count query, since the options list every client."""
     now = now or utcnow()
-    per_client = db.session.execute(
-        _filtered(user, None, None, visible).join(User, User.id == Thread.client_id)
-        .with_only_columns(Thread.client_id, User.name, *_count_columns(now))
-        .group_by(Thread.client_id, User.name).order_by(User.name, Thread.client_id)).all()
+    per_client = db.session.execute(_built_once("per_client", user.role), _values(user, now)).all()
     # The first `max_clients` by name, and always the client filtered on.
     options = [ClientOption(cid, name, waiting) for i, (cid, name, _, waiting, _, _) in enumerate(per_client)
                if i < max_clients or cid == client_id]
@@ -137,6 +146,61 @@ def inbox_summary(user: User, client_id: int | None = None, q: str | None = None
             for i in range(4):
                 sums[i] += row[2 + i]
     return dict(zip(("all", "waiting", "unread", "breached"), sums, strict=True)), options
+
+
+def _per_client_select(user: User, now: datetime, visible=None):
+    return (_filtered(user, None, None, visible or visibility(user, now)).join(User, User.id == Thread.client_id)
+            .with_only_columns(Thread.client_id, User.name, *_count_columns(now))
+            .group_by(Thread.client_id, User.name).order_by(User.name, Thread.client_id))
+
+
+def _page_rows_select(user: User, now: datetime, view: str, client_id: int | None):
+    return (inbox_select(user, view, client_id, None, now, visibility(user, now)).add_columns(*_row_columns(user))
+            .limit(bindparam("page_size", type_=Integer())).offset(bindparam("page_offset", type_=Integer())))
+
+
+_BUILDERS = {
+    "per_client": lambda user, now: _per_client_select(user, now),
+    "rows": lambda user, now, view: _page_rows_select(user, now, view, None),
+    "client_rows": lambda user, now, view: _page_rows_select(user, now, view, user.client_filter),
+}
+
+
+def _values(user: User, now: datetime, **more) -> dict:
+    """The named parameters of a statement from _built_once for `user` at `now`."""
+    return {**visibility_values(user, now), "reader_id": user.id, "breached_before": _breached_before(now), **more}
+
+
+@dataclass(frozen=True)
+class _StandIn:
+    """A made-up user of a role, to build a statement whose user values are all parameters."""
+
+    role: str
+    id: int
+    reports_to_id: int
+    client_filter: int
+
+
+@functools.lru_cache(maxsize=128)
+def _built_once(kind: str, role: str, *args):
+    """The inbox statement `kind` for users of `role`, built once per process (issue #15): building it and
+    its cache key again for every page was a third of its CPU. Every user value in it is a named parameter
+    (_values); to prove it, it is built for two different made-up users, and the two must compile to the
+    same SQL with the same values apart from those parameters. So one user's ids can never stay in a
+    statement another user runs."""
+    build = _BUILDERS[kind]
+    first = build(_StandIn(role, -1, -2, -3), _STAND_IN_TIMES[0], *args)
+    other = build(_StandIn(role, -4, -5, -6), _STAND_IN_TIMES[1], *args).compile()
+    compiled = first.compile()
+    named = {*_values(_StandIn(role, 0, 0, 0), _STAND_IN_TIMES[0]), "client_id"}
+    if str(compiled) != str(other) or (
+            {k: v for k, v in compiled.params.items() if k not in named}
+            != {k: v for k, v in other.params.items() if k not in named}):
+        raise RuntimeError(f"inbox statement {kind!r} for {role!r} keeps a user's value outside its parameters")
+    return first
+
+
+_STAND_IN_TIMES = (datetime(2001, 1, 1, tzinfo=UTC), datetime(2002, 2, 2, 2, tzinfo=UTC))
 
 
 @dataclass
@@ -165,13 +229,13 @@ def _row_columns(user: User):
     client_name = select(User.name).where(User.id == Thread.client_id).correlate(Thread).scalar_subquery()
     last_body = (select(Message.body).where(Message.thread_id == Thread.id).correlate(Thread)
                  .order_by(Message.sent_at.desc(), Message.id.desc()).limit(1).scalar_subquery())
-    read_at = (select(ThreadRead.read_at).where(ThreadRead.thread_id == Thread.id, ThreadRead.user_id == user.id)
+    read_at = (select(ThreadRead.read_at).where(ThreadRead.thread_id == Thread.id, ThreadRead.user_id == _reader(user))
                .correlate(Thread).scalar_subquery())
     return client_name.label("client_name"), last_body.label("last_body"), read_at.label("my_read_at")
 
 
 def paginate_rows(stmt, page: int, user: User, total: int | None = None, now: datetime | None = None,
-                  excerpt_len: int = 140) -> tuple["Page", list[Row]]:
+                  excerpt_len: int = EXCERPT_LENGTH) -> tuple["Page", list[Row]]:
     """One page of a `select(Thread)` list and its rows (client, excerpt, unread, badge), in one query."""
     now = now or utcnow()
     per_page = current_app.config["INBOX_PAGE_SIZE"]
@@ -180,6 +244,21 @@ def paginate_rows(stmt, page: int, user: User, total: int | None = None, now: da
         total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
     result = db.session.execute(stmt.add_columns(*_row_columns(user)).limit(per_page).offset((page - 1) * per_page))
     rows = [_row(thread, name, body, read_at, now, excerpt_len) for thread, name, body, read_at in result]
+    return Page([r.thread for r in rows], page, per_page, total), rows
+
+
+def inbox_page(user: User, view: str, client_id: int | None, q: str | None, page: int, total: int,
+               now: datetime) -> tuple["Page", list[Row]]:
+    """One page of an inbox view's rows, as paginate_rows(inbox_select(...)) gives it; without a search, from
+    a statement built once per role and view."""
+    if q:
+        return paginate_rows(inbox_select(user, view, client_id, q, now), page, user, total=total, now=now)
+    per_page = current_app.config["INBOX_PAGE_SIZE"]
+    page = max(page, 1)
+    kind, more = ("client_rows", {"client_id": client_id}) if client_id else ("rows", {})
+    result = db.session.execute(_built_once(kind, user.role, view),
+                                _values(user, now, page_size=per_page, page_offset=(page - 1) * per_page, **more))
+    rows = [_row(thread, name, body, read_at, now, EXCERPT_LENGTH) for thread, name, body, read_at in result]
     return Page([r.thread for r in rows], page, per_page, total), rows
 
 

@@ -13,10 +13,10 @@ from helpdesk.inbox import bp
 from helpdesk.inbox.collision import lock_thread, newer_messages
 from helpdesk.inbox.coverage import away_coach_ids, coverage_select, team_overview
 from helpdesk.inbox.models import Thread
-from helpdesk.inbox.queries import VIEWS, inbox_select, inbox_summary, paginate_rows, wait_state
+from helpdesk.inbox.queries import VIEWS, inbox_page, inbox_summary, paginate_rows, wait_state
 from helpdesk.inbox.saved_replies import filled, visible_saved_replies
 from helpdesk.inbox.schemas import MAX_ID
-from helpdesk.inbox.services import InboxRefusal, mark_read, post_message, thread_visible_to, visibility
+from helpdesk.inbox.services import InboxRefusal, mark_read, post_message, thread_visible_to
 from helpdesk.inbox.thread_page import other_threads, read_receipt, thread_messages
 from helpdesk.types import utcnow
 
@@ -62,17 +62,17 @@ def landing_view(counts: dict, remembered: str | None) -> str:
 def index():
     view = request.args.get("view")
     chosen = view in VIEWS
-    if chosen:
+    if chosen and session.get(LAST_VIEW) != view:
+        # Only a change is written: setting the same value would re-sign and resend the cookie on every page.
         session[LAST_VIEW] = view
     client_id = _client_arg()
     q = request.args.get("q", "").strip()[:200]
-    visible, now = visibility(current_user), utcnow()
-    counts, clients = inbox_summary(current_user, client_id, q, now, visible)
+    now = utcnow()
+    counts, clients = inbox_summary(current_user, client_id, q, now)
     if not chosen:
         # A search from the landing page looks in every thread.
         view = "all" if q else landing_view(counts, session.get(LAST_VIEW))
-    page, rows = paginate_rows(inbox_select(current_user, view, client_id, q, now, visible), _page_arg(),
-                               current_user, total=counts[view], now=now)
+    page, rows = inbox_page(current_user, view, client_id, q, _page_arg(), counts[view], now)
     leader = current_user.role == Role.TEAM_LEADER.value
     return render_template("inbox/index.html", page=page, rows=rows, view=view, view_chosen=chosen,
                            views=VIEWS, counts=counts, q=q, client_id=client_id, clients=clients,

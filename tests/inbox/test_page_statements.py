@@ -1,0 +1,81 @@
+"""The inbox page's statements (issue #15): built once per role and view, run with each user's own values."""
+
+import re
+
+import pytest
+from sqlalchemy import select
+
+from helpdesk.inbox import queries
+from helpdesk.inbox.models import Thread
+from tests.statements import statements_for_page
+
+
+def _subjects(html: str) -> set[str]:
+    return set(re.findall(r'<a href="/threads/\d+">([^<]+)</a>', html))
+
+
+def test_each_user_of_a_role_sees_their_own_threads_from_the_same_statement(client, auth, team, waiting_thread):
+    """The statement is built once per role: the second coach and leader must get their own rows and counts."""
+    waiting_thread(team["ann_client"], 30, subject="Ann's breached")
+    waiting_thread(team["ann_client"], 2, subject="Ann's calm")
+    waiting_thread(team["bob_client"], 3, subject="Bob's only")
+    waiting_thread(team["carl_client"], 4, subject="Carl's only")
+    seen = {}
+    for name in ("ann", "bob", "carl", "leader", "other_leader"):
+        auth.login(team[name])
+        html = client.get("/inbox?view=waiting").get_data(as_text=True)
+        seen[name] = (_subjects(html), re.search(r'data-testid="count-waiting">(\d+)<', html).group(1))
+        auth.logout()
+    assert seen["ann"] == ({"Ann&#39;s breached", "Ann&#39;s calm"}, "2")
+    assert seen["bob"] == ({"Bob&#39;s only"}, "1")
+    assert seen["carl"] == ({"Carl&#39;s only"}, "1")
+    assert seen["leader"] == ({"Ann&#39;s breached", "Ann&#39;s calm", "Bob&#39;s only"}, "3")
+    assert seen["other_leader"] == ({"Carl&#39;s only"}, "1")
+
+
+def test_client_filter_and_pages_are_parameters_too(client, auth, app, team, waiting_thread, create_client):
+    other = create_client(coach=team["ann"], name="Second Client")
+    for hours in range(1, 4):
+        waiting_thread(team["ann_client"], hours, subject=f"first {hours}")
+    waiting_thread(other, 5, subject="second 5")
+    auth.login(team["ann"])
+    size = app.config["INBOX_PAGE_SIZE"]
+    app.config["INBOX_PAGE_SIZE"] = 2
+    try:
+        first = _subjects(client.get(f"/inbox?view=waiting&client={team['ann_client'].id}").get_data(as_text=True))
+        second = _subjects(client.get(f"/inbox?view=waiting&client={team['ann_client'].id}&page=2")
+                           .get_data(as_text=True))
+        only_other = _subjects(client.get(f"/inbox?view=waiting&client={other.id}").get_data(as_text=True))
+    finally:
+        app.config["INBOX_PAGE_SIZE"] = size
+    assert first == {"first 3", "first 2"} and second == {"first 1"} and only_other == {"second 5"}
+
+
+def test_a_statement_keeping_a_users_value_is_refused(monkeypatch):
+    """The guard of _built_once: a user's id written into the statement as a plain value (not one of the
+    named parameters) would be run for the next user of the role; building it raises instead."""
+    monkeypatch.setitem(queries._BUILDERS, "leaky", lambda user, now: select(Thread).where(Thread.client_id == user.id))
+    monkeypatch.setitem(queries._BUILDERS, "sound", lambda user, now: select(Thread).where(
+        queries.visibility(user, now)(Thread.client_id)))
+    queries._built_once.cache_clear()
+    with pytest.raises(RuntimeError, match="keeps a user's value"):
+        queries._built_once("leaky", "coach")
+    assert queries._built_once("sound", "coach") is queries._built_once("sound", "coach")  # built once
+
+
+def test_inbox_page_sends_three_statements(client, auth, team, waiting_thread):
+    """The sign-in (with the bell), the counts with the client filter, the page's rows: nothing per row."""
+    for hours in range(1, 6):
+        waiting_thread(team["ann_client"], hours, subject=f"wait {hours}")
+    auth.login(team["ann"])
+    client.get("/inbox?view=waiting")
+    sent = statements_for_page(client, "/inbox?view=waiting")
+    assert len(sent) == 3, sent
+
+
+def test_the_session_cookie_is_sent_again_only_when_the_view_changes(client, auth, team):
+    auth.login(team["ann"])
+    assert "session=" in (client.get("/inbox?view=unread").headers.get("Set-Cookie") or "")
+    assert client.get("/inbox?view=unread").headers.get("Set-Cookie") is None
+    assert "session=" in (client.get("/inbox?view=all").headers.get("Set-Cookie") or "")
+    assert client.get("/inbox").status_code == 200
