@@ -1,6 +1,6 @@
 """Inbox pages: the coach inbox, a thread, replying, marking read, coverage and the team page."""
 
-from flask import current_app, flash, jsonify, redirect, render_template, request, session, url_for
+from flask import current_app, flash, jsonify, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -26,6 +26,16 @@ INBOX_ROLES = (Role.COACH.value, Role.TEAM_LEADER.value)
 bp.add_app_template_global(form_token_field, "form_token_field")
 
 
+@bp.app_template_global("thread_url_prefix")
+def thread_url_prefix() -> str:
+    """What `url_for("inbox.thread", thread_id=N)` gives before N ("/threads/" under the app's root): a list
+    builds each row's link as this and the id, with one url_for per page instead of one per row (issue #15)."""
+    head, slash, last = url_for("inbox.thread", thread_id=1).rpartition("/")
+    if last != "1":
+        raise RuntimeError(f"the thread route no longer ends with its id: {head}{slash}{last}")
+    return head + slash
+
+
 def visible_thread_or_404(thread_id: int) -> Thread:
     """The thread if the caller may see it; 404 for unknown and invisible ids alike."""
     thread = db.session.get(Thread, thread_id) if thread_id <= MAX_ID else None
@@ -46,7 +56,24 @@ def _client_arg() -> int | None:
         return None
 
 
-LAST_VIEW = "inbox_view"  # the session key of the view the user last chose
+# The view the user chose last (issue #14), kept in a cookie of its own rather than in the signed session: it
+# is a preference, not a credential, and a session changed on every tab click is re-signed and resent each time
+# (issue #15). The value is "<user id>.<view>": another user signing in on the same browser ignores it, and
+# anything else in it is ignored too.
+LAST_VIEW_COOKIE = "inbox_view"
+LAST_VIEW_DAYS = 365
+
+
+def _remembered_view() -> str | None:
+    user_id, _, view = request.cookies.get(LAST_VIEW_COOKIE, "").partition(".")
+    return view if user_id == str(current_user.id) and view in VIEWS else None
+
+
+def _remember_view(response, view: str):
+    response.set_cookie(LAST_VIEW_COOKIE, f"{current_user.id}.{view}", max_age=LAST_VIEW_DAYS * 86400,
+                        path=url_for("inbox.index"), secure=current_app.config["SESSION_COOKIE_SECURE"],
+                        httponly=True, samesite="Lax")
+    return response
 
 
 def landing_view(counts: dict, remembered: str | None) -> str:
@@ -62,21 +89,22 @@ def landing_view(counts: dict, remembered: str | None) -> str:
 def index():
     view = request.args.get("view")
     chosen = view in VIEWS
-    if chosen and session.get(LAST_VIEW) != view:
-        # Only a change is written: setting the same value would re-sign and resend the cookie on every page.
-        session[LAST_VIEW] = view
+    remembered = _remembered_view()
     client_id = _client_arg()
     q = request.args.get("q", "").strip()[:200]
     now = utcnow()
     counts, clients = inbox_summary(current_user, client_id, q, now)
     if not chosen:
         # A search from the landing page looks in every thread.
-        view = "all" if q else landing_view(counts, session.get(LAST_VIEW))
+        view = "all" if q else landing_view(counts, remembered)
     page, rows = inbox_page(current_user, view, client_id, q, _page_arg(), counts[view], now)
     leader = current_user.role == Role.TEAM_LEADER.value
-    return render_template("inbox/index.html", page=page, rows=rows, view=view, view_chosen=chosen,
-                           views=VIEWS, counts=counts, q=q, client_id=client_id, clients=clients,
-                           bulk_coaches=db.session.scalars(assignable_coaches(current_user)).all() if leader else None)
+    response = make_response(render_template(
+        "inbox/index.html", page=page, rows=rows, view=view, view_chosen=chosen, views=VIEWS, counts=counts, q=q,
+        client_id=client_id, clients=clients,
+        bulk_coaches=db.session.scalars(assignable_coaches(current_user)).all() if leader else None))
+    # Only a change is written.
+    return _remember_view(response, view) if chosen and view != remembered else response
 
 
 def _thread_page(thread: Thread, status: int = 200, draft: str | None = None, newer=(), insert: int | None = None):

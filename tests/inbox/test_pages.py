@@ -216,3 +216,51 @@ def test_inbox_opens_on_breached_then_the_last_view_chosen_then_waiting(client, 
     assert html.index('data-view="breached"') < html.index('data-view="waiting"')  # its tab comes first
     # A search from the landing page looks in every thread.
     assert "Answered long ago" in client.get("/inbox?q=Answered").get_data(as_text=True)
+
+
+def test_row_links_are_the_thread_urls_under_any_script_root(app, client, auth, team, waiting_thread):
+    """Issue #15: a list builds its rows' links from one url_for prefix; each must still be exactly what
+    url_for gives for that thread, also when the app is served under a path (SCRIPT_NAME)."""
+    import re
+
+    from flask import url_for
+
+    threads = [waiting_thread(team["ann_client"], h, subject=f"Q{h}") for h in (1, 2, 3)]
+    auth.login(team["ann"])
+    for root in ("", "/desk"):
+        html = client.get("/inbox?view=all", base_url=f"http://localhost{root}/").get_data(as_text=True)
+        links = re.findall(r'<tr class="[^"]*" data-thread="(\d+)">.*?<a href="([^"]+)">', html, re.S)
+        with app.test_request_context(base_url=f"http://localhost{root}/"):
+            expected = {str(t.id): url_for("inbox.thread", thread_id=t.id) for t in threads}
+        assert dict(links) == expected and all(u.startswith(f"{root}/threads/") for u in expected.values())
+
+
+def test_the_view_chosen_last_is_kept_without_resigning_the_session(client, auth, team, waiting_thread):
+    """Switching views writes the small view cookie, not the signed session (which would be re-signed and
+    resent on every tab click); the cookie belongs to the user who chose, and a made-up value is ignored."""
+    import re
+
+    def landing():
+        html = client.get("/inbox").get_data(as_text=True)
+        return re.search(r'class="active" data-view="(\w+)"', html).group(1)
+
+    waiting_thread(team["ann_client"], 2)
+    waiting_thread(team["bob_client"], 2)
+    auth.login(team["ann"])
+    assert landing() == "waiting"  # (the first page after signing in adds the form token to the session)
+    switched = client.get("/inbox?view=unread")
+    cookies = switched.headers.getlist("Set-Cookie")
+    assert not [c for c in cookies if c.startswith("session=")]
+    assert [c for c in cookies if c.startswith(f"inbox_view={team['ann'].id}.unread;") and "Path=/inbox" in c
+            and "HttpOnly" in c]
+    assert landing() == "unread"
+    again = client.get("/inbox?view=unread")  # the same view again: nothing to write
+    assert not again.headers.getlist("Set-Cookie")
+    # Another user signing in on the same browser does not land on Ann's view.
+    auth.logout()
+    auth.login(team["bob"])
+    assert landing() == "waiting"
+    client.set_cookie("inbox_view", f"{team['bob'].id}.everything", path="/inbox")
+    assert landing() == "waiting"
+    client.set_cookie("inbox_view", f"{team['bob'].id}.all", path="/inbox")
+    assert landing() == "all"
