@@ -12,7 +12,7 @@ from helpdesk.auth.models import User
 from helpdesk.clients.coverage import visibility_values
 from helpdesk.extensions import db
 from helpdesk.inbox.models import Message, Thread, ThreadRead
-from helpdesk.inbox.search import search_condition
+from helpdesk.inbox.search import search_condition, searches_by_parameter
 from helpdesk.inbox.services import visibility
 from helpdesk.types import UTCDateTime, utcnow
 
@@ -119,10 +119,16 @@ def _count_columns(now: datetime):
 
 def view_counts(user: User, client_id: int | None = None, q: str | None = None,
                 now: datetime | None = None, visible=None) -> dict[str, int]:
-    """How many threads each view holds, in one aggregate query."""
+    """How many threads each view holds, in one aggregate query (a search's built once on PostgreSQL)."""
     now = now or utcnow()
-    total, waiting, unread, breached = db.session.execute(
-        _filtered(user, client_id, q, visible).with_only_columns(*_count_columns(now))).one()
+    q = (q or "").strip()
+    if q and visible is None and searches_by_parameter():
+        kind, more = ("client_search_counts", {"client_id": client_id}) if client_id else ("search_counts", {})
+        total, waiting, unread, breached = _core_execute(_built_once(kind, user.role),
+                                                         _values(user, now, q=q, **more)).one()
+    else:
+        total, waiting, unread, breached = db.session.execute(
+            _filtered(user, client_id, q, visible).with_only_columns(*_count_columns(now))).one()
     return {"all": total, "waiting": waiting, "unread": unread, "breached": breached}
 
 
@@ -167,16 +173,27 @@ def _per_client_select(user: User, now: datetime, visible=None):
 LISTED_COLUMNS = (Thread.id, Thread.subject, Thread.created_at, Thread.last_message_at, Thread.waiting_since)
 
 
-def _page_rows_select(user: User, now: datetime, view: str, client_id: int | None):
-    return (inbox_select(user, view, client_id, None, now, visibility(user, now))
+def _page_rows_select(user: User, now: datetime, view: str, client_id: int | None, q: str | None = None):
+    return (inbox_select(user, view, client_id, q, now, visibility(user, now))
             .with_only_columns(*LISTED_COLUMNS, *_row_columns(user))
             .limit(bindparam("page_size", type_=Integer())).offset(bindparam("page_offset", type_=Integer())))
 
+
+# A made-up query for building the search statements; the real one is the parameter "q".
+_STAND_IN_QUERY = "stand-in query"
 
 _BUILDERS = {
     "per_client": lambda user, now: _per_client_select(user, now),
     "rows": lambda user, now, view: _page_rows_select(user, now, view, None),
     "client_rows": lambda user, now, view: _page_rows_select(user, now, view, user.client_filter),
+    # Search (PostgreSQL only: searches_by_parameter), the query a parameter like the user's values.
+    "search_counts": lambda user, now: _filtered(user, None, _STAND_IN_QUERY, visibility(user, now))
+    .with_only_columns(*_count_columns(now)),
+    "client_search_counts": lambda user, now: _filtered(user, user.client_filter, _STAND_IN_QUERY,
+                                                        visibility(user, now)).with_only_columns(*_count_columns(now)),
+    "search_rows": lambda user, now, view: _page_rows_select(user, now, view, None, _STAND_IN_QUERY),
+    "client_search_rows": lambda user, now, view: _page_rows_select(user, now, view, user.client_filter,
+                                                                    _STAND_IN_QUERY),
 }
 
 
@@ -206,7 +223,7 @@ def _built_once(kind: str, role: str, *args):
     first = build(_StandIn(role, -1, -2, -3), _STAND_IN_TIMES[0], *args)
     other = build(_StandIn(role, -4, -5, -6), _STAND_IN_TIMES[1], *args).compile()
     compiled = first.compile()
-    named = {*_values(_StandIn(role, 0, 0, 0), _STAND_IN_TIMES[0]), "client_id"}
+    named = {*_values(_StandIn(role, 0, 0, 0), _STAND_IN_TIMES[0]), "client_id", "q"}
     if str(compiled) != str(other) or (
             {k: v for k, v in compiled.params.items() if k not in named}
             != {k: v for k, v in other.params.items() if k not in named}):
@@ -270,13 +287,15 @@ def paginate_rows(stmt, page: int, user: User, total: int | None = None, now: da
 
 def inbox_page(user: User, view: str, client_id: int | None, q: str | None, page: int, total: int,
                now: datetime) -> tuple["Page", list[Row]]:
-    """One page of an inbox view's rows, as paginate_rows(inbox_select(...)) gives it; without a search, from
-    a statement built once per role and view."""
-    if q:
+    """One page of an inbox view's rows, as paginate_rows(inbox_select(...)) gives it, from a statement built
+    once per role and view (a search's too on PostgreSQL, where the query is a parameter)."""
+    q = (q or "").strip()
+    if q and not searches_by_parameter():
         return paginate_rows(inbox_select(user, view, client_id, q, now), page, user, total=total, now=now)
     per_page = current_app.config["INBOX_PAGE_SIZE"]
     page = max(page, 1)
-    kind, more = ("client_rows", {"client_id": client_id}) if client_id else ("rows", {})
+    kind = ("client_" if client_id else "") + ("search_" if q else "") + "rows"
+    more = {**({"client_id": client_id} if client_id else {}), **({"q": q} if q else {})}
     result = _core_execute(_built_once(kind, user.role, view),
                            _values(user, now, page_size=per_page, page_offset=(page - 1) * per_page, **more))
     n = len(LISTED_COLUMNS)

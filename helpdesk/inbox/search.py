@@ -4,7 +4,7 @@ Callers always combine this with `visible_threads` / `visible_client_condition`,
 reaches a thread the caller cannot see.
 """
 
-from sqlalchemy import and_, exists, func, literal_column, or_, select, true
+from sqlalchemy import String, and_, bindparam, exists, func, literal_column, or_, select, true
 
 from helpdesk.extensions import db
 from helpdesk.inbox.models import Message, Thread
@@ -19,13 +19,19 @@ def _dialect() -> str:
     return db.session.get_bind().dialect.name
 
 
+def searches_by_parameter() -> bool:
+    """Whether search_condition's SQL is the same for every query, the query being the parameter "q"
+    (PostgreSQL's text search); the fallback's SQL has one condition per word."""
+    return _dialect() == "postgresql"
+
+
 def search_condition(q: str):
     """SQL condition on Thread: the subject or any message body matches the query `q`."""
     q = (q or "").strip()
     if not q:
         return true()
-    if _dialect() == "postgresql":
-        query = func.websearch_to_tsquery(TS_CONFIG, q)
+    if searches_by_parameter():
+        query = func.websearch_to_tsquery(TS_CONFIG, bindparam("q", q, type_=String()))
         tsv = func.to_tsvector
         in_body = exists(select(Message.id).where(Message.thread_id == Thread.id, BODY_TSV.op("@@")(query)))
         return or_(tsv(TS_CONFIG, Thread.subject).op("@@")(query), in_body)

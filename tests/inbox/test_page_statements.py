@@ -81,3 +81,48 @@ def test_switching_views_never_sends_the_session_cookie_again(client, auth, team
         cookies = client.get(f"/inbox?view={view}").headers.getlist("Set-Cookie")
         assert not [c for c in cookies if c.startswith("session=")], (view, cookies)
     assert client.get("/inbox").status_code == 200
+
+
+def test_search_runs_from_statements_built_once_with_the_query_a_parameter(client, auth, team, waiting_thread,
+                                                                           create_client, monkeypatch):
+    """On PostgreSQL a search's counts and rows are built once per role too, the query bound as "q": each
+    search of each user must find its own threads, with the client filter as well."""
+    from collections import Counter
+
+    from helpdesk.extensions import db
+
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite's search has one condition per word, so it is built per request")
+    other = create_client(coach=team["ann"], name="Second Client")
+    waiting_thread(team["ann_client"], 2, subject="Fees", body="Where is my refund?")
+    waiting_thread(team["ann_client"], 3, subject="Money", body="The payout is late")
+    waiting_thread(other, 4, subject="Refund again", body="hello")
+    waiting_thread(team["bob_client"], 5, subject="Bob asks", body="refund for Bob's client")
+    builds = Counter()
+    for kind, build in list(queries._BUILDERS.items()):
+        def counted(user, now, *args, kind=kind, build=build):
+            builds[kind] += 1
+            return build(user, now, *args)
+        monkeypatch.setitem(queries._BUILDERS, kind, counted)
+    queries._built_once.cache_clear()
+
+    def search(q, **more):
+        html = client.get("/inbox", query_string={"q": q, **more}).get_data(as_text=True)
+        return _subjects(html), re.search(r'data-testid="count-all">(\d+)<', html).group(1)
+
+    auth.login(team["ann"])
+    assert search("refund") == ({"Fees", "Refund again"}, "2")
+    assert search("payout") == ({"Money"}, "1")
+    assert search("refund", client=other.id) == ({"Refund again"}, "1")
+    assert search("payout", client=other.id) == (set(), "0")
+    assert search('"is late" -refund') == ({"Money"}, "1")  # websearch syntax, still one bound value
+    assert search("marzipan") == (set(), "0")
+    sent = statements_for_page(client, "/inbox?q=refund")
+    assert len(sent) == 4, sent  # the sign-in, the client filter's summary, the search's counts and rows
+    auth.logout()
+    auth.login(team["bob"])
+    assert search("refund") == ({"Bob asks"}, "1")
+    # Built once each (for two made-up users, by the guard), however many searches and users ran them.
+    for kind in ("search_counts", "search_rows", "client_search_counts", "client_search_rows"):
+        assert builds[kind] == 2, (kind, builds)
+    queries._built_once.cache_clear()
