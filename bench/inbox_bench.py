@@ -31,7 +31,6 @@ from helpdesk.auth.models import User  # noqa: E402
 from helpdesk.clients.models import Assignment  # noqa: E402
 from helpdesk.extensions import db  # noqa: E402
 from helpdesk.inbox.models import Message, Thread, ThreadRead  # noqa: E402
-from helpdesk.inbox.queries import VIEWS  # noqa: E402
 
 SCALES = {
     # coaches, clients per coach, threads per client, messages per thread; the bench coach has 500 threads.
@@ -208,7 +207,7 @@ def report(run_result: dict) -> str:
     for view, (p, med) in run_result["results"].items():
         name = {"search": "/inbox?q=… (search, common words)",
                 "search-none": "/inbox?q=… (search, a word in no message)"}.get(view, f"/inbox?view={view}")
-        met = ("yes" if p <= TARGET_MS else "no") if view in VIEWS else "(no target)"
+        met = "yes" if p <= TARGET_MS else "no"  # issue #15: the 4 views and search alike
         lines.append(f"| {name} | {p:.1f} | {med:.1f} | {met} |")
     return "\n".join(lines)
 

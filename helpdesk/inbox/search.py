@@ -11,8 +11,9 @@ from helpdesk.inbox.models import Message, Thread
 from helpdesk.text_match import contains
 
 TS_CONFIG = literal_column("'english'::regconfig")
-# The stored tsvector of a message's body (PostgreSQL only; see inbox/models.py).
+# The stored tsvectors of a message's body and a thread's subject (PostgreSQL only; see inbox/models.py).
 BODY_TSV = literal_column("messages.body_tsv")
+SUBJECT_TSV = literal_column("threads.subject_tsv")
 
 
 def _dialect() -> str:
@@ -32,9 +33,8 @@ def search_condition(q: str):
         return true()
     if searches_by_parameter():
         query = func.websearch_to_tsquery(TS_CONFIG, bindparam("q", q, type_=String()))
-        tsv = func.to_tsvector
         in_body = exists(select(Message.id).where(Message.thread_id == Thread.id, BODY_TSV.op("@@")(query)))
-        return or_(tsv(TS_CONFIG, Thread.subject).op("@@")(query), in_body)
+        return or_(SUBJECT_TSV.op("@@")(query), in_body)
     # Fallback: every word must appear (case-insensitively) in the subject or in some message.
     conditions = []
     for term in q.split():

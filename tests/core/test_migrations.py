@@ -26,5 +26,6 @@ def test_migrations_match_models(tmp_path, monkeypatch):
                     indexes = conn.execute(text("SELECT indexname FROM pg_indexes WHERE tablename = 'messages'"))
                     assert "ix_messages_body_tsv" in set(indexes.scalars())
                     assert conn.execute(text("SELECT body_tsv FROM messages LIMIT 0")).keys() == ["body_tsv"]
+                    assert conn.execute(text("SELECT subject_tsv FROM threads LIMIT 0")).keys() == ["subject_tsv"]
             db.engine.dispose()
         assert diff == [], f"models and migrations differ: {diff}"
