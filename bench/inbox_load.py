@@ -258,7 +258,10 @@ def write_results(text: str) -> None:
             f"\n\n{header}\n\nSigned-in coaches of a generated program reading their inbox views against gunicorn, "
             "beside the floor (`bench/floor_app.py`: one indexed query of the same rows, same gunicorn settings), "
             "in the same run. Target: the app's throughput >= 50 % of the floor's.\n")
-    path.write_text(current.rstrip("\n") + "\n\n" + text + "\n")
+    start = current.index(header)
+    end = current.find("\n## ", start + len(header))  # the next section, if any: the run goes before it
+    end = len(current) if end == -1 else end + 1
+    path.write_text(current[:end].rstrip("\n") + "\n\n" + text + "\n" + ("\n" + current[end:] if current[end:] else ""))
 
 
 def main() -> None:
