@@ -67,10 +67,9 @@ THREAD_SEARCH_DDL = (
     "GENERATED ALWAYS AS (to_tsvector('english'::regconfig, subject)) STORED",
 )
 DATABASE_ONLY = frozenset({"body_tsv", "ix_messages_body_tsv", "subject_tsv"})
-for _statement in MESSAGE_SEARCH_DDL:
-    event.listen(Message.__table__, "after_create", DDL(_statement).execute_if(dialect="postgresql"))
-for _statement in THREAD_SEARCH_DDL:
-    event.listen(Thread.__table__, "after_create", DDL(_statement).execute_if(dialect="postgresql"))
+for _table, _statements in ((Message.__table__, MESSAGE_SEARCH_DDL), (Thread.__table__, THREAD_SEARCH_DDL)):
+    for _statement in _statements:
+        event.listen(_table, "after_create", DDL(_statement).execute_if(dialect="postgresql"))
 
 
 class ThreadRead(db.Model):

@@ -123,9 +123,8 @@ def view_counts(user: User, client_id: int | None = None, q: str | None = None,
     now = now or utcnow()
     q = (q or "").strip()
     if q and visible is None and searches_by_parameter():
-        kind, more = ("client_search_counts", {"client_id": client_id}) if client_id else ("search_counts", {})
-        total, waiting, unread, breached = _core_execute(_built_once(kind, user.role),
-                                                         _values(user, now, q=q, **more)).one()
+        kind, more = _variant("counts", client_id, q)
+        total, waiting, unread, breached = _core_execute(_built_once(kind, user.role), _values(user, now, **more)).one()
     else:
         total, waiting, unread, breached = db.session.execute(
             _filtered(user, client_id, q, visible).with_only_columns(*_count_columns(now))).one()
@@ -182,19 +181,28 @@ def _page_rows_select(user: User, now: datetime, view: str, client_id: int | Non
 # A made-up query for building the search statements; the real one is the parameter "q".
 _STAND_IN_QUERY = "stand-in query"
 
+
+def _search_counts_select(user: User, now: datetime, client_id: int | None):
+    return _filtered(user, client_id, _STAND_IN_QUERY, visibility(user, now)).with_only_columns(*_count_columns(now))
+
 _BUILDERS = {
     "per_client": lambda user, now: _per_client_select(user, now),
     "rows": lambda user, now, view: _page_rows_select(user, now, view, None),
     "client_rows": lambda user, now, view: _page_rows_select(user, now, view, user.client_filter),
     # Search (PostgreSQL only: searches_by_parameter), the query a parameter like the user's values.
-    "search_counts": lambda user, now: _filtered(user, None, _STAND_IN_QUERY, visibility(user, now))
-    .with_only_columns(*_count_columns(now)),
-    "client_search_counts": lambda user, now: _filtered(user, user.client_filter, _STAND_IN_QUERY,
-                                                        visibility(user, now)).with_only_columns(*_count_columns(now)),
+    "search_counts": lambda user, now: _search_counts_select(user, now, None),
+    "client_search_counts": lambda user, now: _search_counts_select(user, now, user.client_filter),
     "search_rows": lambda user, now, view: _page_rows_select(user, now, view, None, _STAND_IN_QUERY),
     "client_search_rows": lambda user, now, view: _page_rows_select(user, now, view, user.client_filter,
                                                                     _STAND_IN_QUERY),
 }
+
+
+def _variant(base: str, client_id: int | None, q: str | None) -> tuple[str, dict]:
+    """The _BUILDERS kind of `base` ("rows", "counts") with the client filter and search as asked, and the
+    values those add to _values."""
+    kind = ("client_" if client_id else "") + ("search_" if q else "") + base
+    return kind, {**({"client_id": client_id} if client_id else {}), **({"q": q} if q else {})}
 
 
 def _values(user: User, now: datetime, **more) -> dict:
@@ -236,7 +244,7 @@ _STAND_IN_TIMES = (datetime(2001, 1, 1, tzinfo=UTC), datetime(2002, 2, 2, 2, tzi
 
 def _core_execute(stmt, values: dict):
     """Run a statement of plain columns on the session's connection (same transaction, same snapshot rules):
-    its rows need none of the ORM's result machinery, which was a fifth of each inbox statement's CPU."""
+    its rows need none of the ORM's statement wrapping and result setup."""
     return db.session.connection().execute(stmt, values)
 
 
@@ -294,8 +302,7 @@ def inbox_page(user: User, view: str, client_id: int | None, q: str | None, page
         return paginate_rows(inbox_select(user, view, client_id, q, now), page, user, total=total, now=now)
     per_page = current_app.config["INBOX_PAGE_SIZE"]
     page = max(page, 1)
-    kind = ("client_" if client_id else "") + ("search_" if q else "") + "rows"
-    more = {**({"client_id": client_id} if client_id else {}), **({"q": q} if q else {})}
+    kind, more = _variant("rows", client_id, q)
     result = _core_execute(_built_once(kind, user.role, view),
                            _values(user, now, page_size=per_page, page_offset=(page - 1) * per_page, **more))
     n = len(LISTED_COLUMNS)
