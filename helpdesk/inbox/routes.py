@@ -2,6 +2,7 @@
 
 from flask import current_app, flash, jsonify, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
+from markupsafe import Markup, escape
 from sqlalchemy import select
 
 from helpdesk.auth.models import ROLES, Role, User
@@ -34,6 +35,18 @@ def thread_url_prefix() -> str:
     if last != "1":
         raise RuntimeError(f"the thread route no longer ends with its id: {head}{slash}{last}")
     return head + slash
+
+
+@bp.app_template_global("client_options")
+def client_options(clients, selected: int | None) -> Markup:
+    """The client filter's <option>s: each client's name, and how many of their threads wait. A coach can have
+    hundreds of clients; one pass in Python instead of a Jinja loop with three escapes per option (issue #15)."""
+    parts = []
+    for c in clients:
+        waiting = f" ({c.waiting} waiting)" if c.waiting else ""
+        chosen = " selected" if c.id == selected else ""
+        parts.append(f'<option value="{int(c.id)}"{chosen}>{escape(c.name)}{waiting}</option>')
+    return Markup("".join(parts))
 
 
 def visible_thread_or_404(thread_id: int) -> Thread:

@@ -103,9 +103,27 @@ def test_client_filter_options_show_waiting_counts(client, auth, team, waiting_t
     waiting_thread(team["ann_client"], 3)
     auth.login(team["ann"])
     html = client.get("/inbox").get_data(as_text=True)
-    assert f'<option value="{team["ann_client"].id}" >Alice Client (1 waiting)</option>' in html
+    assert f'<option value="{team["ann_client"].id}">Alice Client (1 waiting)</option>' in html
     assert "Bruno Client" not in html
     assert re.search(r"· 1 thread\b(?!s)", html)  # not "1 threads"
+
+
+def test_client_filter_options_escape_names_and_mark_the_filtered_client(client, auth, team, waiting_thread,
+                                                                        create_client):
+    # The options are built in Python (issue #15), so their escaping is the helper's, not Jinja's.
+    hostile = create_client(coach=team["ann"], name="Zoe <b>Eve</b> & \"Co\"", email="eve@example.com")
+    waiting_thread(hostile, 2)
+    waiting_thread(team["ann_client"], 3)
+    auth.login(team["ann"])
+    html = client.get(f"/inbox?client={hostile.id}").get_data(as_text=True)
+    select = html[html.index('<select name="client"'):]
+    select = select[:select.index("</select>")]
+    assert "<b>Eve</b>" not in html
+    assert re.findall(r"<option[^>]*>[^<]*</option>", select) == [
+        '<option value="">All clients</option>',  # then by name
+        f'<option value="{team["ann_client"].id}">Alice Client (1 waiting)</option>',
+        f'<option value="{hostile.id}" selected>Zoe &lt;b&gt;Eve&lt;/b&gt; &amp; &#34;Co&#34; (1 waiting)</option>',
+    ]
 
 
 def test_search_finds_old_messages_only_in_visible_threads(client, auth, team, create_thread, create_message):
