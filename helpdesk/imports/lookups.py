@@ -3,11 +3,16 @@
 Every query takes a batch of keys (one `IN` per batch), never one row per line. Referenced rows are
 cached, up to CACHE_LIMIT of them (then the cache starts again); a table that was empty when the import
 began is never queried.
+
+On PostgreSQL a batch is one array parameter (`column = ANY(:keys)`), not an `IN` list of 2,000 parameters:
+the statement then stays the same whatever the batch, so it is compiled once and planned cheaply. Measured
+on 700,000 stored messages, 2,000 external ids not stored: 8 ms against 125 ms (issue #15, bench/RESULTS.md).
 """
 
 from contextlib import nullcontext
 
-from sqlalchemy import exists, select
+from sqlalchemy import any_, bindparam, exists, select
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import aliased
 
 from helpdesk.audits.models import Audit
@@ -17,6 +22,13 @@ from helpdesk.inbox.models import Message, Thread
 from helpdesk.moderation.models import Listing, ModerationDecision
 
 CACHE_LIMIT = 200_000
+
+
+def among(postgres: bool):
+    """`among(column, keys)`: the condition "column is one of keys", as one array parameter on PostgreSQL."""
+    if not postgres:
+        return lambda column, keys: column.in_(keys)
+    return lambda column, keys: column == any_(bindparam(None, list(keys), type_=ARRAY(column.type)))
 
 MODELS = {
     "user": User, "thread": Thread, "message": Message, "audit": Audit, "listing": Listing,
@@ -33,6 +45,7 @@ class Stored:
 
     def __init__(self, session):
         self.session = session
+        self.among = among(session.get_bind().dialect.name == "postgresql")
         self.empty = {kind: not session.scalar(select(exists().select_from(model)))
                       for kind, model in MODELS.items()}
         # Held around every query: the import's writer may be using the same connection from its thread.
@@ -68,7 +81,7 @@ class Stored:
         cache_all = kind != "message"  # messages are many: keep only those an audit refers to
         keys = sorted(wanted)
         for start in range(0, len(keys), 2000):
-            for ext, cached, fields in _QUERIES[kind](self._rows, keys[start:start + 2000]):
+            for ext, cached, fields in _QUERIES[kind](self._rows, self.among, keys[start:start + 2000]):
                 if cache_all or ext in refs:
                     cache[ext] = cached
                 if ext in defs:
@@ -83,7 +96,7 @@ class Stored:
         keys = sorted(emails)
         result = {}
         for start in range(0, len(keys), 2000):
-            rows = self._rows(select(User.email, User.external_id).where(User.email.in_(keys[start:start + 2000])))
+            rows = self._rows(select(User.email, User.external_id).where(self.among(User.email, keys[start:start + 2000])))
             result.update((email, ext) for email, ext in rows)
         return result
 
@@ -99,7 +112,7 @@ class Stored:
             rows = self._rows(
                 select(Message.external_id, auditor.external_id, Audit.external_id)
                 .join(Message, Message.id == Audit.message_id).join(auditor, auditor.id == Audit.auditor_id)
-                .where(Message.external_id.in_(keys[start:start + 2000])))
+                .where(self.among(Message.external_id, keys[start:start + 2000])))
             result.update(((m, a), ext) for m, a, ext in rows if (m, a) in pairs)
         return result
 
@@ -123,8 +136,8 @@ class Stored:
         for start in range(0, len(owners), 1000):
             for part in range(0, len(seconds), 1000):
                 rows = self._rows(
-                    select(*columns, *extra).where(columns[0].in_(owners[start:start + 1000]),
-                                                   columns[1].in_(seconds[part:part + 1000])))
+                    select(*columns, *extra).where(self.among(columns[0], owners[start:start + 1000]),
+                                                   self.among(columns[1], seconds[part:part + 1000])))
                 for row in rows:
                     key = tuple(row[:len(columns)])
                     if key not in wanted:
@@ -143,7 +156,7 @@ class Stored:
         for start in range(0, len(client_pks), 2000):
             rows.extend(tuple(row) for row in self._rows(
                 select(Assignment.client_id, Assignment.coach_id, Assignment.starts_at, Assignment.ends_at)
-                .where(Assignment.client_id.in_(client_pks[start:start + 2000]))))
+                .where(self.among(Assignment.client_id, client_pks[start:start + 2000]))))
         return rows
 
 
@@ -156,52 +169,52 @@ _MATCH_COLUMNS = {
 }
 
 
-def _users(rows_of, exts):
+def _users(rows_of, among, exts):
     boss = aliased(User)
     rows = rows_of(
         select(User.external_id, User.id, User.role, User.name, User.email, boss.external_id, User.joined_on,
                User.moderation_trained)
-        .outerjoin(boss, boss.id == User.reports_to_id).where(User.external_id.in_(exts)))
+        .outerjoin(boss, boss.id == User.reports_to_id).where(among(User.external_id, exts)))
     for ext, pk, role, name, email, boss_ext, joined_on, trained in rows:
         yield ext, (pk, role), (role, name, email, boss_ext, joined_on, bool(trained))
 
 
-def _threads(rows_of, exts):
+def _threads(rows_of, among, exts):
     client = aliased(User)
     rows = rows_of(select(Thread.external_id, Thread.id, client.external_id, Thread.subject)
-                           .join(client, client.id == Thread.client_id).where(Thread.external_id.in_(exts)))
+                           .join(client, client.id == Thread.client_id).where(among(Thread.external_id, exts)))
     for ext, pk, client_ext, subject in rows:
         yield ext, (pk, client_ext), (client_ext, subject or "")
 
 
-def _messages(rows_of, exts):
+def _messages(rows_of, among, exts):
     author = aliased(User)
     rows = rows_of(
         select(Message.external_id, Message.id, Message.author_id, author.role, Thread.external_id,
                author.external_id, Message.sent_at, Message.body)
         .join(Thread, Thread.id == Message.thread_id).join(author, author.id == Message.author_id)
-        .where(Message.external_id.in_(exts)))
+        .where(among(Message.external_id, exts)))
     for ext, pk, author_pk, role, thread_ext, author_ext, sent_at, body in rows:
         yield ext, (pk, author_pk, role), (thread_ext, author_ext, sent_at, body)
 
 
-def _audits(rows_of, exts):
+def _audits(rows_of, among, exts):
     auditor = aliased(User)
     rows = rows_of(
         select(Audit.external_id, Audit.id, Message.external_id, auditor.external_id, Audit.color, Audit.at,
                Audit.comment)
         .join(Message, Message.id == Audit.message_id).join(auditor, auditor.id == Audit.auditor_id)
-        .where(Audit.external_id.in_(exts)))
+        .where(among(Audit.external_id, exts)))
     for ext, pk, message_ext, auditor_ext, color, at, comment in rows:
         yield ext, pk, (message_ext, auditor_ext, color, at, comment)
 
 
-def _listings(rows_of, exts):
+def _listings(rows_of, among, exts):
     seller = aliased(User)
     rows = rows_of(
         select(Listing.external_id, Listing.id, seller.external_id, Listing.title, Listing.submitted_at,
                Listing.description)
-        .join(seller, seller.id == Listing.seller_id).where(Listing.external_id.in_(exts)))
+        .join(seller, seller.id == Listing.seller_id).where(among(Listing.external_id, exts)))
     for ext, pk, seller_ext, title, submitted_at, description in rows:
         yield ext, pk, (seller_ext, title, submitted_at, description)
 
