@@ -43,17 +43,23 @@ def refresh_one_thread(thread: Thread) -> None:
 
 
 def _refresh(ids: list[int] | Select | None) -> None:
+    # Two UPDATEs, not one over "last activity LEFT JOIN open wait": the planner estimates the open waits
+    # (window functions, then filters) at about one row, and with current statistics it joined them to the
+    # threads' last activity by a nested loop over every pair: 866 M comparisons, 58 s for an import's 44,092
+    # threads (issue #15, bench/RESULTS.md). Alone, each statement joins one small side to `threads` by its key.
     last = select(Message.thread_id, func.max(Message.sent_at).label("last_at")).group_by(Message.thread_id)
     if ids is not None:
         last = last.where(Message.thread_id.in_(ids))
     last = last.subquery("last")
+    db.session.execute(
+        update(Thread).where(Thread.id == last.c.thread_id)
+        .values(last_message_at=last.c.last_at, waiting_since=None)
+        .execution_options(synchronize_session=False))
     w = waits_sql(ids)
     open_waits = select(w.c.thread_id, w.c.wait_start).where(w.c.reply_message_id.is_(None)).subquery("open_waits")
-    stats = (select(last.c.thread_id, last.c.last_at, open_waits.c.wait_start.label("waiting"))
-             .outerjoin(open_waits, open_waits.c.thread_id == last.c.thread_id).subquery("stats"))
     db.session.execute(
-        update(Thread).where(Thread.id == stats.c.thread_id)
-        .values(last_message_at=stats.c.last_at, waiting_since=stats.c.waiting)
+        update(Thread).where(Thread.id == open_waits.c.thread_id)
+        .values(waiting_since=open_waits.c.wait_start)
         .execution_options(synchronize_session=False))
     empty = (update(Thread).where(~exists().where(Message.thread_id == Thread.id))
              .where(Thread.last_message_at.is_not(None) | Thread.waiting_since.is_not(None))
