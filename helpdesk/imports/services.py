@@ -29,13 +29,18 @@ from helpdesk.extensions import db
 from helpdesk.imports.checker import Checker
 from helpdesk.imports.records import TYPES
 from helpdesk.imports.spill import Spill
-from helpdesk.imports.writer import BulkWriter, RowBuilder
+from helpdesk.imports.writer import TABLES, BulkWriter, RowBuilder
 from helpdesk.inbox.models import Message
 from helpdesk.inbox.thread_state import refresh_thread_state
 from helpdesk.moderation.models import Listing, ModerationDecision
 from helpdesk.sla.services import store_imported_waits
 
 CHUNK_LINES = 4000
+# A table the import wrote at least this many rows into is analyzed before the closing statements. Until
+# then PostgreSQL plans for the size it last measured (none at all if autovacuum has not run, or is off), so
+# the closing UPDATE and INSERT ... SELECT, and the next import's lookups, got hash joins over whole tables
+# where index probes were due (issue #15, bench/RESULTS.md).
+ANALYZE_AFTER_ROWS = 10_000
 IMPORT_LOCK = 0x1D5C_0001  # the advisory lock key every import takes (any constant both sides agree on)
 
 
@@ -114,6 +119,7 @@ def _import(source: str, open_lines: Callable) -> ImportResult:
         else:
             writer.close()
             spill.close()
+            _analyze_grown(checker.stored_counts)
             update_listing_state(builder.listings_touched)
             threads = _threads_of(builder.message_spans)
             refresh_thread_state(threads)
@@ -137,6 +143,17 @@ def _import(source: str, open_lines: Callable) -> ImportResult:
     result.stored = {kind: checker.stored_counts[kind] for kind in TYPES if checker.stored_counts[kind]}
     result.skipped = {kind: checker.skipped_counts[kind] for kind in TYPES if checker.skipped_counts[kind]}
     return result
+
+
+def _analyze_grown(stored_counts) -> None:
+    """ANALYZE (PostgreSQL) each table this import wrote ANALYZE_AFTER_ROWS rows or more into. In the import's
+    transaction it samples the import's own rows too; it locks out only VACUUM, ANALYZE and DDL on the table,
+    never the desk's reads and writes."""
+    if db.session.get_bind().dialect.name != "postgresql":
+        return
+    for kind, (model, _) in TABLES.items():
+        if stored_counts[kind] >= ANALYZE_AFTER_ROWS:
+            db.session.execute(text(f"ANALYZE {model.__table__.name}"))
 
 
 def _threads_of(message_spans: list[list[int]]) -> Select | list[int]:
