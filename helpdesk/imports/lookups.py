@@ -5,8 +5,10 @@ cached, up to CACHE_LIMIT of them (then the cache starts again); a table that wa
 began is never queried.
 
 On PostgreSQL a batch is one array parameter (`column = ANY(:keys)`), not an `IN` list of 2,000 parameters:
-the statement then stays the same whatever the batch, so it is compiled once and planned cheaply. Measured
-on 700,000 stored messages, 2,000 external ids not stored: 8 ms against 125 ms (issue #15, bench/RESULTS.md).
+the statement then stays the same whatever the batch, so it is compiled once. Measured on 700,000 stored
+messages, 2,000 external ids not stored, tables never analyzed: 87 ms against 100-119 ms. Most of the rest
+was a plan for stale statistics (8 ms once analyzed), which is why an import analyzes what it grew
+(services.py, issue #15, bench/RESULTS.md).
 """
 
 from contextlib import nullcontext
@@ -29,6 +31,7 @@ def among(postgres: bool):
     if not postgres:
         return lambda column, keys: column.in_(keys)
     return lambda column, keys: column == any_(bindparam(None, list(keys), type_=ARRAY(column.type)))
+
 
 MODELS = {
     "user": User, "thread": Thread, "message": Message, "audit": Audit, "listing": Listing,

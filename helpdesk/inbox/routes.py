@@ -43,7 +43,7 @@ def client_options(clients, selected: int | None) -> Markup:
     hundreds of clients; one pass in Python instead of a Jinja loop with three escapes per option (issue #15)."""
     parts = []
     for c in clients:
-        waiting = f" ({c.waiting} waiting)" if c.waiting else ""
+        waiting = f" ({int(c.waiting)} waiting)" if c.waiting else ""
         chosen = " selected" if c.id == selected else ""
         parts.append(f'<option value="{int(c.id)}"{chosen}>{escape(c.name)}{waiting}</option>')
     return Markup("".join(parts))
