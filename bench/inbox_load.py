@@ -8,7 +8,9 @@ a password and signs them in, which writes to `users` and `login_sessions`). Two
 with gunicorn.conf.py: the app (`wsgi:app`, HELPDESK_ENV=production, rate limits in Redis as in production)
 and the floor (`bench/floor_app.py`: one indexed query of the same rows, rendered minimally). The coaches,
 real coaches of the program spread over its ids, are signed in through the real /login, each with a
-cookie of its own. In each round every coach keeps one connection and asks, one request at a time, for its
+cookie jar of its own that keeps what the server sets, as a browser does (before 2026-12-02 the client sent
+the sign-in cookie unchanged, so the app signed and set a new session cookie on every page: its CSRF token,
+which a browser keeps after the first page; see bench/RESULTS.md). In each round every coach keeps one connection and asks, one request at a time, for its
 inbox views in turn (Waiting, Unread, Breached, All) for `--seconds`: first against one server, then the
 other (the order alternates by round); the floor gets the same coaches and views. Every answer must be a
 200 with the page's rows (a redirect to sign-in counts as an error). Printed per round: requests per second,
@@ -120,11 +122,29 @@ class Round:
         self.errors: list[str] = []
 
 
-async def _get(reader, writer, path: str, cookie: str | None) -> tuple[int, bytes, bool]:
-    """One request on a kept connection: the status, the body, and whether the server closes it now."""
+def _cookie_header(jar: dict[str, str]) -> str:
+    return "; ".join(f"{name}={value}" for name, value in jar.items())
+
+
+def _keep_cookie(jar: dict[str, str], header_value: str) -> None:
+    """What a browser does with a Set-Cookie: keep the new value, or drop the cookie when it is cleared. Every
+    request of the load is under /inbox, so each cookie's Path matches them all."""
+    pair, *attributes = header_value.split(";")
+    name, _, value = pair.strip().partition("=")
+    cleared = not value or any(a.strip().lower() in ("max-age=0", "expires=thu, 01 jan 1970 00:00:00 gmt")
+                               for a in attributes)
+    if cleared:
+        jar.pop(name, None)
+    else:
+        jar[name] = value
+
+
+async def _get(reader, writer, path: str, jar: dict[str, str]) -> tuple[int, bytes, bool]:
+    """One request on a kept connection, with the cookies in `jar` (updated from the answer's Set-Cookie, as a
+    browser would): the status, the body, and whether the server closes it now."""
     head = f"GET {path} HTTP/1.1\r\nHost: {TARGET_HOST}\r\nUser-Agent: {USER_AGENT}\r\n"
-    if cookie:
-        head += f"Cookie: {cookie}\r\n"
+    if jar:
+        head += f"Cookie: {_cookie_header(jar)}\r\n"
     writer.write((head + "\r\n").encode())
     status_line = await reader.readline()
     if not status_line:
@@ -137,10 +157,12 @@ async def _get(reader, writer, path: str, cookie: str | None) -> tuple[int, byte
             length = int(value)
         elif name.lower() == "connection" and value.strip().lower() == "close":
             close = True
+        elif name.lower() == "set-cookie":
+            _keep_cookie(jar, value.strip())
     return status, await reader.readexactly(length), close
 
 
-async def _coach_loop(port: int, path_for, cookie: str | None, marker: bytes, stop_at: float, budget: list,
+async def _coach_loop(port: int, path_for, jar: dict[str, str], marker: bytes, stop_at: float, budget: list,
                       result: Round, offset: int):
     reader = writer = None
     step = offset
@@ -152,7 +174,7 @@ async def _coach_loop(port: int, path_for, cookie: str | None, marker: bytes, st
         try:
             if writer is None:
                 reader, writer = await asyncio.open_connection(TARGET_HOST, port)
-            status, body, close = await _get(reader, writer, path, cookie)
+            status, body, close = await _get(reader, writer, path, jar)
         except (OSError, ConnectionError, asyncio.IncompleteReadError, ValueError, IndexError) as exc:
             if writer is not None:
                 writer.close()
@@ -169,16 +191,16 @@ async def _coach_loop(port: int, path_for, cookie: str | None, marker: bytes, st
         writer.close()
 
 
-def run_round(port: int, coaches: list[tuple[int, str | None]], path_for, marker: bytes, seconds: float,
+def run_round(port: int, coaches: list[tuple[int, dict[str, str]]], path_for, marker: bytes, seconds: float,
               max_requests: int) -> Round:
     """Every coach at once against one server for `seconds` (at most `max_requests` in all)."""
     result, budget = Round(), [max_requests]
 
     async def main():
         stop_at = time.monotonic() + seconds
-        await asyncio.gather(*(_coach_loop(port, lambda view, c=coach_id: path_for(c, view), cookie, marker,
+        await asyncio.gather(*(_coach_loop(port, lambda view, c=coach_id: path_for(c, view), jar, marker,
                                            stop_at, budget, result, i)
-                               for i, (coach_id, cookie) in enumerate(coaches)))
+                               for i, (coach_id, jar) in enumerate(coaches)))
 
     asyncio.run(main())
     return result
@@ -210,8 +232,10 @@ def measure(database_url: str, redis_url: str | None, n_coaches: int, seconds: f
     env = {"DATABASE_URL": database_url, "SECRET_KEY": SECRET_KEY, "HELPDESK_ENV": "production"}
     if redis_url:
         env["REDIS_URL"] = redis_url
-    signed_in = [(c, cookies[c]) for c in coach_ids]
-    anonymous = [(c, None) for c in coach_ids]
+    # Each coach's cookie jar lasts the whole run, as a browser's does: a cookie the app sets once (the CSRF
+    # token's session, the view chosen last) is sent back from then on, not set again on every page.
+    signed_in = [(c, {"session": cookies[c].partition("=")[2]}) for c in coach_ids]
+    anonymous = [(c, {}) for c in coach_ids]
     servers = {
         "app": (signed_in, lambda c, view: f"/inbox?view={view}", b'data-testid="count-all"'),
         "floor": (anonymous, lambda c, view: f"/inbox?coach={c}&view={view}", b"<table>"),
