@@ -65,10 +65,11 @@ def create_app(config=None) -> Flask:
         if cli_module is not None:
             cli_module.register(app)
 
-    from helpdesk import cli, template_helpers
+    from helpdesk import cli, gate, template_helpers
 
     template_helpers.init_app(app)
     cli.register(app)
+    gate.init_app(app)  # last: it wraps the whole WSGI app
     return app
 
 

@@ -85,6 +85,9 @@ class Config:
     LIVE_STREAM_SECONDS = 50
     LIVE_HEARTBEAT_SECONDS = 15
     LIVE_MAX_STREAMS = 24
+    # Requests that run the app's code at once in one process (helpdesk/gate.py): gunicorn's threads for pages,
+    # GUNICORN_THREADS (gunicorn.conf.py); REQUEST_CONCURRENCY sets it apart from them, 0 turns the gate off.
+    REQUEST_CONCURRENCY = 4
 
     @classmethod
     def load(cls, instance_path: str) -> dict:
@@ -95,6 +98,9 @@ class Config:
         for key in ("LIVE_STREAM_SECONDS", "LIVE_HEARTBEAT_SECONDS", "LIVE_MAX_STREAMS"):
             if env.get(key, "").isdigit():
                 values[key] = int(env[key])
+        for key in ("GUNICORN_THREADS", "REQUEST_CONCURRENCY"):  # the second wins
+            if env.get(key, "").isdigit():
+                values["REQUEST_CONCURRENCY"] = int(env[key])
         if env.get("SESSION_IDLE_MINUTES", "").isdigit():
             values["SESSION_IDLE_MINUTES"] = int(env["SESSION_IDLE_MINUTES"])
         database_url = env.get("DATABASE_URL")
@@ -155,3 +161,4 @@ class TestConfig(Config):
     ARGON2_PARAMS = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}
     LIVE_STREAM_SECONDS = 1  # a test that reads a whole stream waits this long
     LIVE_HEARTBEAT_SECONDS = 0.5
+    REQUEST_CONCURRENCY = 0  # in-process tests start requests from threads of their own; no gate

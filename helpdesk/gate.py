@@ -1,0 +1,38 @@
+"""At most REQUEST_CONCURRENCY requests run the app's code at once in one process (issue #15).
+
+gunicorn's gthread worker gives a process GUNICORN_THREADS threads for pages plus LIVE_MAX_STREAMS for live
+streams (gunicorn.conf.py), but it cannot tell them apart: under load every one of its 28 threads takes a page.
+Python runs one thread at a time in a process (the GIL), so 28 pages at once do not finish sooner than 4; each
+waits for the GIL after every database round trip, and the switching costs CPU of its own. Under
+`bench/inbox_load.py` (100 signed-in coaches, 2 cores) 28 pages at once served 125-158 req/s with a p95 of
+1.5-1.9 s; see bench/RESULTS.md for the figures with the gate.
+
+The gate holds a request only while the app computes its answer: a streamed body (a live stream's events) is
+iterated by the server after the call returns, so a stream takes a slot only while its route checks who may
+hear what, and never blocks pages for the minute it stays open. A request that waits for a slot waits on a
+semaphore (no CPU, no database connection), in the order the threads ask.
+"""
+
+import threading
+
+
+class RequestGate:
+    """WSGI middleware: `limit` slots; a request runs the wrapped app while it holds one."""
+
+    def __init__(self, wsgi_app, limit: int):
+        if limit < 1:
+            raise ValueError("a gate needs at least one slot")
+        self.wsgi_app = wsgi_app
+        self.limit = limit
+        self._slots = threading.BoundedSemaphore(limit)
+
+    def __call__(self, environ, start_response):
+        with self._slots:
+            return self.wsgi_app(environ, start_response)
+
+
+def init_app(app) -> None:
+    """Wrap the app in a gate of REQUEST_CONCURRENCY slots (0: no gate, as in the test suite's own process)."""
+    limit = int(app.config.get("REQUEST_CONCURRENCY") or 0)
+    if limit:
+        app.wsgi_app = RequestGate(app.wsgi_app, limit)
