@@ -15,6 +15,7 @@ from helpdesk.inbox.collision import lock_thread, newer_messages
 from helpdesk.inbox.coverage import away_coach_ids, coverage_select, team_overview
 from helpdesk.inbox.models import Thread
 from helpdesk.inbox.queries import VIEWS, inbox_page, inbox_summary, paginate_rows, wait_state
+from helpdesk.inbox.row_markup import thread_rows
 from helpdesk.inbox.saved_replies import filled, visible_saved_replies
 from helpdesk.inbox.schemas import MAX_ID
 from helpdesk.inbox.services import InboxRefusal, mark_read, post_message, thread_visible_to
@@ -25,6 +26,7 @@ INBOX_ROLES = (Role.COACH.value, Role.TEAM_LEADER.value)
 
 # Every form that writes carries a one-time token (helpdesk/idempotency.py): `{{ form_token_field() }}`.
 bp.add_app_template_global(form_token_field, "form_token_field")
+bp.add_app_template_global(thread_rows, "thread_rows")
 
 
 @bp.app_template_global("thread_url_prefix")

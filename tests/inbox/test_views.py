@@ -167,3 +167,52 @@ def test_postgresql_full_text_search_stems_and_respects_visibility(team, create_
     assert _ids(team["ann"], "all", q="option") == [old.id]  # stemmed: options ~ option
     assert _ids(team["ann"], "all", q='"payout options" -refund') == [old.id]  # websearch syntax
     assert _ids(team["ann"], "all", q="refund") == []
+
+
+# The rows' loop as templates/inbox/_rows.html wrote it before the rows were built in Python (issue #15).
+_JINJA_ROWS = """{% for row in rows %}
+  <tr class="{{ 'unread' if row.unread else '' }}" data-thread="{{ row.thread.id }}">
+    {% if bulk_form %}<td><input type="checkbox" name="thread_ids" value="{{ row.thread.id }}" form="{{ bulk_form }}"
+      aria-label="Select {{ row.thread.subject or 'thread' }} ({{ row.client_name }})"></td>{% endif %}
+    <td>{{ row.client_name }}</td>
+    <td><a href="{{ thread_base }}{{ row.thread.id }}">{{ row.thread.subject or '(no subject)' }}</a>
+      {% if row.unread %}<span class="badge label-blue">unread</span>{% endif %}
+      <div class="muted excerpt">{{ row.excerpt }}</div></td>
+    <td>{% if row.wait %}<span class="badge badge-{{ row.wait.state }}" title="waiting since {{ row.wait.since|utc }}">{{ row.wait.label }}</span>{% endif %}</td>
+    <td><small class="muted">{{ (row.thread.last_message_at or row.thread.created_at)|ago }}</small></td>
+  </tr>
+  {% else %}
+  <tr><td colspan="{{ 5 if bulk_form else 4 }}" class="muted">{{ empty_text|default('No threads here.') }}</td></tr>
+  {% endfor %}"""
+
+
+def _tags_only(html: str) -> str:
+    return re.sub(r">\s+<", "><", re.sub(r"\s+", " ", str(html))).strip()
+
+
+def test_thread_rows_write_what_the_template_wrote(app):
+    from types import SimpleNamespace as NS
+
+    from helpdesk.inbox.row_markup import thread_rows
+
+    now = utcnow()
+    rows = [
+        NS(thread=NS(id=7, subject='Fees <script>alert("x")</script> & co', last_message_at=now - timedelta(hours=3),
+                     created_at=now - timedelta(days=2)),
+           client_name="Zoe <b>Eve</b> & \"Co\"", excerpt="It's <i>urgent</i>…", unread=True,
+           wait=wait_state(now - timedelta(hours=30), now)),
+        NS(thread=NS(id=8, subject=None, last_message_at=None, created_at=now - timedelta(minutes=5)),
+           client_name="", excerpt="", unread=False, wait=None),
+        NS(thread=NS(id=9, subject="Calm one", last_message_at=now - timedelta(days=3), created_at=now),
+           client_name="Alice Client", excerpt="ok", unread=False, wait=wait_state(now - timedelta(hours=2), now)),
+    ]
+    with app.test_request_context():
+        template = app.jinja_env.from_string(_JINJA_ROWS)
+        for bulk_form in (None, "bulk-form"):
+            for listed in (rows, []):
+                for empty in ({}, {"empty_text": "Nothing <waiting>."}):
+                    expected = template.render(rows=listed, thread_base="/threads/", bulk_form=bulk_form, **empty)
+                    built = thread_rows(listed, "/threads/", bulk_form, empty.get("empty_text", "No threads here."))
+                    assert _tags_only(built) == _tags_only(expected), (bulk_form, len(listed), empty)
+        built = str(thread_rows(rows, "/threads/", "bulk-form", "No threads here."))
+    assert "<script>" not in built and "<b>Eve</b>" not in built and "&lt;script&gt;" in built
