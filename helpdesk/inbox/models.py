@@ -14,8 +14,9 @@ class Thread(db.Model):
     __table_args__ = (
         Index("ix_threads_client_last", "client_id", "last_message_at"),
         Index("ix_threads_waiting_since", "waiting_since"),
-        # The inbox's Waiting and Breached views start from one coach's clients.
-        Index("ix_threads_client_waiting", "client_id", "waiting_since"),
+        # The inbox's Waiting and Breached views start from one coach's clients; its counts read only this index
+        # on PostgreSQL (the included columns; migration a8e5d0c0de20).
+        Index("ix_threads_client_waiting", "client_id", "waiting_since", postgresql_include=["id", "last_message_at"]),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
