@@ -3,17 +3,20 @@
 gunicorn's gthread worker gives a process GUNICORN_THREADS threads for pages plus LIVE_MAX_STREAMS for live
 streams (gunicorn.conf.py), but it cannot tell them apart: under load every one of its 28 threads takes a page.
 Python runs one thread at a time in a process (the GIL), so 28 pages at once do not finish sooner than 4; each
-waits for the GIL after every database round trip, and the switching costs CPU of its own. Under
-`bench/inbox_load.py` (100 signed-in coaches, 2 cores) 28 pages at once served 125-158 req/s with a p95 of
-1.5-1.9 s; see bench/RESULTS.md for the figures with the gate.
+waits for the GIL after every database round trip, and the switching costs CPU of its own (bench/RESULTS.md,
+"Inbox under load": the figures before and after the gate).
 
 The gate holds a request only while the app computes its answer: a streamed body (a live stream's events) is
 iterated by the server after the call returns, so a stream takes a slot only while its route checks who may
 hear what, and never blocks pages for the minute it stays open. A request that waits for a slot waits on a
-semaphore (no CPU, no database connection), in the order the threads ask.
+semaphore (no CPU, no database connection), woken in the order they began to wait (one arriving just then
+may go first: a semaphore is not strictly fair). /healthz (no database, a few microseconds) passes by the
+gate, so a process whose pages are all waiting still answers that it is alive.
 """
 
 import threading
+
+UNGATED_PATHS = frozenset({"/healthz"})
 
 
 class RequestGate:
@@ -27,6 +30,8 @@ class RequestGate:
         self._slots = threading.BoundedSemaphore(limit)
 
     def __call__(self, environ, start_response):
+        if environ.get("PATH_INFO") in UNGATED_PATHS:
+            return self.wsgi_app(environ, start_response)
         with self._slots:
             return self.wsgi_app(environ, start_response)
 

@@ -64,6 +64,31 @@ def test_a_streamed_body_is_sent_without_holding_a_slot():
     stream.join(5)
 
 
+def test_the_health_check_answers_while_every_slot_is_taken():
+    release, entered = threading.Event(), threading.Event()
+
+    def app(environ, start_response):
+        start_response("200 OK", [])
+        if environ["PATH_INFO"] != "/healthz":
+            entered.set()
+            release.wait(5)
+        return [environ["PATH_INFO"].encode()]
+
+    gate = RequestGate(app, 1)
+    page = threading.Thread(target=_run, args=(gate, {"PATH_INFO": "/inbox"}))
+    page.start()
+    assert entered.wait(5)
+    answered = []
+    check = threading.Thread(target=lambda: answered.append(_run(gate, {"PATH_INFO": "/healthz"})))
+    check.start()
+    check.join(1)
+    answered_while_inside = list(answered) if page.is_alive() else None
+    release.set()
+    page.join(5)
+    check.join(5)
+    assert answered_while_inside == [b"/healthz"]
+
+
 def test_the_app_is_gated_by_its_setting(monkeypatch):
     monkeypatch.delenv("GUNICORN_THREADS", raising=False)
     monkeypatch.delenv("REQUEST_CONCURRENCY", raising=False)
