@@ -3,6 +3,7 @@
 import re
 from datetime import UTC, datetime
 
+from flask import current_app, request, url_for
 from flask_login import current_user
 from markupsafe import Markup, escape
 
@@ -43,7 +44,13 @@ def ago(value: datetime | None, now: datetime | None = None) -> str:
 
 
 def utc(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
-    return value.astimezone(UTC).strftime(fmt) + " UTC" if value else ""
+    if not value:
+        return ""
+    if value.tzinfo is not UTC:
+        value = value.astimezone(UTC)
+    if fmt == "%Y-%m-%d %H:%M":  # the usual format, without strftime: a quarter of the time (lists show many)
+        return f"{value.year}-{value.month:02d}-{value.day:02d} {value.hour:02d}:{value.minute:02d} UTC"
+    return value.strftime(fmt) + " UTC"
 
 
 def count(n: int, noun: str) -> str:
@@ -51,8 +58,26 @@ def count(n: int, noun: str) -> str:
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
+FIXED_URLS_KEPT = 256  # more distinct fixed URLs than a template could name means a caller passes varying values
+
+
+def fixed_url(endpoint: str, **values) -> str:
+    """url_for of a URL that is the same on every page (a static file, a route without arguments), built once
+    per app and root it is served under. The layout names about a dozen on every page (issue #15). Only for
+    constant values: a URL built from the request or the user belongs to url_for."""
+    cache = current_app.extensions.setdefault("fixed_urls", {})
+    key = (request.script_root, endpoint, *sorted(values.items()))
+    url = cache.get(key)
+    if url is None:
+        url = url_for(endpoint, **values)
+        if len(cache) < FIXED_URLS_KEPT:
+            cache[key] = url
+    return url
+
+
 def init_app(app) -> None:
     app.jinja_env.filters.update(linkify=linkify, ago=ago, utc=utc, count=count)
+    app.jinja_env.globals["fixed_url"] = fixed_url
 
     @app.context_processor
     def navigation():

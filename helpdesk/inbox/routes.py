@@ -20,6 +20,7 @@ from helpdesk.inbox.saved_replies import filled, visible_saved_replies
 from helpdesk.inbox.schemas import MAX_ID
 from helpdesk.inbox.services import InboxRefusal, mark_read, post_message, thread_visible_to
 from helpdesk.inbox.thread_page import other_threads, read_receipt, thread_messages
+from helpdesk.template_helpers import fixed_url
 from helpdesk.types import utcnow
 
 INBOX_ROLES = (Role.COACH.value, Role.TEAM_LEADER.value)
@@ -33,7 +34,7 @@ bp.add_app_template_global(thread_rows, "thread_rows")
 def thread_url_prefix() -> str:
     """What `url_for("inbox.thread", thread_id=N)` gives before N ("/threads/" under the app's root): a list
     builds each row's link as this and the id, with one url_for per page instead of one per row (issue #15)."""
-    head, slash, last = url_for("inbox.thread", thread_id=1).rpartition("/")
+    head, slash, last = fixed_url("inbox.thread", thread_id=1).rpartition("/")
     if last != "1":
         raise RuntimeError(f"the thread route no longer ends with its id: {head}{slash}{last}")
     return head + slash

@@ -2,8 +2,8 @@
 
 A list page has 25 rows of about a dozen values each; Jinja escaped and wrapped each value on its own (over 300
 `Markup`s a page) and looked up every attribute through its sandbox-aware getattr: about a third of the inbox
-page's template time. Here only text is escaped (ids are ints), once per value. The markup is the one the
-template wrote, value for value; tests/inbox/test_views.py holds both to it.
+page's template time. Here only text is escaped (ids are ints), once per value, with markupsafe as Jinja
+does. The markup is the one the template wrote, value for value; tests/inbox/test_views.py holds both to it.
 """
 
 from markupsafe import Markup, escape
