@@ -13,9 +13,9 @@ Live pages (helpdesk/live) each hold a thread for their server-sent event stream
 database connection; a process takes at most LIVE_MAX_STREAMS of them. So a process has
 GUNICORN_THREADS (4) threads for requests plus LIVE_MAX_STREAMS (24) for streams: 28 in all by default.
 gunicorn's threads cannot tell a page from a stream, so under load all 28 would take pages, each waiting for the
-GIL after every database round trip: the app lets at most GUNICORN_THREADS requests run its code at once per
-process (helpdesk/gate.py; REQUEST_CONCURRENCY sets it on its own). Under bench/inbox_load.py on 2 cores (15 s x 2
-rounds) that took the app from 125-158 to 160-182 req/s (2026-12-02, bench/RESULTS.md).
+GIL after every database round trip: the app lets at most REQUEST_CONCURRENCY (2) requests run its code at once
+per process (helpdesk/gate.py); the other request threads wait for a slot without CPU. Under bench/inbox_load.py
+on 2 cores that took the app from 157-186 to 184-231 req/s (2026-12-02, bench/RESULTS.md).
 Set WEB_CONCURRENCY (processes), GUNICORN_THREADS and LIVE_MAX_STREAMS to size it for another machine: about
 cores + 1 processes, 4 request threads each; PostgreSQL's max_connections must exceed processes x request
 threads (a thread that serves requests keeps one connection in its process's pool).

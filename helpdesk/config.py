@@ -85,9 +85,10 @@ class Config:
     LIVE_STREAM_SECONDS = 50
     LIVE_HEARTBEAT_SECONDS = 15
     LIVE_MAX_STREAMS = 24
-    # Requests that run the app's code at once in one process (helpdesk/gate.py): gunicorn's threads for pages,
-    # GUNICORN_THREADS (gunicorn.conf.py); REQUEST_CONCURRENCY sets it apart from them, 0 turns the gate off.
-    REQUEST_CONCURRENCY = 4
+    # Requests that run the app's code at once in one process (helpdesk/gate.py; 0 turns the gate off). Python
+    # runs one thread at a time, so two are enough for one to compute while the other waits for the database:
+    # under bench/inbox_load.py 2 served 51-56 % of the floor, 4 served 48-52 % (2026-12-02, bench/RESULTS.md).
+    REQUEST_CONCURRENCY = 2
 
     @classmethod
     def load(cls, instance_path: str) -> dict:
@@ -98,9 +99,8 @@ class Config:
         for key in ("LIVE_STREAM_SECONDS", "LIVE_HEARTBEAT_SECONDS", "LIVE_MAX_STREAMS"):
             if env.get(key, "").isdigit():
                 values[key] = int(env[key])
-        for key in ("GUNICORN_THREADS", "REQUEST_CONCURRENCY"):  # the second wins
-            if env.get(key, "").isdigit():
-                values["REQUEST_CONCURRENCY"] = int(env[key])
+        if env.get("REQUEST_CONCURRENCY", "").isdigit():
+            values["REQUEST_CONCURRENCY"] = int(env["REQUEST_CONCURRENCY"])
         if env.get("SESSION_IDLE_MINUTES", "").isdigit():
             values["SESSION_IDLE_MINUTES"] = int(env["SESSION_IDLE_MINUTES"])
         database_url = env.get("DATABASE_URL")

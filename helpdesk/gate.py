@@ -2,7 +2,7 @@
 
 gunicorn's gthread worker gives a process GUNICORN_THREADS threads for pages plus LIVE_MAX_STREAMS for live
 streams (gunicorn.conf.py), but it cannot tell them apart: under load every one of its 28 threads takes a page.
-Python runs one thread at a time in a process (the GIL), so 28 pages at once do not finish sooner than 4; each
+Python runs one thread at a time in a process (the GIL), so 28 pages at once do not finish sooner than 2; each
 waits for the GIL after every database round trip, and the switching costs CPU of its own (bench/RESULTS.md,
 "Inbox under load": the figures before and after the gate).
 

@@ -89,17 +89,17 @@ def test_the_health_check_answers_while_every_slot_is_taken():
     assert answered_while_inside == [b"/healthz"]
 
 
-def test_the_app_is_gated_by_its_setting(monkeypatch):
-    monkeypatch.delenv("GUNICORN_THREADS", raising=False)
+def test_the_app_is_gated_by_its_setting(monkeypatch, tmp_path):
     monkeypatch.delenv("REQUEST_CONCURRENCY", raising=False)
     assert not isinstance(create_app(TestConfig).wsgi_app, RequestGate)  # the suite's threads run unbounded
     gated = create_app({**{k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()},
                         "REQUEST_CONCURRENCY": 3})
     assert isinstance(gated.wsgi_app, RequestGate) and gated.wsgi_app.limit == 3
     assert gated.test_client().get("/healthz").status_code == 200
-    monkeypatch.setenv("GUNICORN_THREADS", "6")
-    assert TestConfig.load("/tmp")["REQUEST_CONCURRENCY"] == 6
-    monkeypatch.setenv("REQUEST_CONCURRENCY", "2")
-    assert TestConfig.load("/tmp")["REQUEST_CONCURRENCY"] == 2
+    from helpdesk.config import Config
+
+    assert Config.load(str(tmp_path))["REQUEST_CONCURRENCY"] == 2
+    monkeypatch.setenv("REQUEST_CONCURRENCY", "6")
+    assert TestConfig.load(str(tmp_path))["REQUEST_CONCURRENCY"] == 6
     with pytest.raises(ValueError):
         RequestGate(lambda e, s: [], 0)
