@@ -87,7 +87,7 @@ class Config:
     LIVE_MAX_STREAMS = 24
     # Requests that run the app's code at once in one process (helpdesk/gate.py; 0 turns the gate off). Python
     # runs one thread at a time, so two are enough for one to compute while the other waits for the database:
-    # under bench/inbox_load.py 2 served 51-56 % of the floor, 4 served 48-52 % (2026-12-02, bench/RESULTS.md).
+    # under bench/inbox_load.py 2 served 51-57 % of the floor, 4 served 48-52 % (2026-12-02, bench/RESULTS.md).
     REQUEST_CONCURRENCY = 2
 
     @classmethod

@@ -6,7 +6,7 @@ import time
 import pytest
 
 from helpdesk import create_app
-from helpdesk.config import TestConfig
+from helpdesk.config import Config, TestConfig
 from helpdesk.gate import RequestGate
 
 
@@ -96,8 +96,6 @@ def test_the_app_is_gated_by_its_setting(monkeypatch, tmp_path):
                         "REQUEST_CONCURRENCY": 3})
     assert isinstance(gated.wsgi_app, RequestGate) and gated.wsgi_app.limit == 3
     assert gated.test_client().get("/healthz").status_code == 200
-    from helpdesk.config import Config
-
     assert Config.load(str(tmp_path))["REQUEST_CONCURRENCY"] == 2
     monkeypatch.setenv("REQUEST_CONCURRENCY", "6")
     assert TestConfig.load(str(tmp_path))["REQUEST_CONCURRENCY"] == 6
