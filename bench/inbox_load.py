@@ -10,12 +10,12 @@ and the floor (`bench/floor_app.py`: one indexed query of the same rows, rendere
 real coaches of the program spread over its ids, are signed in through the real /login, each with a
 cookie jar of its own that keeps what the server sets, as a browser does (before 2026-12-02 the client sent
 the sign-in cookie unchanged, so the app signed and set a new session cookie on every page: its CSRF token,
-which a browser keeps after the first page; see bench/RESULTS.md). In each round every coach keeps one connection and asks, one request at a time, for its
-inbox views in turn (Waiting, Unread, Breached, All) for `--seconds`: first against one server, then the
-other (the order alternates by round); the floor gets the same coaches and views. Every answer must be a
-200 with the page's rows (a redirect to sign-in counts as an error). Printed per round: requests per second,
-p50 and p95 of the time to the whole answer, errors; and the app's throughput as a share of the floor's
-(target: >= 50 %). The client is one asyncio process speaking HTTP/1.1 over keep-alive connections, only
+which a browser keeps after the first page; see bench/RESULTS.md). In each round every coach keeps one
+connection and asks, one request at a time, for its inbox views in turn (Waiting, Unread, Breached, All)
+for `--seconds`: first against one server, then the other (the order alternates by round); the floor gets the
+same coaches and views. Every answer must be a 200 with the page's rows (a redirect to sign-in counts as an
+error). Printed per round: requests per second, p50 and p95 of the time to the whole answer, errors; and the
+app's throughput as a share of the floor's (target: >= 50 %). The client is one asyncio process speaking HTTP/1.1 over keep-alive connections, only
 to 127.0.0.1, bounded in time and in requests (`--max-requests`).
 """
 

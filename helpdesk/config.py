@@ -96,11 +96,9 @@ class Config:
         values = {k: getattr(cls, k) for k in dir(cls) if k.isupper()}
         env = os.environ
         values["HELPDESK_ENV"] = env.get("HELPDESK_ENV", values["HELPDESK_ENV"])
-        for key in ("LIVE_STREAM_SECONDS", "LIVE_HEARTBEAT_SECONDS", "LIVE_MAX_STREAMS"):
+        for key in ("LIVE_STREAM_SECONDS", "LIVE_HEARTBEAT_SECONDS", "LIVE_MAX_STREAMS", "REQUEST_CONCURRENCY"):
             if env.get(key, "").isdigit():
                 values[key] = int(env[key])
-        if env.get("REQUEST_CONCURRENCY", "").isdigit():
-            values["REQUEST_CONCURRENCY"] = int(env["REQUEST_CONCURRENCY"])
         if env.get("SESSION_IDLE_MINUTES", "").isdigit():
             values["SESSION_IDLE_MINUTES"] = int(env["SESSION_IDLE_MINUTES"])
         database_url = env.get("DATABASE_URL")

@@ -33,7 +33,8 @@ bp.add_app_template_global(thread_rows, "thread_rows")
 @bp.app_template_global("thread_url_prefix")
 def thread_url_prefix() -> str:
     """What `url_for("inbox.thread", thread_id=N)` gives before N ("/threads/" under the app's root): a list
-    builds each row's link as this and the id, with one url_for per page instead of one per row (issue #15)."""
+    builds each row's link as this and the id: one url_for per app and root (fixed_url), not one per row
+    (issue #15)."""
     head, slash, last = fixed_url("inbox.thread", thread_id=1).rpartition("/")
     if last != "1":
         raise RuntimeError(f"the thread route no longer ends with its id: {head}{slash}{last}")
