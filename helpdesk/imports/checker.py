@@ -37,8 +37,8 @@ COMPARED_FIELDS = {
 class Checker(IdlessChecks):
     """Checks an import a chunk at a time; holds what later lines may refer to, the counts and the errors."""
 
-    def __init__(self, session, spill: Spill, spool=None):
-        self.stored = Stored(session)
+    def __init__(self, session, spill: Spill, spool=None, lookups=None):
+        self.stored = Stored(session, lookups)  # lookups: the connection stored rows are read on
         self.spill = spill
         self.spool = spool  # called with each chunk's list of records to store, while there is no error
         # What later lines may refer to grows with the file, so it spills to the database (spill.py).

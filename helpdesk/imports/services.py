@@ -4,7 +4,10 @@
 (writer.py) inside a savepoint, so PostgreSQL stores one chunk while Python checks the next. Any error
 rolls the savepoint back: nothing is stored. It flushes and leaves the commit to the caller. Memory
 stays bounded: what later lines may refer to (external ids, days, fingerprints) spills to a temporary
-table (spill.py), and the threads written are found in SQL from the spans of message keys used.
+table (spill.py), and the threads written are found in SQL from the spans of message keys used. On
+PostgreSQL a second connection (`_side_connection`) carries the spill, the key reservations and, when the
+caller has written nothing yet, the lookups of stored rows, so the checking thread never waits for the COPY
+thread, which owns the import's connection.
 
 After writing, the touched threads' state and SLA waits are computed set-based in the same transaction,
 and the message ids written are recorded so the waits job does not replay them (sla.services
@@ -94,11 +97,14 @@ def _import(source: str, open_lines: Callable) -> ImportResult:
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": IMPORT_LOCK})
     result = ImportResult(source=source)
     savepoint = session.begin_nested()
-    spill = Spill(session)
-    checker = Checker(session, spill)
-    writer = BulkWriter(session.connection())
+    side = _side_connection(session)
+    lookups = side if side is not None and _nothing_written(session) else None
+    spill = Spill(session, side)
+    checker = Checker(session, spill, lookups=lookups)
+    writer = BulkWriter(session.connection(), side)
     builder = RowBuilder(writer, checker.defined, checker.stored.cache)
-    checker.stored.guard = writer.lock
+    if lookups is None:
+        checker.stored.guard = writer.lock
     checker.spool = builder.add_all
     lineno = 0
     try:
@@ -132,7 +138,11 @@ def _import(source: str, open_lines: Callable) -> ImportResult:
             raise failure from exc
         raise
     finally:
-        spill.close()
+        try:
+            spill.close()
+        finally:
+            if side is not None:
+                side.close()
     result.lines = lineno
     if checker.errors:
         savepoint.rollback()
@@ -143,6 +153,23 @@ def _import(source: str, open_lines: Callable) -> ImportResult:
     result.stored = {kind: checker.stored_counts[kind] for kind in TYPES if checker.stored_counts[kind]}
     result.skipped = {kind: checker.skipped_counts[kind] for kind in TYPES if checker.skipped_counts[kind]}
     return result
+
+
+def _side_connection(session):
+    """On PostgreSQL, the import's second connection (autocommit): the spill table, the key reservations and
+    (see `_nothing_written`) the lookups of stored rows run on it in the checking thread while the COPY
+    thread writes on the import's own connection. None elsewhere (no COPY thread)."""
+    connection = session.connection()
+    if connection.dialect.name != "postgresql":
+        return None
+    return connection.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+
+
+def _nothing_written(session) -> bool:
+    """Whether the caller's transaction has written nothing yet (PostgreSQL has given it no transaction id).
+    Then a second connection, whose every statement sees the latest commits, sees what the import's own
+    connection sees, apart from the import's own rows, which the checker never looks up."""
+    return session.execute(text("SELECT pg_current_xact_id_if_assigned() IS NULL")).scalar()
 
 
 def _analyze_grown(stored_counts) -> None:

@@ -7,9 +7,9 @@ chunk's new entries to the table (one COPY on PostgreSQL) and forgets the older 
 looks up are new (a message's own id, a client's day), so a Bloom filter over every key ever written
 answers "not there" without a query; its rare false positives cost a lookup, never a wrong answer.
 
-On PostgreSQL the table lives on a connection of its own (autocommit), so spilling never waits for the
-import's COPYs, which hold the import's connection; elsewhere (SQLite, tests) it is on the import's
-connection. A value must not change once its chunk is over (nothing updates the spilled row).
+On PostgreSQL the table lives on the import's side connection (autocommit; services.py), so spilling never
+waits for the import's COPYs, which hold the import's connection; elsewhere (SQLite, tests) it is on the
+import's connection. A value must not change once its chunk is over (nothing updates the spilled row).
 """
 
 import ast
@@ -26,12 +26,12 @@ _SQLITE_BATCH = 500
 class Spill:
     """The temporary table behind the import's maps, their Bloom filter and their chunk generations."""
 
-    def __init__(self, session):
+    def __init__(self, session, connection=None):
+        """`connection`: where the table lives (the session's connection if None). The caller closes it."""
         import_connection = session.connection()
         self.postgres = import_connection.dialect.name == "postgresql"
-        self._own_connection = self.postgres
-        if self.postgres:
-            self.connection = import_connection.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+        if connection is not None:
+            self.connection = connection
             try:
                 # Session-local buffers for the temporary table: settable only before the pooled
                 # connection first used one (then it keeps what it had).
@@ -117,15 +117,11 @@ class Spill:
                                 [{"m": m, "k": k, "v": v} for m, k, v in rows])
 
     def close(self) -> None:
-        """Drop the table (and close its connection on PostgreSQL). Only the first call does anything."""
+        """Drop the table. Only the first call does anything."""
         if self.connection is None:
             return
         connection, self.connection = self.connection, None
-        try:
-            connection.execute(text(f"DROP TABLE IF EXISTS {TABLE}"))
-        finally:
-            if self._own_connection:
-                connection.close()
+        connection.execute(text(f"DROP TABLE IF EXISTS {TABLE}"))
 
 
 def _salt(map_id: int) -> int:

@@ -47,12 +47,15 @@ class BulkWriter:
 
     On PostgreSQL the COPYs run in a worker thread, so the database works on one batch while Python
     checks and builds the next. The worker holds `lock` while it uses the connection; anything else
-    that queries on the same connection meanwhile (the checker's lookups) takes it too. Keys come from
-    the sequences over a second connection, which never waits for the COPYs."""
+    that queries on it meanwhile (the checker's lookups, when they cannot run on the side connection)
+    takes it too. Keys come from the sequences over `keys_connection` (the import's side connection,
+    services.py), which never waits for the COPYs."""
 
-    def __init__(self, connection):
+    def __init__(self, connection, keys_connection=None):
         self.connection = connection
         self.postgres = connection.dialect.name == "postgresql"
+        if self.postgres and keys_connection is None:
+            raise ValueError("on PostgreSQL the COPY thread owns the connection: pass a keys_connection")
         self.lock = threading.Lock()
         self.buffers = {kind: [] for kind in TABLES}
         self.buffered = 0
@@ -60,7 +63,7 @@ class BulkWriter:
         self._keys = {}  # kind -> iterator over the reserved keys not yet used
         self._block = {}  # kind -> size of the next block to reserve
         self._next_sqlite = {}  # kind -> next free key (SQLite: nothing else inserts during an import)
-        self._keys_connection = None
+        self._keys_connection = keys_connection if keys_connection is not None else connection
         self._queue = None
         self._failure = None
         self._aborted = False
@@ -82,11 +85,8 @@ class BulkWriter:
         n = self._block.get(kind, FIRST_BLOCK)
         self._block[kind] = min(n * 2, LARGEST_BLOCK)
         if self.postgres:
-            # On a connection of its own: nextval is outside transactions anyway, and this one need not
-            # wait while the COPY thread holds the import's connection.
-            if self._keys_connection is None:
-                self._keys_connection = self.connection.engine.connect().execution_options(
-                    isolation_level="AUTOCOMMIT")
+            # nextval is outside transactions anyway; on the side connection it need not wait while the
+            # COPY thread holds the import's connection.
             keys = self._keys_connection.execute(
                 text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :n)"),
                 {"table": model.__table__.name, "n": n}).scalars().all()
@@ -120,7 +120,6 @@ class BulkWriter:
 
     def close(self) -> None:
         """Write what is buffered and wait until every batch is in the database."""
-        self._close_keys_connection()
         self.flush()
         if self._queue is not None:
             self._queue.put(None)
@@ -132,18 +131,12 @@ class BulkWriter:
         """Stop the worker without writing what is still buffered or queued (the savepoint is being rolled
         back); return the error a COPY failed with, if one did."""
         self._aborted = True
-        self._close_keys_connection()
         self.buffers = {kind: [] for kind in TABLES}
         if self._queue is not None:
             self._queue.put(None)
             self._worker.join()
             self._queue = None
         return self._failure
-
-    def _close_keys_connection(self) -> None:
-        if self._keys_connection is not None:
-            self._keys_connection.close()
-            self._keys_connection = None
 
     def _raise_failure(self):
         if self._failure is not None:

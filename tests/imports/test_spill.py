@@ -25,8 +25,8 @@ def spills(monkeypatch):
     made = []
     real = services.Spill
 
-    def spy(session):
-        made.append(real(session))
+    def spy(*args):
+        made.append(real(*args))
         return made[-1]
 
     monkeypatch.setattr(services, "Spill", spy)
