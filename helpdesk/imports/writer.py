@@ -62,6 +62,7 @@ class BulkWriter:
         self._converters = {kind: _copy_converters(model, columns) for kind, (model, columns) in TABLES.items()}
         self._keys = {}  # kind -> iterator over the reserved keys not yet used
         self._block = {}  # kind -> size of the next block to reserve
+        self._sequences = {}  # kind -> oid of its table's id sequence (PostgreSQL)
         self._next_sqlite = {}  # kind -> next free key (SQLite: nothing else inserts during an import)
         self._keys_connection = keys_connection if keys_connection is not None else connection
         self._queue = None
@@ -87,9 +88,16 @@ class BulkWriter:
         if self.postgres:
             # nextval is outside transactions anyway; on the side connection it need not wait while the
             # COPY thread holds the import's connection.
+            sequence = self._sequences.get(kind)
+            if sequence is None:
+                # Looked up once: pg_get_serial_sequence is not constant, so inside the nextval it read the
+                # catalogs for every key (142 ms for 32,768 keys, against 18 ms by the sequence's oid).
+                sequence = self._sequences[kind] = self._keys_connection.execute(
+                    text("SELECT CAST(CAST(pg_get_serial_sequence(:table, 'id') AS regclass) AS oid)"),
+                    {"table": model.__table__.name}).scalar_one()
             keys = self._keys_connection.execute(
-                text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :n)"),
-                {"table": model.__table__.name, "n": n}).scalars().all()
+                text("SELECT nextval(CAST(CAST(:sequence AS oid) AS regclass)) FROM generate_series(1, :n)"),
+                {"sequence": sequence, "n": n}).scalars().all()
             keys.sort()
             return iter(keys)
         first = self._next_sqlite.get(kind)
