@@ -9,9 +9,10 @@ PostgreSQL a second connection (`_side_connection`) carries the spill, the key r
 caller has written nothing yet, the lookups of stored rows, so the checking thread never waits for the COPY
 thread, which owns the import's connection.
 
-After writing, the touched threads' state and SLA waits are computed set-based in the same transaction,
-and the message ids written are recorded so the waits job does not replay them (sla.services
-`store_imported_waits`): after an import the waits are current.
+After writing, the touched threads' SLA waits are computed set-based in the same transaction, and the
+message ids written are recorded so the waits job does not replay them (sla.services
+`store_imported_waits`): after an import the waits are current. The threads' state is then set from them
+(inbox.thread_state `refresh_from_stored_waits`; on SQLite from the messages, `refresh_thread_state`).
 
 Two imports at once: on PostgreSQL each import first takes one transaction-level advisory lock, so a
 second import waits until the first commits or rolls back, then checks against what it stored (READ
@@ -34,7 +35,7 @@ from helpdesk.imports.records import TYPES
 from helpdesk.imports.spill import Spill
 from helpdesk.imports.writer import TABLES, BulkWriter, RowBuilder
 from helpdesk.inbox.models import Message
-from helpdesk.inbox.thread_state import refresh_thread_state
+from helpdesk.inbox.thread_state import refresh_from_stored_waits, refresh_thread_state
 from helpdesk.moderation.models import Listing, ModerationDecision
 from helpdesk.sla.services import store_imported_waits
 
@@ -128,8 +129,11 @@ def _import(source: str, open_lines: Callable) -> ImportResult:
             _analyze_grown(checker.stored_counts)
             update_listing_state(builder.listings_touched)
             threads = _threads_of(builder.message_spans)
-            refresh_thread_state(threads)
             store_imported_waits(threads, [tuple(span) for span in builder.message_spans])
+            if isinstance(threads, Select):
+                refresh_from_stored_waits(threads)
+            else:
+                refresh_thread_state(threads)
     except BaseException as exc:
         failure = writer.abort()
         savepoint.rollback()

@@ -12,6 +12,12 @@ class ResponseWait(db.Model):
 
     `start_us` / `reply_us` repeat the two instants as integer microseconds since the epoch, so
     durations, means and comparisons with T are exact integer arithmetic on SQLite and PostgreSQL.
+
+    Derived rows: `helpdesk.sla.services._store_waits` writes them from a join of the thread's messages to
+    their authors, so the client, the messages and the replier they name exist, and the app deletes none of
+    them. Those four columns are therefore plain ids, not foreign keys: the keys only re-checked what that
+    join had just read, a trigger call per key per row (migration b7e5d0c0de21, issue #15). `thread_id`
+    keeps its key.
     """
 
     __tablename__ = "response_waits"
@@ -27,14 +33,14 @@ class ResponseWait(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     thread_id: Mapped[int] = mapped_column(ForeignKey("threads.id"))
-    client_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    opened_by_message_id: Mapped[int] = mapped_column(ForeignKey("messages.id"), unique=True)
+    client_id: Mapped[int]
+    opened_by_message_id: Mapped[int] = mapped_column(unique=True)
     wait_start = mapped_column(UTCDateTime, nullable=False)
     start_us: Mapped[int] = mapped_column(BigInteger)
-    reply_message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id"))
+    reply_message_id: Mapped[int | None]
     replied_at = mapped_column(UTCDateTime, nullable=True)
     reply_us: Mapped[int | None] = mapped_column(BigInteger)
-    replied_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    replied_by_id: Mapped[int | None]
 
 
 class SlaCursor(db.Model):

@@ -9,8 +9,8 @@ from sqlalchemy import select
 from helpdesk.auth.models import User
 from helpdesk.clients.models import Vacation
 from helpdesk.extensions import db
-from helpdesk.inbox.models import Message
-from helpdesk.inbox.thread_state import refresh_one_thread, refresh_thread_state
+from helpdesk.inbox.models import Message, Thread
+from helpdesk.inbox.thread_state import refresh_from_stored_waits, refresh_one_thread, refresh_thread_state
 from helpdesk.inbox.waits import ThreadWait, open_wait_start, waits_of, waits_sql
 from helpdesk.sla.models import ResponseWait
 from helpdesk.sla.services import recompute_waits
@@ -46,7 +46,8 @@ def test_sql_and_python_waits_agree(stream, coach_away, create_user, create_team
                                     create_client, create_thread, create_message):
     """Random threads of client, coach, covering teammate, team leader, support and other clients' messages,
     with the coach away or not: the SQL form (the SLA table, `waiting_since`) and the Python twin give the
-    same waits, openers, replies and repliers."""
+    same waits, openers, replies and repliers, and the threads' state set from the stored waits (an import's
+    way) equals the state set from the messages."""
     with db.session.begin_nested() as savepoint:
         leader = create_team_leader()
         coach, teammate = create_coach(team_leader=leader), create_coach(team_leader=leader)
@@ -61,14 +62,20 @@ def test_sql_and_python_waits_agree(stream, coach_away, create_user, create_team
             create_message(threads[thread_no], author, sent_at=T0 + timedelta(minutes=minute))
         refresh_thread_state([t.id for t in threads])
         recompute_waits()
+        expected = {}
         for thread in threads:
             python = _python_waits(thread)
             assert _sql_waits(thread.id) == python
             assert _stored_waits(thread.id) == python
             assert thread.waiting_since == open_wait_start(python)
-            expected = (thread.last_message_at, thread.waiting_since)
+            expected[thread.id] = (thread.last_message_at, thread.waiting_since)
             refresh_one_thread(thread)  # the Python form posting uses
-            assert (thread.last_message_at, thread.waiting_since) == expected
+            assert (thread.last_message_at, thread.waiting_since) == expected[thread.id]
+            if thread.last_message_at is not None:  # the import's form reads the stored waits: scramble first
+                thread.last_message_at = thread.waiting_since = T0 - timedelta(days=1)
+        refresh_from_stored_waits(select(Thread.id).where(Thread.id.in_(list(expected))))
+        for thread in threads:
+            assert (thread.last_message_at, thread.waiting_since) == expected[thread.id]
         savepoint.rollback()
 
 
