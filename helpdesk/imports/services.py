@@ -23,7 +23,7 @@ known only by all their fields, so without the lock both imports found them new 
 import gzip
 import sys
 from collections.abc import Callable, Iterable
-from contextlib import nullcontext
+from contextlib import ExitStack, nullcontext
 from dataclasses import dataclass, field
 
 from sqlalchemy import Select, case, column, func, or_, select, table, text, update
@@ -98,55 +98,47 @@ def _import(source: str, open_lines: Callable) -> ImportResult:
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": IMPORT_LOCK})
     result = ImportResult(source=source)
     savepoint = session.begin_nested()
-    side = _side_connection(session)
-    lookups = side if side is not None and _nothing_written(session) else None
-    spill = Spill(session, side)
-    checker = Checker(session, spill, lookups=lookups)
-    writer = BulkWriter(session.connection(), side)
-    builder = RowBuilder(writer, checker.defined, checker.stored.cache)
-    if lookups is None:
-        checker.stored.guard = writer.lock
-    checker.spool = builder.add_all
+    writer = None
     lineno = 0
-    try:
+    with ExitStack() as cleanup:  # last: drop the spill table, then give the side connection back
         try:
-            with open_lines() as lines:
-                chunk = []
-                for lineno, raw in enumerate(lines, 1):
-                    chunk.append((lineno, raw))
-                    if len(chunk) >= CHUNK_LINES:
-                        checker.check_chunk(chunk)
-                        chunk = []
-                if chunk:
-                    checker.check_chunk(chunk)
-        except (OSError, EOFError) as exc:
-            checker.errors.append((lineno + 1, f"cannot read the input: {exc}"))
-        if checker.errors:
-            writer.abort()
-        else:
-            writer.close()
-            spill.close()
-            _analyze_grown(checker.stored_counts)
-            update_listing_state(builder.listings_touched)
-            threads = _threads_of(builder.message_spans)
-            store_imported_waits(threads, [tuple(span) for span in builder.message_spans])
-            if isinstance(threads, Select):
-                refresh_from_stored_waits(threads)
-            else:
-                refresh_thread_state(threads)
-    except BaseException as exc:
-        failure = writer.abort()
-        savepoint.rollback()
-        if failure is not None and failure is not exc:
-            # The COPY failed first; what the importing thread hit next (an aborted transaction) is its echo.
-            raise failure from exc
-        raise
-    finally:
-        try:
-            spill.close()
-        finally:
+            side = _side_connection(session)
             if side is not None:
-                side.close()
+                cleanup.callback(side.close)
+            lookups = side if side is not None and _nothing_written(session) else None
+            spill = Spill(session, side)
+            cleanup.callback(spill.close)
+            checker = Checker(session, spill, lookups=lookups)
+            writer = BulkWriter(session.connection(), side)
+            builder = RowBuilder(writer, checker.defined, checker.stored.cache)
+            if lookups is None:
+                checker.stored.guard = writer.lock
+            checker.spool = builder.add_all
+            try:
+                with open_lines() as lines:
+                    chunk = []
+                    for lineno, raw in enumerate(lines, 1):
+                        chunk.append((lineno, raw))
+                        if len(chunk) >= CHUNK_LINES:
+                            checker.check_chunk(chunk)
+                            chunk = []
+                    if chunk:
+                        checker.check_chunk(chunk)
+            except (OSError, EOFError) as exc:
+                checker.errors.append((lineno + 1, f"cannot read the input: {exc}"))
+            if checker.errors:
+                writer.abort()
+            else:
+                writer.close()
+                spill.close()
+                _store_derived(checker, builder)
+        except BaseException as exc:
+            failure = writer.abort() if writer is not None else None
+            savepoint.rollback()
+            if failure is not None and failure is not exc:
+                # The COPY failed first; what the importing thread hit next (an aborted transaction) is its echo.
+                raise failure from exc
+            raise
     result.lines = lineno
     if checker.errors:
         savepoint.rollback()
@@ -157,6 +149,19 @@ def _import(source: str, open_lines: Callable) -> ImportResult:
     result.stored = {kind: checker.stored_counts[kind] for kind in TYPES if checker.stored_counts[kind]}
     result.skipped = {kind: checker.skipped_counts[kind] for kind in TYPES if checker.skipped_counts[kind]}
     return result
+
+
+def _store_derived(checker: Checker, builder: RowBuilder) -> None:
+    """After the last COPY: statistics of the tables grown, the listings' state, the written threads' waits
+    and then their state."""
+    _analyze_grown(checker.stored_counts)
+    update_listing_state(builder.listings_touched)
+    threads = _threads_of(builder.message_spans)
+    store_imported_waits(threads, [tuple(span) for span in builder.message_spans])
+    if isinstance(threads, Select):
+        refresh_from_stored_waits(threads)
+    else:
+        refresh_thread_state(threads)
 
 
 def _side_connection(session):

@@ -11,6 +11,7 @@ import pytest
 from helpdesk.auth.models import User
 from helpdesk.extensions import db
 from helpdesk.imports import checker as checker_module
+from helpdesk.imports import services
 from helpdesk.imports.services import import_lines
 from tests.imports.conftest import EXAMPLE, line
 
@@ -54,3 +55,19 @@ def test_rows_the_caller_has_not_committed_are_seen(lookups):
     assert result.ok, result.errors
     assert result.stored == {"thread": 1}
     assert lookups[-1].connection is db.session
+
+
+def test_a_failure_while_setting_up_gives_the_side_connection_back(monkeypatch):
+    """The side connection is taken before the checker and the writer are built: if building them fails,
+    it goes back to the pool at once, not when the traceback holding it is collected."""
+    def broken(*args, **kwargs):
+        raise RuntimeError("the checker could not be built")
+
+    checked_out = db.engine.pool.checkedout()
+    monkeypatch.setattr(services, "Checker", broken)
+    with pytest.raises(RuntimeError, match="could not be built") as raised:
+        import_lines(EXAMPLE)
+    assert raised.traceback  # held on purpose: it keeps the failed import's frame alive
+    assert db.engine.pool.checkedout() == checked_out
+    monkeypatch.undo()
+    assert import_lines(EXAMPLE).ok  # the session is usable: the import's savepoint was rolled back
