@@ -14,6 +14,7 @@ from helpdesk.extensions import db
 from helpdesk.inbox.models import Message
 from helpdesk.text_match import contains
 from helpdesk.types import utcnow
+from helpdesk.upsert import one_writer_at_a_time
 
 NEW_COACH_DAYS = 90
 
@@ -57,7 +58,9 @@ def default_sample_day() -> date:
 
 def build_sample(day: date) -> dict:
     """Sample the coach replies sent on `day` into the queue: up to each coach's quota, never a reply
-    already audited or already sampled. Idempotent: a second run only tops up what is missing."""
+    already audited or already sampled. Idempotent: a second run only tops up what is missing, and two runs
+    for one day at once (the schedule's and an admin's) run one after the other."""
+    one_writer_at_a_time(AuditSample, day.toordinal())
     start, end = day_bounds(day)
     audited = exists().where(Audit.message_id == Message.id)
     sampled = exists().where(AuditSample.message_id == Message.id)

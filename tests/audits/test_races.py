@@ -1,6 +1,6 @@
 """Two writers at once on audits, disputes and calibration marks (PostgreSQL, real sessions, a barrier)."""
 
-from datetime import timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import func, select
 
@@ -148,4 +148,31 @@ def test_a_claim_and_another_auditors_audit_at_once_never_both_succeed(app, comm
         outcomes = at_once(app, [claim(item_id), audit(message_id)])
         if sorted(outcomes, key=str) != [409, "stored"]:
             wrong.append((item_id, outcomes))
+    assert wrong == [], f"{len(wrong)}/{ROUNDS} rounds wrong: {wrong}"
+
+
+def test_two_sample_runs_at_once_take_each_coachs_quota_once(app, committed_db, create_coach, create_client,
+                                                             create_thread, create_message):
+    """The schedule's daily sample and an admin's `helpdesk audits sample` for the same day at once: both
+    succeed, and each coach's replies of the day are sampled up to the quota once, not twice or with an
+    error (both read the same candidates, then both inserted the same replies)."""
+    needs_postgresql()
+    days = [date(2026, 10, 1) + timedelta(days=i) for i in range(ROUNDS)]
+    coaches = [create_coach(created_at=datetime(2025, 1, 1, tzinfo=UTC)) for _ in range(3)]
+    for coach in coaches:
+        thread = create_thread(create_client(coach=coach))
+        for day in days:
+            for minute in range(5):
+                create_message(thread, coach, sent_at=datetime.combine(day, time(12, minute), tzinfo=UTC))
+    db.session.commit()
+    quota = app.config["AUDIT_SAMPLE_PER_COACH"]
+    wrong = []
+    for day in days:
+        outcomes = at_once(app, [lambda d=day: lambda: queue.build_sample(d)["added"]] * 2)
+        per_coach = dict(db.session.execute(
+            select(AuditSample.coach_id, func.count()).where(AuditSample.sample_day == day)
+            .group_by(AuditSample.coach_id)).all())
+        db.session.remove()
+        if sorted(outcomes, key=str) != [0, quota * len(coaches)] or set(per_coach.values()) != {quota}:
+            wrong.append((day.isoformat(), outcomes, per_coach))
     assert wrong == [], f"{len(wrong)}/{ROUNDS} rounds wrong: {wrong}"
