@@ -63,6 +63,9 @@ def mark_read(thread: Thread, user: User, at: datetime | None = None) -> ThreadR
     if moved is not None:  # a statement, not an ORM flush: say it in the operations log here
         who, via = actor()
         oplog.info("oplog op=upsert table=thread_reads count=1 ids=%s user=%s via=%s fields=read_at", moved, who, via)
+        # Imported here: helpdesk.live.routes imports this module.
+        from helpdesk.live.publish import note_change
+        note_change("read", [user.id])  # the reader's other tabs: the thread is no longer unread there
     return db.session.scalars(select(ThreadRead).where(ThreadRead.thread_id == thread.id,
                                                        ThreadRead.user_id == user.id)
                               .execution_options(populate_existing=True)).one()

@@ -3,6 +3,9 @@
 After each flush the new rows that pages show are noted (messages, notifications, read marks, notes, audits);
 after the commit they are promoted, after a rollback dropped (as jobs.py does for jobs), and at the end of the
 request they are turned into topics and published. Nothing is published for work that did not commit.
+A statement that flushes no ORM object (a bulk insert of notifications, a read mark's upsert) notes its
+change itself (`note_change`). Changes of a user's own bell or read marks go out as few events, each naming
+many users' topics; a page hears only its own.
 
 Topics for a new message: its thread ("thread:ID", everyone on that page), its client's coach ("coach:ID"),
 that coach's team leader ("team:ID"), or "unassigned" for a client without a coach (the team leaders' queue).
@@ -22,6 +25,8 @@ from helpdesk.live.broker import get_broker
 log = logging.getLogger(__name__)
 
 BULK = 100  # more changes than this in one request or command are published as one "desk" refresh
+PERSONAL = ("bell", "read")  # changes noted by user id, heard on that user's own topic
+TOPICS_PER_EVENT = 500
 _PENDING = "live_pending"
 _READY = "live_ready"
 
@@ -52,6 +57,13 @@ def _note_changes(session, flush_context):
         noted = _noted(obj)
         if noted is not None:
             notes.add(noted)
+
+
+def note_change(kind: str, refs) -> None:
+    """Note what a statement changed that flushed no ORM object (a bulk INSERT or UPDATE, an upsert): `kind`
+    as `_noted` gives it ("bell" or "read" for user ids, ...) for each of `refs`. Published after the commit,
+    like the rest; dropped if the transaction rolls back."""
+    db.session.info.setdefault(_PENDING, set()).update((kind, ref) for ref in refs)
 
 
 @event.listens_for(Session, "after_commit")
@@ -92,8 +104,6 @@ def events_for(notes) -> list[tuple[tuple[str, ...], str]]:
                 if leader_id is not None:
                     topics.append(f"team:{leader_id}")
             out.append((tuple(topics), "message"))
-        elif kind in ("bell", "read"):
-            out.append(((f"user:{ref}",), kind))
         elif kind == "comm":
             out.append(((f"staff:thread:{ref}",), "comm"))
         elif kind == "audit":
@@ -109,14 +119,25 @@ def publish_ready() -> int:
     if not ready:
         return 0
     broker = get_broker(current_app)
+    published = 0
+    for kind in PERSONAL:
+        # Each user's own topic, no query needed: one event per kind for many users (a page hears only its
+        # own topics of it, stream._payload), so the warnings job's 5,000 bells are a handful of events.
+        topics = sorted(f"user:{ref}" for k, ref in ready if k == kind)
+        for start in range(0, len(topics), TOPICS_PER_EVENT):
+            broker.publish(tuple(topics[start:start + TOPICS_PER_EVENT]), kind)
+            published += 1
+    ready = {note for note in ready if note[0] not in PERSONAL}
+    if not ready:
+        return published
     if len(ready) > BULK:
         # An import or a generated program: one "refresh everything" instead of a query per row.
         broker.publish(("desk",), "refresh")
-        return 1
+        return published + 1
     events = events_for(ready)
     for topics, kind in events:
         broker.publish(topics, kind)
-    return len(events)
+    return published + len(events)
 
 
 def publish(topics, kind: str) -> None:

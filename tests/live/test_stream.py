@@ -4,10 +4,12 @@ import time
 
 from helpdesk.clients.models import Vacation
 from helpdesk.extensions import db
+from helpdesk.inbox.services import mark_read as mark_thread_read
 from helpdesk.inbox.services import post_message
 from helpdesk.live import publish as live_publish
 from helpdesk.live.routes import stream_topics
-from helpdesk.notifications.services import notify
+from helpdesk.notifications.services import mark_read as mark_notifications_read
+from helpdesk.notifications.services import notify, notify_many
 from helpdesk.types import utcnow
 from tests.live.conftest import changes, read_stream
 
@@ -156,3 +158,35 @@ def test_a_note_in_the_communication_area_reaches_staff_on_the_thread_and_never_
     live_publish.publish_ready()
     assert {"topics": [f"staff:thread:{thread.id}"], "kind": "comm"} in changes(coach_stream)
     assert [c for c in changes(client_stream) if c["kind"] == "comm"] == []
+
+
+def test_notifications_stored_or_read_in_one_statement_reach_the_users_other_tabs(app, client, auth, broker,
+                                                                                   team, waiting_thread):
+    """The warnings job stores its notifications in one statement, the bell page marks them read in one, and
+    opening a thread moves its read mark in one: no ORM object is flushed, yet each user's other open tabs
+    hear their own bell (or inbox) change, and nobody else's."""
+    ann, leader = team["ann"], team["leader"]
+    thread = waiting_thread(team["ann_client"])
+    db.session.commit()
+    live_publish.publish_ready()
+    auth.login(ann)
+    tab = client.get("/live/stream?inbox=1")
+    bob = app.test_client()
+    auth.__class__(bob).login(team["bob"])
+    bob_tab = bob.get("/live/stream")
+
+    stored = notify_many([{"user_id": ann.id, "kind": "sla_warning", "text": "A client has waited 20 h"},
+                          {"user_id": leader.id, "kind": "sla_warning", "text": "A client has waited 20 h"}])
+    db.session.commit()
+    assert stored == 2 and live_publish.publish_ready() == 1  # one event for both users' bells
+    assert {"topics": [f"user:{ann.id}"], "kind": "bell"} in changes(tab)
+    assert changes(bob_tab) == []
+
+    tab = client.get("/live/stream?inbox=1")
+    assert mark_notifications_read(ann.id) == 1
+    mark_thread_read(thread, ann)
+    db.session.commit()
+    assert live_publish.publish_ready() == 2
+    heard = changes(tab)
+    assert {"topics": [f"user:{ann.id}"], "kind": "bell"} in heard
+    assert {"topics": [f"user:{ann.id}"], "kind": "read"} in heard
