@@ -1,6 +1,6 @@
 """Live pages in a real browser (issue #14): two staff on one waiting thread see each other typing, the
 second's send is held with the first's reply shown, and a client's new message reaches the coach's open inbox
-and bell without a reload.
+and bell without a reload, and marking all read in one tab clears the bell in another.
 
 The server runs the demo with the in-process broker on SQLite, and with Redis pub/sub when the suite runs on
 PostgreSQL + Redis (REDIS_URL set), so both brokers are driven end to end.
@@ -180,4 +180,31 @@ def test_a_clients_new_message_reaches_the_coachs_open_inbox_and_bell_without_re
     # The client's page never shows staff presence, and its stream is refused staff topics.
     client.goto(coach.url.split("/inbox")[0] + "/my/threads")
     assert client.locator("[data-testid=presence]").count() == 0
+    assert open_as.errors == []
+
+
+def test_marking_all_read_in_one_tab_clears_the_bell_in_another_without_reload(live_app, live_url, open_as):
+    """Marking read is one UPDATE (no ORM object flushed): the coach's other open tab still hears it."""
+    url, _ = live_url
+    with live_app.app_context():
+        from helpdesk.auth.models import User
+        from helpdesk.extensions import db
+        from helpdesk.notifications.services import notify
+
+        coach_id = db.session.scalar(select(User.id).where(User.external_id == "demo-coach"))
+        notify(coach_id, "client_message", "A client wrote")
+        db.session.commit()
+
+    inbox = open_as("demo-coach")
+    inbox.goto(f"{url}/inbox?view=all")
+    inbox.evaluate("window.__notReloaded = true")
+    expect(inbox.get_by_test_id("bell-count")).to_have_count(1)
+    other = open_as("demo-coach")
+    other.goto(f"{url}/notifications/")
+    with other.expect_navigation():
+        other.get_by_role("button", name="Mark all read").click()
+
+    expect(inbox.locator("a.bell")).to_have_attribute("aria-label", "Notifications: 0 unread", timeout=10_000)
+    expect(inbox.get_by_test_id("bell-count")).to_have_count(0)
+    assert inbox.evaluate("window.__notReloaded") is True
     assert open_as.errors == []
