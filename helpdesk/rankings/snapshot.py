@@ -5,7 +5,8 @@ The whole computation runs in one transaction: the new snapshot and its rows are
 `complete`, and only then is anything committed. A run killed or failing at any point commits
 nothing, so the previous complete snapshot stays what every page and export shows. Readers go through
 rankings.reading.read_ranking, which reads the current snapshot and its rows in one statement, so the delete
-of the old snapshot can never leave them between the two (an empty ranking).
+of the old snapshot can never leave them between the two (an empty ranking). Two runs of one month at once
+run one after the other.
 """
 
 from datetime import datetime
@@ -18,6 +19,7 @@ from helpdesk.rankings.cuts import cuts_of
 from helpdesk.rankings.metrics import ranked_rows
 from helpdesk.rankings.models import RankingCut, RankingRow, RankingSnapshot
 from helpdesk.types import utcnow
+from helpdesk.upsert import one_writer_at_a_time
 
 ROW_FIELDS = tuple(c.name for c in RankingRow.__table__.columns if c.name not in ("id", "snapshot_id"))
 
@@ -27,7 +29,10 @@ def compute_snapshot(month: str, as_of: datetime | None = None, progress=None) -
     from helpdesk.sla.services import update_waits
 
     progress = progress or (lambda percent, text: None)
-    _, end = parse_month(month)
+    start, end = parse_month(month)
+    # Two runs of one month at once (the hourly job and an admin's recompute) one after the other: each
+    # switch deletes only the snapshots it can see, so overlapping runs would both stay complete.
+    one_writer_at_a_time(RankingSnapshot, start.year * 100 + start.month)
     as_of = as_utc(as_of) if as_of is not None else utcnow()
     progress(5, "bringing response waits up to date")
     update_waits()

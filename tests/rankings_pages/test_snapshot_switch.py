@@ -78,3 +78,23 @@ def test_readers_never_see_an_empty_or_mixed_ranking(app, committed_db, program)
     assert not errors, errors
     assert sum(counts) > 30, "the readers hardly ran"
     assert not bad, f"{len(bad)} of {sum(counts)} reads saw no or a partial ranking: {bad[:5]}"
+
+
+def test_two_recomputes_of_one_month_at_once_leave_one_ranking(app, committed_db, program):
+    """The hourly provisional run and an admin's recompute of the same month at once: each switch deletes the
+    month's other snapshots it can see, so had they overlapped, each would have missed the other's uncommitted
+    one and the month would have kept two complete snapshots. They run one after the other."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("two writers at once need PostgreSQL (SQLite serialises them)")
+    from sqlalchemy import func, select
+
+    from helpdesk.rankings.models import RankingSnapshot
+    from tests.audits.race import at_once
+
+    kept = []
+    for _ in range(5):
+        outcomes = at_once(app, [lambda: lambda: compute_snapshot("2026-10", AS_OF).id] * 2)
+        kept.append((outcomes, db.session.scalar(
+            select(func.count()).select_from(RankingSnapshot).where(RankingSnapshot.month == "2026-10"))))
+        db.session.remove()
+    assert all(all(isinstance(o, int) for o in outcomes) and n == 1 for outcomes, n in kept), kept
