@@ -37,9 +37,10 @@ def one_writer_at_a_time(model, key: int) -> None:
     time, but a transaction that read before its first write fails with "database is locked" when another
     wrote meanwhile; so the call takes the write lock at once (a write that changes nothing), and the second
     writer waits for it (busy_timeout)."""
-    table = inspect(model).local_table.name
+    mapper = inspect(model)
+    table, column = mapper.local_table.name, mapper.primary_key[0].name
     if db.session.get_bind().dialect.name == "postgresql":
         lock = text("SELECT pg_advisory_xact_lock(CAST(CAST(CAST(:table AS regclass) AS oid) AS integer), :key)")
         db.session.execute(lock, {"table": table, "key": key})
     else:
-        db.session.execute(text(f"UPDATE {table} SET id = id WHERE 0 = 1"))
+        db.session.execute(text(f"UPDATE {table} SET {column} = {column} WHERE 0 = 1"))

@@ -1,7 +1,9 @@
 """Two writers at once on audits, disputes and calibration marks (PostgreSQL, real sessions, a barrier)."""
 
+import os
 from datetime import UTC, date, datetime, time, timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from helpdesk.audits import disputes, feedback, queue
@@ -10,7 +12,7 @@ from helpdesk.auth.models import User
 from helpdesk.calibration import services as calibration
 from helpdesk.calibration.models import CalibrationItem
 from helpdesk.extensions import db
-from helpdesk.inbox.models import Message
+from helpdesk.inbox.models import Message, Thread
 from helpdesk.notifications.models import Notification
 from tests.audits.race import at_once, needs_postgresql
 
@@ -176,3 +178,42 @@ def test_two_sample_runs_at_once_take_each_coachs_quota_once(app, committed_db, 
         if sorted(outcomes, key=str) != [0, quota * len(coaches)] or set(per_coach.values()) != {quota}:
             wrong.append((day.isoformat(), outcomes, per_coach))
     assert wrong == [], f"{len(wrong)}/{ROUNDS} rounds wrong: {wrong}"
+
+
+@pytest.mark.own_app
+def test_two_sample_runs_at_once_on_sqlite_wait_for_each_other(tmp_path):
+    """SQLite (the embedded default, jobs in-process): the second run waits for the first's write lock instead
+    of failing with "database is locked" after reading what the first was about to change."""
+    if os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        pytest.skip("SQLite's own file; the PostgreSQL race is the test above")
+    from helpdesk import create_app
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/race.sqlite3", "SECRET_KEY": "race",
+                      "TESTING": True})
+    days = [date(2026, 10, 1) + timedelta(days=i) for i in range(5)]
+    with app.app_context():
+        db.create_all()
+        coach = User(external_id="co-race", role="coach", name="Ray Coach", created_at=datetime(2025, 1, 1, tzinfo=UTC))
+        client = User(external_id="cl-race", role="client", name="Cal Client")
+        db.session.add_all([coach, client])
+        db.session.flush()
+        thread = Thread(client_id=client.id, subject="Race")
+        db.session.add(thread)
+        db.session.flush()
+        db.session.add_all([Message(thread_id=thread.id, author_id=coach.id, body=f"Reply {i}",
+                                    sent_at=datetime.combine(day, time(12, i), tzinfo=UTC))
+                            for day in days for i in range(5)])
+        db.session.commit()
+        db.session.remove()
+    quota, wrong = app.config["AUDIT_SAMPLE_PER_COACH"], []
+    for day in days:
+        outcomes = at_once(app, [lambda d=day: lambda: queue.build_sample(d)["added"]] * 2)
+        with app.app_context():
+            sampled = db.session.scalar(select(func.count()).select_from(AuditSample)
+                                        .where(AuditSample.sample_day == day))
+            db.session.remove()
+        if sorted(outcomes, key=str) != [0, quota] or sampled != quota:
+            wrong.append((day.isoformat(), outcomes, sampled))
+    with app.app_context():
+        db.engine.dispose()
+    assert wrong == [], wrong
