@@ -24,6 +24,7 @@ from dataclasses import dataclass
 log = logging.getLogger(__name__)
 
 LOG_SIZE = 5000
+ANY = "\0any"  # where a wait for every event registers (no topic is named so)
 
 
 def now_ms() -> int:
@@ -39,20 +40,28 @@ class Event:
 
 
 class EventLog:
-    """This process's recent events, in arrival order, and a Condition its streams wait on."""
+    """This process's recent events, in arrival order; a stream waits for the next event on its own topics.
+
+    Each waiting stream registers under its topics, and an event wakes only the streams of its topics (a
+    "desk" event, which every stream hears, wakes them all). Waking every stream for every event cost
+    about 10 us of CPU per stream per event: with 200 open streams a process spent a whole core waking them
+    at 500 events/s for other users (bench/live_wakeups.py, bench/RESULTS.md)."""
 
     def __init__(self, size: int = LOG_SIZE):
         self._events: deque[Event] = deque(maxlen=size)
         self._next_seq = 1
-        self._changed = threading.Condition()
+        self._lock = threading.Lock()
+        self._waiting: dict[str, set[threading.Event]] = {}  # topic -> the waits of streams that hear it
         self.listening_since = now_ms()
 
     def append(self, ts: int, topics, kind: str) -> Event:
-        with self._changed:
+        with self._lock:
             event = Event(self._next_seq, ts, tuple(topics), kind)
             self._next_seq += 1
             self._events.append(event)
-            self._changed.notify_all()
+            for topic in event.topics + (ANY,):
+                for waiter in self._waiting.get(topic, ()):
+                    waiter.set()
         return event
 
     @property
@@ -61,7 +70,7 @@ class EventLog:
 
     def after(self, seq: int) -> list[Event]:
         """Events that arrived after position `seq` (those the log still holds)."""
-        with self._changed:
+        with self._lock:
             if not self._events or self._events[-1].seq <= seq:
                 return []
             start = max(0, seq + 1 - self._events[0].seq)
@@ -69,21 +78,37 @@ class EventLog:
 
     def since_ts(self, ts: int) -> list[Event]:
         """Events published at or after `ts` (ms), for a stream that reconnects (duplicates are harmless)."""
-        with self._changed:
+        with self._lock:
             return [e for e in self._events if e.ts >= ts]
 
     def covers(self, ts: int) -> bool:
         """Whether this log holds every event published since `ts`: it was listening then, and the oldest
         event it still holds is no later than that."""
-        with self._changed:
+        with self._lock:
             full = len(self._events) == self._events.maxlen
             return ts >= self.listening_since and (not full or self._events[0].ts <= ts)
 
-    def wait(self, seq: int, timeout: float) -> None:
-        """Block until an event arrives after `seq`, or `timeout` seconds pass."""
-        with self._changed:
-            if self.last_seq <= seq:
-                self._changed.wait(timeout)
+    def wait(self, seq: int, timeout: float, topics=None) -> None:
+        """Block until an event on one of `topics` (any event if None) arrives after `seq`, or `timeout`
+        seconds pass. Returns at once if any event arrived after `seq`: the caller reads them with `after`
+        and moves `seq` past them, so events on other topics never keep it awake."""
+        waiter = threading.Event()
+        keys = tuple(topics) if topics is not None else (ANY,)
+        with self._lock:
+            if self._next_seq - 1 > seq:
+                return
+            for key in keys:
+                self._waiting.setdefault(key, set()).add(waiter)
+        try:
+            waiter.wait(timeout)
+        finally:
+            with self._lock:
+                for key in keys:
+                    waiters = self._waiting.get(key)
+                    if waiters is not None:
+                        waiters.discard(waiter)
+                        if not waiters:
+                            del self._waiting[key]
 
 
 class InProcessBroker:

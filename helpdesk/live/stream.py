@@ -80,7 +80,7 @@ def event_stream(topics: frozenset[str]) -> Response:
                             yield _format(cursor, "change", _payload(event, topics))
             seq, deadline, beat_at = start_seq, time.monotonic() + seconds, time.monotonic() + heartbeat
             while (left := deadline - time.monotonic()) > 0:
-                log.wait(seq, min(left, max(0.0, beat_at - time.monotonic())))
+                log.wait(seq, min(left, max(0.0, beat_at - time.monotonic())), topics)
                 for event in log.after(seq):
                     seq = event.seq
                     cursor = max(cursor, event.ts)
