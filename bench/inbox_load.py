@@ -34,7 +34,7 @@ from urllib.parse import urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.load_test import TARGET_HOST, free_port  # noqa: E402
+from bench.load_test import TARGET_HOST, free_port, serving  # noqa: E402
 
 VIEWS = ("waiting", "unread", "breached", "all")
 USER_AGENT = "inbox-load/1"  # sent at sign-in and with every request (Flask-Login's strong protection)
@@ -84,34 +84,12 @@ def sign_in(app, coach_ids: list[int]) -> dict[int, str]:
 @contextmanager
 def gunicorn(app_spec: str, env: dict):
     """gunicorn -c gunicorn.conf.py `app_spec` on a spare loopback port; yields the port once it answers."""
-    import http.client
-
     port = free_port()
     env = dict(os.environ, PYTHONPATH=str(ROOT), GUNICORN_BIND=f"{TARGET_HOST}:{port}", **env)
     proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"),
                              "--log-level", "warning", app_spec], cwd=ROOT, env=env)
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"gunicorn {app_spec} exited")
-            try:
-                conn = http.client.HTTPConnection(TARGET_HOST, port, timeout=5)
-                conn.request("GET", "/healthz")
-                if conn.getresponse().status == 200:
-                    break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"gunicorn {app_spec} did not start")
-            time.sleep(0.3)
+    with serving(proc, port, f"gunicorn {app_spec}"):
         yield port
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 class Round:

@@ -21,7 +21,7 @@ from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from bench.load_test import free_port  # noqa: E402
+from bench.load_test import free_port, serving  # noqa: E402
 
 HOST = "127.0.0.1"
 PASSWORD = "live-bench-password"
@@ -82,28 +82,9 @@ def gunicorn(database_url: str, redis_url: str | None, threads: int, max_streams
     proc = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--workers", "1", "--threads", str(threads), "--worker-class", "gthread",
          "--bind", f"{HOST}:{port}", "--timeout", "120", "--log-level", "warning", factory], cwd=ROOT, env=env)
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if proc.poll() is not None:
-                raise RuntimeError("gunicorn exited")
-            try:
-                conn = http.client.HTTPConnection(HOST, port, timeout=5)
-                conn.request("GET", "/healthz")
-                if conn.getresponse().status == 200:
-                    break
-            except OSError:
-                time.sleep(0.3)
-        else:
-            raise RuntimeError("gunicorn did not start")
+    with serving(proc, port):
         children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text().split()
         yield port, int(children[0])
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 def rss_kb(pid: int) -> int:

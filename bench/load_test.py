@@ -130,25 +130,34 @@ def gunicorn(database_url: str, redis_url: str | None, workers: int = 4, threads
         [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--threads", str(threads),
          "--worker-class", "gthread", "--bind", f"{TARGET_HOST}:{port}", "--timeout", "60", "--log-level",
          "warning", "wsgi:app"], cwd=ROOT, env=env)
+    with serving(proc, port, answers=workers * 2):  # every worker answers /healthz before the load starts
+        yield port
+
+
+@contextmanager
+def serving(proc, port: int, what: str = "gunicorn", answers: int = 1, seconds: float = 60):
+    """Wait until `proc` answers /healthz on `port` `answers` times in a row (with several workers, enough
+    for each to have answered), then yield; stop it afterwards (terminate, then kill after 20 s)."""
     try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:  # every worker answers /healthz before the load starts
+        deadline = time.monotonic() + seconds
+        while True:
             if proc.poll() is not None:
-                raise RuntimeError("gunicorn exited")
+                raise RuntimeError(f"{what} exited")
             try:
                 answered = 0
-                for _ in range(workers * 2):
+                for _ in range(answers):
                     conn = http.client.HTTPConnection(TARGET_HOST, port, timeout=5)
                     conn.request("GET", "/healthz")
                     answered += conn.getresponse().status == 200
                     conn.close()
-                if answered == workers * 2:
+                if answered == answers:
                     break
             except OSError:
-                time.sleep(0.3)
-        else:
-            raise RuntimeError("gunicorn did not start")
-        yield port
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{what} did not start")
+            time.sleep(0.3)
+        yield
     finally:
         proc.terminate()
         try:
