@@ -6,6 +6,7 @@ from datetime import datetime
 from sqlalchemy import or_, select
 
 from helpdesk.auth.models import Role, User
+from helpdesk.changes import note_change
 from helpdesk.clients.coverage import client_id_visible_to, responders_for, visibility
 from helpdesk.errors import Refusal
 from helpdesk.extensions import db
@@ -63,8 +64,6 @@ def mark_read(thread: Thread, user: User, at: datetime | None = None) -> ThreadR
     if moved is not None:  # a statement, not an ORM flush: say it in the operations log here
         who, via = actor()
         oplog.info("oplog op=upsert table=thread_reads count=1 ids=%s user=%s via=%s fields=read_at", moved, who, via)
-        # Imported here: helpdesk.live.routes imports this module.
-        from helpdesk.live.publish import note_change
         note_change("read", [user.id])  # the reader's other tabs: the thread is no longer unread there
     return db.session.scalars(select(ThreadRead).where(ThreadRead.thread_id == thread.id,
                                                        ThreadRead.user_id == user.id)

@@ -4,7 +4,7 @@ After each flush the new rows that pages show are noted (messages, notifications
 after the commit they are promoted, after a rollback dropped (as jobs.py does for jobs), and at the end of the
 request they are turned into topics and published. Nothing is published for work that did not commit.
 A statement that flushes no ORM object (a bulk insert of notifications, a read mark's upsert) notes its
-change itself (`note_change`). Changes of a user's own bell or read marks go out as few events, each naming
+change itself (`helpdesk.changes.note_change`). Changes of a user's own bell or read marks go out as few events, each naming
 many users' topics; a page hears only its own.
 
 Topics for a new message: its thread ("thread:ID", everyone on that page), its client's coach ("coach:ID"),
@@ -19,6 +19,7 @@ from flask import current_app, has_app_context
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
+from helpdesk.changes import PENDING
 from helpdesk.extensions import db
 from helpdesk.live.broker import get_broker
 
@@ -27,7 +28,6 @@ log = logging.getLogger(__name__)
 BULK = 100  # more changes than this in one request or command are published as one "desk" refresh
 PERSONAL = ("bell", "read")  # changes noted by user id, heard on that user's own topic
 TOPICS_PER_EVENT = 500
-_PENDING = "live_pending"
 _READY = "live_ready"
 
 
@@ -52,25 +52,18 @@ def _noted(obj) -> tuple | None:
 
 @event.listens_for(Session, "after_flush")
 def _note_changes(session, flush_context):
-    notes = session.info.setdefault(_PENDING, set())
+    notes = session.info.setdefault(PENDING, set())
     for obj in list(session.new) + list(session.dirty):
         noted = _noted(obj)
         if noted is not None:
             notes.add(noted)
 
 
-def note_change(kind: str, refs) -> None:
-    """Note what a statement changed that flushed no ORM object (a bulk INSERT or UPDATE, an upsert): `kind`
-    as `_noted` gives it ("bell" or "read" for user ids, ...) for each of `refs`. Published after the commit,
-    like the rest; dropped if the transaction rolls back."""
-    db.session.info.setdefault(_PENDING, set()).update((kind, ref) for ref in refs)
-
-
 @event.listens_for(Session, "after_commit")
 def _promote(session):
     if session.in_nested_transaction():
         return  # a savepoint released (notify's): the transaction around it may still roll back
-    pending = session.info.pop(_PENDING, None)
+    pending = session.info.pop(PENDING, None)
     if pending:
         session.info.setdefault(_READY, set()).update(pending)
 
@@ -79,7 +72,7 @@ def _promote(session):
 def _drop(session):
     if session.in_nested_transaction():
         return  # a savepoint rolled back: what the transaction around it did may still commit
-    session.info.pop(_PENDING, None)
+    session.info.pop(PENDING, None)
 
 
 def events_for(notes) -> list[tuple[tuple[str, ...], str]]:

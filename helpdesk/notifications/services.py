@@ -5,6 +5,7 @@ import logging
 from sqlalchemy import bindparam, func, select, text, update
 from sqlalchemy.exc import IntegrityError
 
+from helpdesk.changes import note_change
 from helpdesk.extensions import db
 from helpdesk.notifications.models import Notification
 from helpdesk.oplog import actor
@@ -59,8 +60,6 @@ def notify_many(rows: list[dict]) -> int:
     if stored_for:  # the bulk statement bypasses the ORM flush that helpdesk.oplog and the live pages listen to
         user, via = actor()
         oplog.info("oplog op=insert table=notifications count=%d bulk=1 user=%s via=%s", len(stored_for), user, via)
-        # Imported here: helpdesk.live.routes imports this module.
-        from helpdesk.live.publish import note_change
         note_change("bell", set(stored_for))  # each user's open tabs
     return len(stored_for)
 
@@ -88,7 +87,5 @@ def mark_read(user_id: int, notification_id: int | None = None) -> int:
         stmt = stmt.where(Notification.id == notification_id)
     changed = db.session.execute(stmt.values(read_at=utcnow())).rowcount
     if changed:
-        # Imported here: helpdesk.live.routes imports this module.
-        from helpdesk.live.publish import note_change
         note_change("bell", [user_id])  # the user's other tabs
     return changed
