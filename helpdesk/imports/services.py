@@ -12,7 +12,7 @@ thread, which owns the import's connection.
 After writing, the touched threads' SLA waits are computed set-based in the same transaction, and the
 message ids written are recorded so the waits job does not replay them (sla.services
 `store_imported_waits`): after an import the waits are current. The threads' state is then set from them
-(inbox.thread_state `refresh_from_stored_waits`; on SQLite from the messages, `refresh_thread_state`).
+(sla.services `refresh_from_stored_waits`; on SQLite from the messages, `refresh_thread_state`).
 
 Two imports at once: on PostgreSQL each import first takes one transaction-level advisory lock, so a
 second import waits until the first commits or rolls back, then checks against what it stored (READ
@@ -35,9 +35,9 @@ from helpdesk.imports.records import TYPES
 from helpdesk.imports.spill import Spill
 from helpdesk.imports.writer import TABLES, BulkWriter, RowBuilder
 from helpdesk.inbox.models import Message
-from helpdesk.inbox.thread_state import refresh_from_stored_waits, refresh_thread_state
+from helpdesk.inbox.thread_state import refresh_thread_state
 from helpdesk.moderation.models import Listing, ModerationDecision
-from helpdesk.sla.services import store_imported_waits
+from helpdesk.sla.services import refresh_from_stored_waits, store_imported_waits
 
 CHUNK_LINES = 4000
 # A table the import wrote at least this many rows into is analyzed before the closing statements. Until

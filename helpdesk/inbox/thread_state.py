@@ -2,8 +2,8 @@
 
 `refresh_one_thread` does the same for the one thread a message was just posted in, in Python.
 `waiting_since` is the start of the thread's open wait under the wait rule (metrics.md section 3), taken
-from `helpdesk.inbox.waits.waits_sql`, the rule's one SQL form, or, by `refresh_from_stored_waits`, from
-the waits that form just stored (`response_waits`).
+from `helpdesk.inbox.waits.waits_sql`, the rule's one SQL form (or, after an import, from the waits that form
+just stored: `helpdesk.sla.services.refresh_from_stored_waits`).
 """
 
 from collections.abc import Iterable
@@ -14,7 +14,6 @@ from helpdesk.auth.models import User
 from helpdesk.extensions import db
 from helpdesk.inbox.models import Message, Thread
 from helpdesk.inbox.waits import open_wait_start, waits_of, waits_sql
-from helpdesk.sla.models import ResponseWait
 
 BATCH = 2000
 
@@ -25,30 +24,12 @@ def refresh_thread_state(thread_ids: Iterable[int] | Select | None = None) -> No
     db.session.flush()
     if thread_ids is None or isinstance(thread_ids, Select):
         _refresh(thread_ids)
-        _expire_loaded(None)
+        expire_loaded(None)
         return
     ids = sorted(set(thread_ids))
     for start in range(0, len(ids), BATCH):
         _refresh(ids[start:start + BATCH])
-    _expire_loaded(ids)
-
-
-def refresh_from_stored_waits(thread_ids: Select) -> None:
-    """`refresh_thread_state` for threads with messages whose stored waits are current (an import stores
-    them first, `helpdesk.sla.services.store_imported_waits`): `waiting_since` is the start of the thread's
-    stored open wait (a thread has at most one, its last), so the wait rule is not evaluated twice. One
-    UPDATE, each thread written once; its open wait is found through `ix_response_waits_thread_start`."""
-    db.session.flush()
-    last = (select(Message.thread_id, func.max(Message.sent_at).label("last_at"))
-            .where(Message.thread_id.in_(thread_ids)).group_by(Message.thread_id).subquery("last"))
-    open_start = (select(ResponseWait.wait_start)
-                  .where(ResponseWait.thread_id == Thread.id, ResponseWait.reply_message_id.is_(None))
-                  .scalar_subquery())
-    db.session.execute(
-        update(Thread).where(Thread.id == last.c.thread_id)
-        .values(last_message_at=last.c.last_at, waiting_since=open_start)
-        .execution_options(synchronize_session=False))
-    _expire_loaded(None)
+    expire_loaded(ids)
 
 
 def refresh_one_thread(thread: Thread) -> None:
@@ -89,7 +70,7 @@ def _refresh(ids: list[int] | Select | None) -> None:
     db.session.execute(empty.execution_options(synchronize_session=False))
 
 
-def _expire_loaded(ids: list[int] | None) -> None:
+def expire_loaded(ids: list[int] | None) -> None:
     """Threads already loaded in the session must not keep the values the UPDATE replaced."""
     wanted = None if ids is None else set(ids)
     for obj in list(db.session.identity_map.values()):

@@ -7,10 +7,11 @@ all threads, so the two agree row for row (ids aside; warnings key on the openin
 
 from datetime import UTC, date, datetime
 
-from sqlalchemy import BigInteger, Select, cast, delete, func, insert, select
+from sqlalchemy import BigInteger, Select, cast, delete, func, insert, select, update
 
 from helpdesk.extensions import db
-from helpdesk.inbox.models import Message
+from helpdesk.inbox.models import Message, Thread
+from helpdesk.inbox.thread_state import expire_loaded
 from helpdesk.inbox.waits import waits_sql
 from helpdesk.sla.models import ResponseWait, SlaCursor, SlaStoredRange
 from helpdesk.upsert import locked_row
@@ -136,3 +137,21 @@ def recompute_waits(since: date | None = None) -> dict:
     db.session.execute(delete(SlaStoredRange).where(SlaStoredRange.last_message_id <= top))
     db.session.flush()
     return {"threads": threads, "messages": replayed}
+
+
+def refresh_from_stored_waits(thread_ids: Select) -> None:
+    """`inbox.thread_state.refresh_thread_state` for threads with messages whose stored waits are current (an
+    import stores them first, `store_imported_waits`): `waiting_since` is the start of the thread's stored
+    open wait (a thread has at most one, its last), so the wait rule is not evaluated twice. One UPDATE, each
+    thread written once; its open wait is found through `ix_response_waits_thread_start`."""
+    db.session.flush()
+    last = (select(Message.thread_id, func.max(Message.sent_at).label("last_at"))
+            .where(Message.thread_id.in_(thread_ids)).group_by(Message.thread_id).subquery("last"))
+    open_start = (select(ResponseWait.wait_start)
+                  .where(ResponseWait.thread_id == Thread.id, ResponseWait.reply_message_id.is_(None))
+                  .scalar_subquery())
+    db.session.execute(
+        update(Thread).where(Thread.id == last.c.thread_id)
+        .values(last_message_at=last.c.last_at, waiting_since=open_start)
+        .execution_options(synchronize_session=False))
+    expire_loaded(None)

@@ -10,10 +10,10 @@ from helpdesk.auth.models import User
 from helpdesk.clients.models import Vacation
 from helpdesk.extensions import db
 from helpdesk.inbox.models import Message, Thread
-from helpdesk.inbox.thread_state import refresh_from_stored_waits, refresh_one_thread, refresh_thread_state
+from helpdesk.inbox.thread_state import refresh_one_thread, refresh_thread_state
 from helpdesk.inbox.waits import ThreadWait, open_wait_start, waits_of, waits_sql
 from helpdesk.sla.models import ResponseWait
-from helpdesk.sla.services import recompute_waits
+from helpdesk.sla.services import recompute_waits, refresh_from_stored_waits
 
 T0 = datetime(2026, 10, 1, 8, tzinfo=UTC)
 AUTHORS = ("client", "client", "coach", "teammate", "leader", "support", "other_client")
